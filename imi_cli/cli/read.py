@@ -1,0 +1,216 @@
+"""Commands that read memory: context, plan, status, think, check, search, show."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__, signals, verification
+from ..clock import ago, now_ms
+from ..context import DEFAULT_BUDGET, build, build_for_file, render_task_line, shorten
+from ..errors import UsageError
+from ..paths import normalize
+from ..store import claims, queries
+from .app import App, pass_app
+
+
+@click.command()
+@click.argument("goal_id", required=False)
+@click.option("--budget", default=DEFAULT_BUDGET, show_default=True, type=click.IntRange(500, 10_000_000),
+              help="Most characters to print.")
+@click.option("--file", "file_path", metavar="PATH", help="Only the memory that names this file.")
+@pass_app
+def context(app: App, goal_id, budget, file_path):
+    """What an agent must know at the start of a session, within a size budget."""
+    store = app.store()
+    if file_path:
+        packed = build_for_file(store, normalize(file_path, store.root), budget=budget)
+    else:
+        goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
+        packed = build(store, goal_id=goal, budget=budget)
+    app.out.result(packed.to_json(), packed.render())
+
+
+def _counts(store) -> dict:
+    by_status = dict(store.execute("SELECT status, count(*) FROM tasks WHERE archived_at IS NULL GROUP BY status"))
+    return {
+        "goals": store.scalar("SELECT count(*) FROM goals WHERE archived_at IS NULL"),
+        "tasks": sum(by_status.values()),
+        "todo": by_status.get("todo", 0),
+        "wip": by_status.get("in_progress", 0),
+        "done": by_status.get("done", 0),
+        "review": by_status.get("review", 0),
+        "memories": store.scalar("SELECT count(*) FROM memories"),
+        "decisions": store.scalar("SELECT count(*) FROM decisions WHERE archived_at IS NULL"),
+        "lessons": store.scalar("SELECT count(*) FROM lessons WHERE archived_at IS NULL"),
+    }
+
+
+@click.command()
+@click.argument("goal_id", required=False)
+@pass_app
+def plan(app: App, goal_id):
+    """All goals and their tasks."""
+    store = app.store()
+    goal_filter = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
+    goals = [g for g in queries.goals(store) if not goal_filter or g.id == goal_filter]
+    tasks = queries.tasks(store, goal_id=goal_filter)
+    by_goal: dict = {}
+    for task in tasks:
+        by_goal.setdefault(task.goal_id, []).append(task)
+    now, lease = now_ms(), claims.lease_ms(store)
+    if app.out.as_json:
+        app.out.json({
+            "version": __version__, "db_path": str(store.db_path), "counts": _counts(store),
+            "goals": [{
+                "id": g.id, "name": g.name, "priority": g.priority, "status": g.status,
+                "total_tasks": len(by_goal.get(g.id, [])),
+                "done_tasks": sum(t.status == "done" for t in by_goal.get(g.id, [])),
+                "tasks": [{"id": t.id, "title": t.title, "priority": t.priority, "status": t.status,
+                           "agent_id": t.claimant, "blocked_by": t.blocked_by} for t in by_goal.get(g.id, [])],
+            } for g in goals],
+        })
+        return
+    lines = []
+    for g in goals:
+        mine = by_goal.get(g.id, [])
+        done = sum(t.status == "done" for t in mine)
+        lines.append(f"[{g.priority}] {g.name}  {g.id}  ({g.status}, {done}/{len(mine)} done)")
+        lines.extend(render_task_line(t, now, lease) for t in mine)
+    app.out.text("\n".join(lines) or "No goals yet: `imi goal NAME` adds one.")
+
+
+@click.command()
+@pass_app
+def status(app: App):
+    """Counts, work in progress, stale claims and what is ready."""
+    store = app.store()
+    counts = _counts(store)
+    now, lease = now_ms(), claims.lease_ms(store)
+    wip = queries.tasks(store, status="in_progress")
+    stale = [t for t in wip if claims.is_stale(t, now, lease)]
+    ready_count = len(queries.ready_tasks(store))
+    if app.out.as_json:
+        app.out.json({"db_path": str(store.db_path), "counts": counts, "ready": ready_count,
+                      "in_progress": [t.to_json() for t in wip], "stale": [t.id for t in stale]})
+        return
+    lines = [f"{store.db_path}",
+             f"{counts['goals']} goals · {counts['tasks']} tasks ({counts['todo']} todo, {counts['wip']} in progress, "
+             f"{counts['done']} done) · {ready_count} ready · {counts['decisions']} decisions · "
+             f"{counts['lessons']} lessons"]
+    for t in wip:
+        mark = "  STALE" if t in stale else ""
+        lines.append(f"  in progress: {t.title}  {t.id}  @{t.claimant}  heartbeat {ago(t.last_ping_at, now)}{mark}")
+    app.out.text("\n".join(lines))
+
+
+@click.command()
+@click.option("--budget", default=6000, show_default=True, type=click.IntRange(500, 10_000_000))
+@pass_app
+def think(app: App, budget):
+    """The state, computed signals and a short prompt to reason about what to do next."""
+    store = app.store()
+    found = signals.compute(store)
+    counts = _counts(store)
+    if app.out.as_json:
+        app.out.json({"counts": counts, "signals": [s.to_json() for s in found], "prompt": signals.PROMPT})
+        return
+    lines = [f"# Think ({store.root.name})",
+             f"{counts['goals']} goals · {counts['wip']} in progress · {counts['todo']} todo · {counts['done']} done",
+             "", "## Signals"]
+    for s in found:
+        if not s.total:
+            continue
+        lines.append(f"- {s.title}: {s.total}")
+        lines.extend(f"    {i}  {shorten(t, 160)}" for i, t in s.items)
+        if s.total > len(s.items):
+            lines.append(f"    … {s.total - len(s.items)} more (imi think --json)")
+    if not any(s.total for s in found):
+        lines.append("- nothing needs attention")
+    lines += ["", "## Prompt", signals.PROMPT]
+    text = "\n".join(lines)
+    app.out.text(text if len(text) <= budget else shorten(text, budget - 2))
+
+
+@click.command()
+@click.argument("task_id", required=False)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@pass_app
+def check(app: App, task_id, limit):
+    """Verification state of finished work (one task, or the most recent ones)."""
+    store = app.store()
+    if task_id:
+        task = queries.get(store, "task", queries.resolve(store, task_id, ["task"])[1])
+        v = verification.verify(store, task)
+        lines = [f"{task.title}  {task.id}", f"  state: {v.state} — {v.reason}"]
+        for label, value in (("acceptance", task.acceptance_criteria), ("summary", v.summary),
+                             ("interpretation", v.interpretation), ("uncertainty", v.uncertainty),
+                             ("outcome", v.outcome)):
+            if value:
+                lines.append(f"  {label}: {value}")
+        app.out.result(v.to_json(), "\n".join(lines))
+        return
+    results = verification.review(store, limit)
+    counts: dict[str, int] = {}
+    for v in results:
+        counts[v.state] = counts.get(v.state, 0) + 1
+    if app.out.as_json:
+        app.out.json({"counts": counts, "tasks": [v.to_json() for v in results]})
+        return
+    lines = ["Verification of the last %d completed tasks: " % len(results) +
+             (", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "none completed yet")]
+    for v in results:
+        if v.state != "verified":
+            lines.append(f"  [{v.state}] {shorten(v.task.title, 120)}  {v.task.id} — {shorten(v.reason, 160)}")
+    app.out.text("\n".join(lines))
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@pass_app
+def search(app: App, query, limit):
+    """Full-text search over every record."""
+    if not query.strip():
+        raise UsageError("search needs words to look for")
+    hits = queries.search(app.store(), query, limit)
+    app.out.result({"query": query, "results": [h.to_json() for h in hits]},
+                   "\n".join(f"{h.kind:9s} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}.")
+
+
+def _describe(store, record) -> list[str]:
+    data = record.to_json()
+    lines = [f"{record.kind} {record.id}"]
+    for key, value in data.items():
+        if key in ("kind", "id", "files") or value in (None, "", []):
+            continue
+        lines.append(f"  {key}: {value}")
+    if record.files:
+        lines.append("  files: " + ", ".join(ref.label() for ref in record.files))
+    return lines
+
+
+@click.command()
+@click.argument("record_id")
+@pass_app
+def show(app: App, record_id):
+    """One record in full (id or unique prefix), with its history."""
+    store = app.store()
+    kind, rid = queries.resolve(store, record_id)
+    record = queries.get(store, kind, rid)
+    payload = record.to_json()
+    lines = _describe(store, record)
+    if kind == "task":
+        history = queries.memories(store, task_id=rid, limit=50)
+        payload["history"] = [m.to_json() for m in history]
+        lines.append("  history:")
+        lines.extend(f"    {ago(m.created_at)}  {m.key}: {shorten(m.value, 200)}  @{m.agent}" for m in history)
+    if kind == "goal":
+        tasks = queries.tasks(store, goal_id=rid, include_archived=True)
+        payload["tasks"] = [t.to_json() for t in tasks]
+        now, lease = now_ms(), claims.lease_ms(store)
+        lines.append("  tasks:")
+        lines.extend(render_task_line(t, now, lease) for t in tasks)
+    app.out.result(payload, "\n".join(lines))
+
+
+COMMANDS = [context, plan, status, think, check, search, show]

@@ -1,0 +1,301 @@
+"""The context an agent reads at the start of a session, packed into a character budget.
+
+Sections keep the seed's order. When everything does not fit, sections are filled
+round-robin in order of importance (in-progress work and lessons first), long
+items are shortened, and a last line says what was left out and how to see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .clock import ago, now_ms
+from .store import Store, queries
+from .store.claims import is_stale, lease_ms
+from .store.records import Decision, Goal, Lesson, Note, Task
+
+DEFAULT_BUDGET = 10_000
+MIN_BUDGET = 500
+ITEM_LIMIT = 700          # characters of one item before it is shortened
+TASKS_PER_GOAL = 6
+NOTE_DAYS = 7
+FETCH = 200               # records read per section: more than any budget shows
+FOOTER_RESERVE = 320
+
+# Filling order when the budget is tight: what an agent must not miss comes first.
+IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work")
+
+
+@dataclass(slots=True)
+class Section:
+    key: str
+    title: str
+    items: list[str] = field(default_factory=list)
+    records: list = field(default_factory=list)
+    total: int = 0
+    empty_text: str = ""
+    more: str = ""
+    shown: int = 0
+
+    @property
+    def omitted(self) -> int:
+        return self.total - self.shown
+
+
+@dataclass(slots=True)
+class Context:
+    header: str
+    sections: list[Section]
+    budget: int
+    footer: str = ""
+
+    def render(self) -> str:
+        """The packed text, never longer than the budget."""
+        parts = [self.header]
+        for section in self.sections:
+            parts.append(f"\n## {section.title}")
+            shown = section.items[:section.shown]
+            if shown:
+                parts.extend(shown)
+            elif section.total:
+                parts.append(f"  ({section.total} left out)")
+            elif section.empty_text:
+                parts.append(f"  {section.empty_text}")
+        if self.footer:
+            parts.append("\n" + self.footer)
+        return "\n".join(parts) + "\n"
+
+    def to_json(self) -> dict:
+        return {
+            "budget": self.budget,
+            "sections": [
+                {"key": s.key, "title": s.title, "total": s.total, "shown": s.shown, "omitted": s.omitted,
+                 "records": [r.to_json() for r in s.records[:s.shown]]}
+                for s in self.sections
+            ],
+            "omitted": {s.key: s.omitted for s in self.sections if s.omitted},
+            "text": self.render(),
+        }
+
+
+def shorten(text: str, limit: int = ITEM_LIMIT) -> str:
+    """Cut long text at a word boundary with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _files(record) -> str:
+    labels = [ref.label() for ref in getattr(record, "files", [])]
+    if not labels:
+        return ""
+    shown = ", ".join(labels[:6])
+    return f"\n    files: {shown}" + (f" (+{len(labels) - 6} more)" if len(labels) > 6 else "")
+
+
+def _by(agent: str | None) -> str:
+    return f"  @{agent}" if agent else ""
+
+
+def render_decision(d: Decision, now: int) -> str:
+    text = f"  {shorten(d.what, 300)}"
+    if d.why:
+        text += f"\n    why: {shorten(d.why, 300)}"
+    if d.affects:
+        text += f"\n    affects: {shorten(d.affects, 160)}"
+    return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
+
+
+def render_lesson(lesson: Lesson, now: int) -> str:
+    return (f"  - {shorten(lesson.text, 300)}\n    correct behavior: {shorten(lesson.correct_behavior, 300)}"
+            f"\n    verified by: {lesson.verified_by} ({ago(lesson.created_at, now)}) · {lesson.id}" + _files(lesson))
+
+
+def render_note(note: Note, now: int) -> str:
+    return f"  ▸ {shorten(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}" + _files(note)
+
+
+def render_task_line(task: Task, now: int, lease: int) -> str:
+    state = task.status.replace("_", " ")
+    line = f"    - [{state}] [{task.priority}] {shorten(task.title, 160)}  {task.id}"
+    if task.status == "in_progress":
+        line += f"  @{task.claimant}" + (" (STALE)" if is_stale(task, now, lease) else "")
+    elif task.blocked_by:
+        line += f"  (blocked by {', '.join(task.blocked_by)})"
+    return line
+
+
+def render_goal(goal: Goal, tasks: list[Task], done: int, now: int, lease: int) -> str:
+    total = len(tasks) + done
+    text = f"  [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  ({goal.status}, {done}/{total} tasks done)"
+    if goal.why:
+        text += f"\n    why: {shorten(goal.why, 200)}"
+    if goal.success_signal:
+        text += f"\n    success: {shorten(goal.success_signal, 200)}"
+    order = sorted(tasks, key=lambda t: (t.status != "in_progress", bool(t.blocked_by)))
+    lines = [render_task_line(t, now, lease) for t in order[:TASKS_PER_GOAL]]
+    if len(order) > TASKS_PER_GOAL:
+        lines.append(f"    … {len(order) - TASKS_PER_GOAL} more open tasks: imi plan")
+    return "\n".join([text, *lines])
+
+
+def render_in_progress(task: Task, checkpoint: str | None, now: int, lease: int) -> str:
+    text = f"  {shorten(task.title, 200)}  {task.id}  @{task.claimant}  heartbeat {ago(task.last_ping_at, now)}"
+    if is_stale(task, now, lease):
+        text += (f"\n    STALE: no heartbeat for over {lease // 60_000} min; "
+                 f"`imi start {task.id}` takes it over")
+    if checkpoint:
+        text += f"\n    last checkpoint: {shorten(checkpoint, 300)}"
+    return text + _files(task)
+
+
+def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
+    text = f"  ✓ {shorten(task.title, 200)}  {task.id}  by {task.claimant or task.agent or '?'}, " \
+           f"{ago(task.completed_at, now)}\n    {shorten(task.summary or '', 500)}"
+    for key in ("interpretation", "uncertainty", "outcome"):
+        if extra.get(key):
+            text += f"\n    {key}: {shorten(extra[key], 200)}"
+    return text
+
+
+def _fill(sections: list[Section], room: int) -> int:
+    """Round-robin by importance: each pass adds the next item of every section that still fits."""
+    order = sorted(sections, key=lambda s: IMPORTANCE.index(s.key))
+    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.items else 0) for s in sections)
+    used += sum(len(item) + 1 for s in sections for item in s.items[:s.shown])
+    active = [s for s in order if s.shown < len(s.items)]
+    while active:
+        still = []
+        for section in active:
+            item = section.items[section.shown]
+            if used + len(item) + 1 <= room:
+                used += len(item) + 1
+                section.shown += 1
+                if section.shown < len(section.items):
+                    still.append(section)
+        active = still
+    return used
+
+
+def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUDGET, now: int | None = None,
+          first: tuple[str, ...] = ()) -> Context:
+    """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
+    now = now or now_ms()
+    lease = lease_ms(store)
+    sections = _sections(store, goal_id, now, lease)
+    if first:
+        sections.sort(key=lambda s: (s.key not in first, first.index(s.key) if s.key in first else 0))
+    header = _header(store, goal_id)
+    room = max(budget, MIN_BUDGET) - len(header) - 2
+    _fill(sections, room - FOOTER_RESERVE)
+    footer = _footer(sections, budget)
+    if not footer:  # nothing left out: the reserve is free to use
+        _fill(sections, room)
+    packed = Context(header, sections, budget, footer)
+    while len(packed.render()) > max(budget, MIN_BUDGET):  # estimate was short: drop the least important item
+        shown = [s for s in sections if s.shown]
+        if not shown:
+            break
+        max(shown, key=lambda s: IMPORTANCE.index(s.key)).shown -= 1
+        packed.footer = _footer(sections, budget)
+    return packed
+
+
+def _header(store: Store, goal_id: str | None) -> str:
+    scope = f" for goal {goal_id}" if goal_id else ""
+    return f"# IMI context{scope} ({store.root.name})"
+
+
+def _footer(sections: list[Section], budget: int) -> str:
+    left = [(s, s.omitted) for s in sections if s.omitted > 0]
+    if not left:
+        return ""
+    listed = ", ".join(f"{n} {s.title.lower()}" for s, n in left)
+    commands = sorted({s.more for s, _ in left if s.more})
+    return (f"Left out to stay within {budget} characters: {listed}. "
+            f"See them with: {'; '.join(commands)}; `imi show ID` for any record.")
+
+
+def _sections(store: Store, goal_id: str | None, now: int, lease: int) -> list[Section]:
+    vision = queries.notes(store, "vision", limit=1)
+    killed = queries.decisions(store, "killed", limit=FETCH)
+    notes = queries.notes(store, "note", since_ms=now - NOTE_DAYS * 86_400_000, limit=FETCH)
+    decisions = queries.decisions(store, "decision", limit=FETCH)
+    lessons = queries.lessons(store, limit=FETCH)
+    goals = [g for g in queries.goals(store, active_only=True) if not goal_id or g.id == goal_id]
+    open_tasks = queries.tasks(store, goal_id=goal_id, status=("todo", "in_progress"))
+    in_progress = [t for t in open_tasks if t.status == "in_progress"]
+    completions = queries.completions(store, limit=5, goal_id=goal_id)
+    queries.attach_files(store, [*killed, *notes, *decisions, *lessons, *open_tasks])
+
+    tasks_by_goal: dict[str, list[Task]] = {}
+    for task in open_tasks:
+        tasks_by_goal.setdefault(task.goal_id or "", []).append(task)
+    done_by_goal = dict(store.execute(
+        "SELECT goal_id, count(*) FROM tasks WHERE status = 'done' AND archived_at IS NULL GROUP BY goal_id"))
+
+    checkpoints = {}
+    for task in in_progress:
+        latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
+        checkpoints[task.id] = latest[0].value if latest else None
+    extras: dict[str, dict[str, str]] = {}
+    for task in completions:
+        extras[task.id] = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
+
+    def section(key, title, records, render, empty="", more=""):
+        return Section(key, title, [render(r) for r in records], list(records), len(records), empty, more)
+
+    return [
+        section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
+                "(not set: `imi vision \"...\"` records it)"),
+        section("killed", "What was killed and why", killed, lambda d: render_decision(d, now), "(nothing)",
+                "imi search killed"),
+        section("notes", f"Direction notes (last {NOTE_DAYS} days)", notes, lambda n: render_note(n, now), "(none)",
+                "imi search WORDS"),
+        section("decisions", "Decisions", decisions, lambda d: render_decision(d, now), "(none)", "imi search WORDS"),
+        section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now), "(none)",
+                "imi search WORDS"),
+        section("goals", "Active goals", goals,
+                lambda g: render_goal(g, tasks_by_goal.get(g.id, []), done_by_goal.get(g.id, 0), now, lease),
+                "(none: `imi goal NAME` adds one)", "imi plan"),
+        section("in_progress", "In progress", in_progress,
+                lambda t: render_in_progress(t, checkpoints.get(t.id), now, lease), "(nothing claimed)", "imi status"),
+        section("prior_work", "Prior work (recent completions)", completions,
+                lambda t: render_completion(t, extras.get(t.id, {}), now), "(none yet)", "imi plan"),
+    ]
+
+
+def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None) -> Context:
+    """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work."""
+    now = now or now_ms()
+    lease = lease_ms(store)
+    found = [record for record, _refs in queries.records_naming(store, path)]
+    newest = sorted(found, key=lambda r: -(r.created_at or 0))
+    lessons = [r for r in newest if r.kind == "lesson"]
+    decisions = [r for r in newest if r.kind == "decision"]
+    tasks = [r for r in newest if r.kind == "task" and r.status != "done"]
+    done = [r for r in newest if r.kind == "task" and r.status == "done"]
+    goals = [r for r in newest if r.kind == "goal"]
+    notes = [r for r in newest if r.kind in ("note", "memory")]
+
+    def section(key, title, records, render):
+        return Section(key, title, [render(r) for r in records], records, len(records))
+
+    sections = [s for s in (
+        section("lessons", "Lessons", lessons, lambda l: render_lesson(l, now)),
+        section("decisions", "Decisions", decisions, lambda d: render_decision(d, now)),
+        section("in_progress", "Open tasks", tasks,
+                lambda t: render_task_line(t, now, lease).strip() + _files(t)),
+        section("goals", "Goals", goals, lambda g: f"  [{g.priority}] {shorten(g.name, 200)}  {g.id}  ({g.status})"),
+        section("notes", "Notes", notes, lambda n: f"  ▸ {shorten(n.title, 400)}  {n.id}"),
+        section("prior_work", "Prior work", done, lambda t: render_completion(t, {}, now)),
+    ) if s.total]
+    header = f"# IMI memory for {path}" + ("" if sections else "\n(no lessons, decisions or tasks name this file)")
+    room = max(budget, MIN_BUDGET) - len(header) - 2
+    _fill(sections, room - FOOTER_RESERVE)
+    footer = _footer(sections, budget)
+    if not footer:
+        _fill(sections, room)
+    return Context(header, sections, budget, footer)

@@ -1,0 +1,181 @@
+"""File references: parsing `--files` specs, normalising paths, globs, and paths named in text.
+
+The one place that decides whether a record names a file. Stored paths are
+repo-relative with POSIX separators; anything outside the workspace is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from .errors import UsageError
+
+GLOB_CHARS = set("*?[")
+_RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
+# A token that looks like a path: has a slash or a dotted extension.
+_TEXT_PATH = re.compile(r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
+
+
+@dataclass(slots=True, frozen=True)
+class FileSpec:
+    """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol."""
+
+    path: str
+    line_start: int | None = None
+    line_end: int | None = None
+    symbol: str | None = None
+
+    @property
+    def is_glob(self) -> bool:
+        return is_glob(self.path)
+
+
+def is_glob(path: str) -> bool:
+    """True when the path has glob characters or names a folder (trailing slash)."""
+    return bool(GLOB_CHARS & set(path)) or path.endswith("/")
+
+
+def split_specs(value: str | None) -> list[str]:
+    """Split a comma-separated `--files` value, dropping blanks."""
+    if not value:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def normalize(raw: str, root: Path, cwd: Path | None = None) -> str:
+    """Turn a user's path into a repo-relative POSIX path; refuse one outside the workspace.
+
+    Relative paths are taken from the workspace root, except `./x` and `../x`,
+    which are taken from the current folder as a shell would.
+    """
+    text = raw.strip().replace("\\", "/")
+    if not text or "\x00" in text:
+        raise UsageError(f"invalid path {raw!r}")
+    trailing = "/" if text.endswith("/") and text != "/" else ""
+    root = root.absolute()
+    if text.startswith("/"):
+        candidate = Path(text)
+    elif text.startswith(("./", "../")) or text in (".", ".."):
+        candidate = (cwd or Path.cwd()).absolute() / text
+    else:
+        candidate = root / text
+    resolved = Path(os.path.normpath(candidate))
+    try:
+        rel = resolved.relative_to(Path(os.path.normpath(root)))
+    except ValueError:
+        raise UsageError(f"path {raw!r} is outside the workspace {root}") from None
+    rel_text = PurePosixPath(*rel.parts).as_posix() if rel.parts else ""
+    if not rel_text or rel_text == ".":
+        return "**"
+    if rel_text.split("/")[0] == ".imi":
+        raise UsageError(f"path {raw!r} is inside .imi/, which holds the memory itself")
+    return rel_text + trailing
+
+
+def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
+    """Parse `path`, `path:10`, `path:10-15` or `path#symbol` into a FileSpec."""
+    text = raw.strip()
+    symbol = None
+    start = end = None
+    if "#" in text:
+        text, symbol = text.split("#", 1)
+        symbol = symbol.strip() or None
+        if symbol and not re.fullmatch(r"[\w.$:<>-]+", symbol):
+            raise UsageError(f"invalid symbol {symbol!r} in {raw!r}")
+    match = _RANGE.match(text)
+    if match:
+        text = match["path"]
+        start = int(match["start"])
+        end = int(match["end"]) if match["end"] else start
+        if start < 1 or end < start:
+            raise UsageError(f"invalid line range in {raw!r}: lines start at 1 and the end comes after the start")
+    return FileSpec(normalize(text, root, cwd), start, end, symbol)
+
+
+@lru_cache(maxsize=4096)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    if pattern.endswith("/"):
+        pattern += "**"
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            close = pattern.find("]", i + 1)
+            if close == -1:
+                out.append(re.escape(char))
+            else:
+                body = pattern[i + 1 : close].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = close
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a repo-relative path against a glob: `*` stays in one folder, `**` crosses them,
+    a trailing `/` means everything below that folder."""
+    return bool(_glob_regex(pattern).match(path))
+
+
+def matches(ref_path: str, ref_is_glob: bool, path: str) -> bool:
+    """Whether a stored reference names `path` (both repo-relative)."""
+    return glob_match(ref_path, path) if ref_is_glob else ref_path == path
+
+
+def paths_in_text(text: str, root: Path) -> list[FileSpec]:
+    """Paths named in free text that exist in the workspace, with a `:line` or `:a-b` if given."""
+    found: dict[tuple, FileSpec] = {}
+    if not text:
+        return []
+    for match in _TEXT_PATH.finditer(text):
+        token = match.group(1).rstrip(".")
+        if token.startswith(("./", "../")) or token.startswith("/") or ".." in token.split("/"):
+            continue
+        if "/" not in token.rstrip("/") and "." not in token:
+            continue
+        target = root / token
+        try:
+            if token.endswith("/"):
+                if not target.is_dir():
+                    continue
+            elif not target.is_file():
+                continue
+        except OSError:
+            continue
+        start = int(match.group(2)) if match.group(2) else None
+        end = int(match.group(3)) if match.group(3) else start
+        if start is not None and (start < 1 or end < start):
+            start = end = None
+        spec = FileSpec(token, start, end)
+        found.setdefault((spec.path, spec.line_start, spec.line_end), spec)
+    return list(found.values())
+
+
+def relative_to_root(file_path: str | Path, root: Path) -> str | None:
+    """A filesystem path as a repo-relative POSIX path, or None when outside the workspace."""
+    try:
+        rel = Path(os.path.normpath(Path(file_path).absolute())).relative_to(Path(os.path.normpath(root.absolute())))
+    except ValueError:
+        return None
+    return PurePosixPath(*rel.parts).as_posix() if rel.parts else None

@@ -1,0 +1,134 @@
+"""Creating records from user input: clean text, validate, link files, stamp provenance."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import paths
+from .agents import agent_id
+from .errors import UsageError
+from .gitinfo import head_commit
+from .priorities import parse_priority
+from .store import Store
+from .store import queries, writes
+from .store.writes import Provenance
+
+MAX_TEXT = 100_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
+KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
+
+
+def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
+    """Strip control characters (terminal escapes too) and surrounding blanks; enforce presence and size."""
+    if text is None:
+        if required:
+            raise UsageError(f"{what} is required")
+        return None
+    value = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if required and not value:
+        raise UsageError(f"{what} must not be empty")
+    if len(value) > MAX_TEXT:
+        raise UsageError(f"{what} is too long ({len(value)} characters; the limit is {MAX_TEXT})")
+    return value if value else None
+
+
+def provenance(store: Store, agent_flag: str | None = None) -> Provenance:
+    """Who (agent id), when (now, ms) and at which commit a write happens."""
+    return Provenance(agent_id(agent_flag), head_commit(store.root))
+
+
+def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: Path | None = None) -> list:
+    """(FileSpec, origin) pairs: the `--files` entries, then existing paths named in the texts."""
+    refs: list = []
+    seen = set()
+    for raw in files:
+        spec = paths.parse_spec(raw, store.root, cwd)
+        key = (spec.path, spec.line_start, spec.line_end, spec.symbol)
+        if key not in seen:
+            seen.add(key)
+            refs.append((spec, "explicit"))
+    for text in texts:
+        for spec in paths.paths_in_text(text or "", store.root):
+            key = (spec.path, spec.line_start, spec.line_end, spec.symbol)
+            if key not in seen and (spec.path, None, None, None) not in seen:
+                seen.add(key)
+                refs.append((spec, "text"))
+    return refs
+
+
+def add_goal(store: Store, prov: Provenance, name: str, description: str | None = None, priority=None,
+             why: str | None = None, for_who: str | None = None, success_signal: str | None = None,
+             files: list[str] = ()) -> str:
+    """Create a goal; returns its id."""
+    name = clean(name, "goal name")
+    description = clean(description, "description", required=False) or ""
+    why, for_who = clean(why, "why", required=False), clean(for_who, "for who", required=False)
+    success_signal = clean(success_signal, "success signal", required=False)
+    level = parse_priority(priority)
+    refs = collect_refs(store, list(files), [name, description, why])
+    with store.write():
+        return writes.add_goal(store, prov, name=name, description=description, priority=level, why=why,
+                               for_who=for_who, success_signal=success_signal, refs=refs)
+
+
+def add_task(store: Store, prov: Provenance, goal: str, title: str, description: str | None = None, priority=None,
+             why: str | None = None, context: str | None = None, acceptance_criteria: str | None = None,
+             tools: list[str] = (), blocked_by: list[str] = (), files: list[str] = ()) -> str:
+    """Create a task under a goal (id or unique prefix); returns its id."""
+    title = clean(title, "task title")
+    description = clean(description, "description", required=False) or ""
+    why, context = clean(why, "why", required=False), clean(context, "context", required=False)
+    acceptance_criteria = clean(acceptance_criteria, "acceptance criteria", required=False)
+    level = parse_priority(priority)
+    refs = collect_refs(store, list(files), [title, description, why, context, acceptance_criteria])
+    with store.write():
+        _, goal_id = queries.resolve(store, goal, ["goal"])
+        blockers = [queries.resolve(store, b, ["task"])[1] for b in blocked_by]
+        return writes.add_task(store, prov, goal_id=goal_id, title=title, description=description, priority=level,
+                               why=why, context=context, acceptance_criteria=acceptance_criteria,
+                               tools=[t for t in (clean(x, "tool", required=False) for x in tools) if t],
+                               blocked_by=blockers, refs=refs)
+
+
+def add_decision(store: Store, prov: Provenance, what: str, why: str | None, affects: str | None = None,
+                 killed: bool = False, files: list[str] = ()) -> str:
+    """Record a decision (or, with `killed`, a killed feature); returns its id.
+
+    As in IMI 0.3, a decision whose text says "killed" is filed as a kill.
+    """
+    what = clean(what, "what was decided")
+    why = clean(why, "why", required=False) or ""
+    affects = clean(affects, "affects", required=False)
+    kind = "killed" if killed or KILL_WORD.search(f"{what} {why}") else "decision"
+    refs = collect_refs(store, list(files), [what, why, affects])
+    with store.write():
+        return writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)
+
+
+def add_lesson(store: Store, prov: Provenance, text: str, correct_behavior: str | None,
+               verified_by: str | None = None, files: list[str] = ()) -> str:
+    """Record a lesson: what went wrong and the correct behaviour; returns its id."""
+    text = clean(text, "lesson text")
+    correct = clean(correct_behavior, "--correct-behavior")
+    verified = clean(verified_by, "--verified-by", required=False) or "human"
+    refs = collect_refs(store, list(files), [text, correct])
+    with store.write():
+        return writes.add_lesson(store, prov, text=text, correct_behavior=correct, verified_by=verified, refs=refs)
+
+
+def add_note(store: Store, prov: Provenance, content: str, kind: str = "note", files: list[str] = ()) -> str:
+    """A direction note (`log`) or the product vision (`vision`); returns its id."""
+    content = clean(content, "vision" if kind == "vision" else "note")
+    refs = collect_refs(store, list(files), [content])
+    with store.write():
+        return writes.add_note(store, prov, content=content, kind=kind, refs=refs)
+
+
+def add_memory(store: Store, prov: Provenance, goal: str, key: str, value: str, files: list[str] = ()) -> str:
+    """`memory add GOAL KEY VALUE`: a learning attached to a goal; returns its id."""
+    key, value = clean(key, "key"), clean(value, "value")
+    refs = collect_refs(store, list(files), [value])
+    with store.write():
+        _, goal_id = queries.resolve(store, goal, ["goal"])
+        return writes.add_memory(store, prov, key=key, value=value, type="learning", goal_id=goal_id, refs=refs)

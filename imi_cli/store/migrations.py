@@ -1,0 +1,247 @@
+"""The schema: IMI 0.3's tables as the base, then ordered migrations by `PRAGMA user_version`.
+
+A fresh database and one written by IMI 0.3.x take the same path: the base tables
+are created if missing, then every migration runs in order inside one immediate
+transaction. A database with a newer version than this program knows is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import apsw
+
+from ..errors import ImiError
+
+# IMI 0.3.x's tables (integer-second timestamps, JSON arrays as text, text ids).
+BASE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS goals (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+  why TEXT, for_who TEXT, success_signal TEXT, out_of_scope TEXT,
+  workspace_id TEXT, status TEXT NOT NULL DEFAULT 'todo',
+  priority TEXT NOT NULL DEFAULT 'medium', context TEXT, tags TEXT DEFAULT '[]',
+  workspace_path TEXT, relevant_files TEXT DEFAULT '[]',
+  created_at INTEGER, updated_at INTEGER, completed_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL,
+  why TEXT, context TEXT, linked_files TEXT DEFAULT '[]',
+  project_id TEXT, workspace_id TEXT, assignee_type TEXT NOT NULL DEFAULT 'ai',
+  agent_id TEXT, team_id TEXT, tags TEXT DEFAULT '[]',
+  time_frame TEXT NOT NULL DEFAULT 'this_week', due_date INTEGER,
+  priority TEXT NOT NULL DEFAULT 'medium', status TEXT NOT NULL DEFAULT 'todo',
+  chat_id TEXT, summary TEXT, goal_id TEXT REFERENCES goals(id) ON DELETE SET NULL,
+  plan_id TEXT, execution_format TEXT DEFAULT 'json', execution_payload TEXT,
+  workspace_path TEXT, relevant_files TEXT DEFAULT '[]', tools TEXT DEFAULT '[]',
+  acceptance_criteria TEXT, created_at INTEGER, updated_at INTEGER,
+  completed_at INTEGER, last_ping_at INTEGER, created_by TEXT NOT NULL DEFAULT 'user'
+);
+CREATE TABLE IF NOT EXISTS memories (
+  id TEXT PRIMARY KEY, goal_id TEXT REFERENCES goals(id) ON DELETE SET NULL,
+  task_id TEXT REFERENCES tasks(id) ON DELETE SET NULL,
+  key TEXT NOT NULL, value TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT 'learning', reasoning TEXT,
+  source TEXT NOT NULL DEFAULT 'agent', created_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS lessons (
+  id TEXT PRIMARY KEY, what_went_wrong TEXT NOT NULL, correct_behavior TEXT NOT NULL,
+  verified_by TEXT NOT NULL DEFAULT 'human', created_at DATETIME
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  id TEXT PRIMARY KEY, what TEXT NOT NULL, why TEXT NOT NULL, affects TEXT, created_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS direction_notes (
+  id TEXT PRIMARY KEY, content TEXT NOT NULL, author TEXT, created_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS workspaces (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,
+  git_remote TEXT, created_at INTEGER, updated_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY, command TEXT NOT NULL, task_id TEXT,
+  goal_id TEXT, agent_id TEXT, duration_ms INTEGER DEFAULT 0, created_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# Record kinds: table, the text columns that search covers, and a code that keeps
+# full-text rowids of different tables apart.
+FTS_SOURCES = {
+    "goal": ("goals", ("name", "description", "why", "for_who", "success_signal", "context"), 1),
+    "task": ("tasks", ("title", "description", "why", "context", "acceptance_criteria", "summary"), 2),
+    "decision": ("decisions", ("what", "why", "affects"), 3),
+    "lesson": ("lessons", ("what_went_wrong", "correct_behavior", "verified_by"), 4),
+    "note": ("direction_notes", ("content",), 5),
+    "memory": ("memories", ("key", "value"), 6),
+}
+FTS_ROWID_SHIFT = 1 << 40
+
+# Columns added to IMI's tables: provenance, archive, kinds, claims.
+ADDED_COLUMNS = {
+    "goals": {"agent": "TEXT", "commit_sha": "TEXT", "archived_at": "INTEGER"},
+    "tasks": {"claimed_at": "INTEGER", "commit_sha": "TEXT", "archived_at": "INTEGER"},
+    "decisions": {"kind": "TEXT NOT NULL DEFAULT 'decision'", "agent": "TEXT", "commit_sha": "TEXT",
+                  "archived_at": "INTEGER"},
+    "lessons": {"agent": "TEXT", "commit_sha": "TEXT", "archived_at": "INTEGER"},
+    "direction_notes": {"kind": "TEXT NOT NULL DEFAULT 'note'", "commit_sha": "TEXT", "archived_at": "INTEGER"},
+    "memories": {"commit_sha": "TEXT"},
+}
+
+TIMESTAMP_COLUMNS = {
+    "goals": ("created_at", "updated_at", "completed_at"),
+    "tasks": ("created_at", "updated_at", "completed_at", "last_ping_at", "due_date"),
+    "memories": ("created_at",),
+    "lessons": ("created_at",),
+    "decisions": ("created_at",),
+    "direction_notes": ("created_at",),
+    "workspaces": ("created_at", "updated_at"),
+    "events": ("created_at",),
+}
+# Below this a timestamp is in seconds (1e11 ms is March 1973).
+MS_THRESHOLD = 100_000_000_000
+
+
+def _columns(conn: apsw.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _ensure_columns(conn: apsw.Connection, table: str, columns: dict[str, str]) -> None:
+    present = _columns(conn, table)
+    for name, decl in columns.items():
+        if name not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+
+
+def _fts_triggers(kind: str, table: str, fields: tuple[str, ...], code: int) -> str:
+    body_new = "concat_ws(' ', " + ", ".join(f"new.{f}" for f in fields) + ")"
+    rowid_new = f"{code} * {FTS_ROWID_SHIFT} + new.rowid"
+    rowid_old = f"{code} * {FTS_ROWID_SHIFT} + old.rowid"
+    return f"""
+CREATE TRIGGER IF NOT EXISTS {table}_fts_insert AFTER INSERT ON {table} BEGIN
+  INSERT INTO search_index(rowid, kind, record_id, body) VALUES ({rowid_new}, '{kind}', new.id, {body_new});
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_fts_update AFTER UPDATE ON {table} BEGIN
+  DELETE FROM search_index WHERE rowid = {rowid_old};
+  INSERT INTO search_index(rowid, kind, record_id, body) VALUES ({rowid_new}, '{kind}', new.id, {body_new});
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_fts_delete AFTER DELETE ON {table} BEGIN
+  DELETE FROM search_index WHERE rowid = {rowid_old};
+  DELETE FROM refs WHERE record_id = old.id;
+END;
+"""
+
+
+def rebuild_search_index(conn: apsw.Connection) -> None:
+    """Fill the full-text index from the tables (after a migration or a VACUUM)."""
+    conn.execute("DELETE FROM search_index")
+    for kind, (table, fields, code) in FTS_SOURCES.items():
+        body = "concat_ws(' ', " + ", ".join(fields) + ")"
+        conn.execute(
+            f"INSERT INTO search_index(rowid, kind, record_id, body) "
+            f"SELECT {code} * {FTS_ROWID_SHIFT} + rowid, '{kind}', id, {body} FROM {table}"
+        )
+
+
+def _v1_memory_layer(conn: apsw.Connection) -> None:
+    """IMI 0.3 -> 1: provenance columns, file references, dependencies, search, milliseconds."""
+    conn.execute(BASE_SCHEMA)
+    for table, columns in ADDED_COLUMNS.items():
+        _ensure_columns(conn, table, columns)
+    for table, cols in TIMESTAMP_COLUMNS.items():
+        for col in cols:
+            if col in _columns(conn, table):
+                conn.execute(
+                    f"UPDATE {table} SET {col} = {col} * 1000 "
+                    f"WHERE typeof({col}) = 'integer' AND {col} > 0 AND {col} < {MS_THRESHOLD}"
+                )
+    conn.execute("""
+CREATE TABLE IF NOT EXISTS refs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  is_glob INTEGER NOT NULL DEFAULT 0,
+  line_start INTEGER,
+  line_end INTEGER,
+  symbol TEXT,
+  origin TEXT NOT NULL DEFAULT 'explicit',
+  fingerprint TEXT,
+  commit_sha TEXT,
+  created_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS refs_path_idx ON refs(path);
+CREATE INDEX IF NOT EXISTS refs_record_idx ON refs(record_id);
+CREATE TABLE IF NOT EXISTS task_deps (
+  task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  blocked_by TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  PRIMARY KEY (task_id, blocked_by)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS task_deps_blocker_idx ON task_deps(blocked_by);
+CREATE INDEX IF NOT EXISTS tasks_status_idx ON tasks(status);
+CREATE INDEX IF NOT EXISTS tasks_goal_id_idx ON tasks(goal_id);
+CREATE INDEX IF NOT EXISTS goals_status_idx ON goals(status);
+CREATE INDEX IF NOT EXISTS memories_goal_id_idx ON memories(goal_id);
+CREATE INDEX IF NOT EXISTS memories_task_id_idx ON memories(task_id);
+CREATE INDEX IF NOT EXISTS memories_created_at_idx ON memories(created_at);
+CREATE INDEX IF NOT EXISTS memories_type_idx ON memories(type, created_at);
+CREATE INDEX IF NOT EXISTS lessons_created_at_idx ON lessons(created_at);
+CREATE INDEX IF NOT EXISTS decisions_created_at_idx ON decisions(created_at);
+CREATE INDEX IF NOT EXISTS notes_created_at_idx ON direction_notes(created_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
+  kind UNINDEXED, record_id UNINDEXED, body, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+""")
+    for kind, (table, fields, code) in FTS_SOURCES.items():
+        conn.execute(_fts_triggers(kind, table, fields, code))
+    rebuild_search_index(conn)
+    # IMI 0.3 recorded kills as decisions whose text says "killed".
+    conn.execute(
+        "UPDATE decisions SET kind = 'killed' WHERE kind = 'decision' AND "
+        "(lower(' ' || what || ' ' || why || ' ') GLOB '*[^a-z]killed[^a-z]*')"
+    )
+
+
+MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _version(conn: apsw.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchall()[0][0]
+
+
+def _refuse_newer(version: int, path: Path) -> None:
+    if version > SCHEMA_VERSION:
+        raise ImiError(
+            f"{path} has schema version {version}, newer than this imi knows ({SCHEMA_VERSION}): "
+            "upgrade imi; nothing was changed"
+        )
+
+
+def check_readable(conn: apsw.Connection, path: Path) -> None:
+    """For read-only use: the schema must be current (a reader cannot migrate)."""
+    version = _version(conn)
+    _refuse_newer(version, path)
+    if version < SCHEMA_VERSION:
+        raise ImiError(f"{path} needs an upgrade: run any `imi` command once with write access")
+
+
+def upgrade(conn: apsw.Connection, path: Path) -> None:
+    """Bring the schema to SCHEMA_VERSION; a no-op (one pragma read) when it already is."""
+    version = _version(conn)
+    _refuse_newer(version, path)
+    if version == SCHEMA_VERSION:
+        return
+    if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _version(conn)  # another process may have migrated meanwhile
+        _refuse_newer(version, path)
+        for number in range(version, SCHEMA_VERSION):
+            MIGRATIONS[number](conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,283 @@
+"""Read queries: every reader (CLI, context, language server) goes through these."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from typing import Iterable
+
+from ..errors import Conflict, NotFound
+from ..paths import matches
+from ..priorities import rank_sql
+from .connection import Store
+from .records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
+
+GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
+             "created_at, updated_at, completed_at, archived_at")
+TASK_COLS = ("id, title, goal_id, description, why, context, acceptance_criteria, tools, priority, status, "
+             "created_by, agent_id, claimed_at, last_ping_at, summary, created_at, updated_at, completed_at, "
+             "archived_at")
+DECISION_COLS = "id, what, why, affects, kind, agent, created_at, archived_at"
+LESSON_COLS = "id, what_went_wrong, correct_behavior, verified_by, agent, created_at, archived_at"
+NOTE_COLS = "id, content, kind, author, created_at, archived_at"
+MEMORY_COLS = "id, key, value, type, goal_id, task_id, source, created_at"
+
+TABLES = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons",
+          "note": "direction_notes", "memory": "memories"}
+
+
+def _json_list(text) -> list:
+    try:
+        value = json.loads(text) if text else []
+    except (TypeError, ValueError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _goal(row) -> Goal:
+    return Goal(*row[:13])
+
+
+def _task(row) -> Task:
+    r = list(row)
+    r[7] = [str(t) for t in _json_list(r[7])]
+    return Task(id=r[0], title=r[1], goal_id=r[2], description=r[3] or "", why=r[4], context=r[5],
+                acceptance_criteria=r[6], tools=r[7], priority=r[8], status=r[9], agent=r[10],
+                claimant=r[11], claimed_at=r[12], last_ping_at=r[13], summary=r[14], created_at=r[15],
+                updated_at=r[16], completed_at=r[17], archived_at=r[18])
+
+
+def _decision(row) -> Decision:
+    return Decision(id=row[0], what=row[1], why=row[2] or "", affects=row[3], decision_kind=row[4] or "decision",
+                    agent=row[5], created_at=row[6], archived_at=row[7])
+
+
+def _lesson(row) -> Lesson:
+    return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "human",
+                  agent=row[4], created_at=_int(row[5]), archived_at=row[6])
+
+
+def _note(row) -> Note:
+    return Note(id=row[0], content=row[1], note_kind=row[2] or "note", agent=row[3], created_at=row[4],
+                archived_at=row[5])
+
+
+def _memory(row) -> Memory:
+    return Memory(id=row[0], key=row[1], value=row[2], type=row[3], goal_id=row[4], task_id=row[5],
+                  agent=row[6], created_at=row[7])
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+KINDS = {
+    "goal": (GOAL_COLS, _goal),
+    "task": (TASK_COLS, _task),
+    "decision": (DECISION_COLS, _decision),
+    "lesson": (LESSON_COLS, _lesson),
+    "note": (NOTE_COLS, _note),
+    "memory": (MEMORY_COLS, _memory),
+}
+
+
+def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), order: str = "created_at",
+            limit: int | None = None) -> list:
+    cols, build = KINDS[kind]
+    sql = f"SELECT {cols} FROM {TABLES[kind]}"
+    if where:
+        sql += f" WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [build(row) for row in store.execute(sql, bindings)]
+
+
+def attach_files(store: Store, records: Iterable[Record]) -> None:
+    """Fill `files` (and a task's `blocked_by`) for records loaded without them."""
+    by_id = {r.id: r for r in records if hasattr(r, "files")}
+    if not by_id:
+        return
+    refs: dict[str, list[FileRef]] = defaultdict(list)
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.execute(
+            f"SELECT record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs "
+            f"WHERE record_id IN ({marks}) ORDER BY id", tuple(chunk)):
+            refs[row[0]].append(FileRef(row[1], bool(row[2]), row[3], row[4], row[5], row[6]))
+        for row in store.execute(
+            f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})", tuple(chunk)):
+            task = by_id[row[0]]
+            if isinstance(task, Task):
+                task.blocked_by.append(row[1])
+    for record_id, record in by_id.items():
+        record.files = refs.get(record_id, [])
+
+
+def goals(store: Store, *, include_archived: bool = False, active_only: bool = False) -> list[Goal]:
+    """Goals, most urgent first."""
+    where = [] if include_archived else ["archived_at IS NULL"]
+    if active_only:
+        where.append("status NOT IN ('done', 'archived')")
+    return _select(store, "goal", " AND ".join(where), order=f"{rank_sql('priority')}, created_at")
+
+
+def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
+          include_archived: bool = False, limit: int | None = None, order: str | None = None) -> list[Task]:
+    """Tasks, most urgent first, filtered by goal and status."""
+    where, bindings = [], []
+    if not include_archived:
+        where.append("archived_at IS NULL")
+    if goal_id:
+        where.append("goal_id = ?")
+        bindings.append(goal_id)
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        where.append(f"status IN ({','.join('?' * len(statuses))})")
+        bindings.extend(statuses)
+    return _select(store, "task", " AND ".join(where), tuple(bindings),
+                   order=order or f"{rank_sql('priority')}, created_at", limit=limit)
+
+
+def ready_tasks(store: Store, goal_id: str | None = None, limit: int | None = None) -> list[Task]:
+    """Todo tasks whose blockers are all done, most urgent first."""
+    where = ("status = 'todo' AND archived_at IS NULL AND NOT EXISTS ("
+             "SELECT 1 FROM task_deps d JOIN tasks b ON b.id = d.blocked_by "
+             "WHERE d.task_id = tasks.id AND b.status != 'done')")
+    bindings: tuple = ()
+    if goal_id:
+        where += " AND goal_id = ?"
+        bindings = (goal_id,)
+    return _select(store, "task", where, bindings, order=f"{rank_sql('priority')}, created_at", limit=limit)
+
+
+def completions(store: Store, limit: int, goal_id: str | None = None) -> list[Task]:
+    """The most recently completed tasks that have a summary."""
+    where = "status = 'done' AND summary IS NOT NULL AND summary != ''"
+    bindings: tuple = ()
+    if goal_id:
+        where += " AND goal_id = ?"
+        bindings = (goal_id,)
+    return _select(store, "task", where, bindings, order="completed_at DESC", limit=limit)
+
+
+def decisions(store: Store, kind: str | None = "decision", limit: int | None = None) -> list[Decision]:
+    """Decisions (or kills with kind="killed"), newest first."""
+    where = "archived_at IS NULL"
+    bindings: tuple = ()
+    if kind:
+        where += " AND kind = ?"
+        bindings = (kind,)
+    return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit)
+
+
+def lessons(store: Store, limit: int | None = None) -> list[Lesson]:
+    """Lessons, newest first."""
+    return _select(store, "lesson", "archived_at IS NULL", order="created_at DESC", limit=limit)
+
+
+def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None) -> list[Note]:
+    """Direction notes (or the vision with kind="vision"), newest first."""
+    where = "archived_at IS NULL AND kind = ?"
+    bindings: tuple = (kind,)
+    if since_ms is not None:
+        where += " AND created_at >= ?"
+        bindings += (since_ms,)
+    return _select(store, "note", where, bindings, order="created_at DESC", limit=limit)
+
+
+def memories(store: Store, *, task_id: str | None = None, goal_id: str | None = None,
+             types: Iterable[str] | None = None, limit: int | None = None) -> list[Memory]:
+    """Memories (checkpoints, completion notes, learnings), newest first."""
+    where, bindings = [], []
+    if task_id:
+        where.append("task_id = ?")
+        bindings.append(task_id)
+    if goal_id:
+        where.append("goal_id = ?")
+        bindings.append(goal_id)
+    if types:
+        types = list(types)
+        where.append(f"type IN ({','.join('?' * len(types))})")
+        bindings.extend(types)
+    return _select(store, "memory", " AND ".join(where), tuple(bindings), order="created_at DESC, rowid DESC",
+                   limit=limit)
+
+
+def get(store: Store, kind: str, record_id: str) -> Record | None:
+    """One record by kind and exact id, with its files."""
+    found = _select(store, kind, "id = ?", (record_id,), order="")
+    if not found:
+        return None
+    attach_files(store, found)
+    return found[0]
+
+
+ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
+
+
+def resolve(store: Store, id_or_prefix: str, kinds: Iterable[str] | None = None) -> tuple[str, str]:
+    """Find a record by exact id or unique prefix; raise NotFound or Conflict (listing candidates)."""
+    text = (id_or_prefix or "").strip()
+    if not text or not ID_PATTERN.match(text):
+        raise NotFound(f"no record with id {id_or_prefix!r}")
+    wanted = list(kinds or TABLES)
+    for kind in wanted:
+        if store.one(f"SELECT 1 FROM {TABLES[kind]} WHERE id = ?", (text,)):
+            return kind, text
+    candidates = []
+    for kind in wanted:
+        for row in store.execute(
+            f"SELECT id FROM {TABLES[kind]} WHERE id >= ? AND id < ? ORDER BY id LIMIT 11", (text, text + "\U0010ffff")
+        ):
+            candidates.append((kind, row[0]))
+    if not candidates:
+        what = " or ".join(wanted) if kinds else "record"
+        raise NotFound(f"no {what} with id or prefix {text!r}")
+    if len(candidates) > 1:
+        listed = ", ".join(f"{kind} {rid}" for kind, rid in candidates[:10])
+        raise Conflict(f"id prefix {text!r} is ambiguous: {listed}" + (" …" if len(candidates) > 10 else ""))
+    return candidates[0]
+
+
+def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
+    """Full-text search over every record; the query is plain words (no FTS syntax needed)."""
+    words = re.findall(r"\w+", query or "")
+    if not words:
+        return []
+    expr = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+    rows = store.execute(
+        "SELECT kind, record_id, snippet(search_index, 2, '[', ']', '…', 12), rank FROM search_index "
+        "WHERE search_index MATCH ? ORDER BY rank LIMIT ?", (expr, int(limit)))
+    return [SearchHit(kind, rid, snippet, rank) for kind, rid, snippet, rank in rows]
+
+
+def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
+    """Every file reference as (kind, record_id, ref): what the path index is built from."""
+    return [(row[0], row[1], FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7]))
+            for row in store.execute(
+                "SELECT kind, record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs")]
+
+
+def records_naming(store: Store, path: str) -> list[tuple[Record, list[FileRef]]]:
+    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs."""
+    hits: dict[tuple[str, str], list[FileRef]] = defaultdict(list)
+    for row in store.execute(
+        "SELECT kind, record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs "
+        "WHERE path = ? OR is_glob = 1", (path,)):
+        ref = FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+        if matches(ref.path, ref.is_glob, path):
+            hits[(row[0], row[1])].append(ref)
+    out = []
+    for (kind, record_id), refs in hits.items():
+        record = get(store, kind, record_id)
+        if record is not None and not getattr(record, "archived_at", None):
+            out.append((record, refs))
+    return out

@@ -1,0 +1,184 @@
+"""Typed records: what the CLI prints and the language server shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from ..clock import iso
+
+
+@dataclass(slots=True)
+class FileRef:
+    """A record's reference to a file, glob or folder, optionally a line range or symbol."""
+
+    path: str
+    is_glob: bool = False
+    line_start: int | None = None
+    line_end: int | None = None
+    symbol: str | None = None
+    origin: str = "explicit"  # "explicit" (--files) or "text" (named in the record's text)
+
+    def label(self) -> str:
+        """`path`, `path:10-15` or `path#symbol`, as a user would type it."""
+        text = self.path
+        if self.line_start:
+            text += f":{self.line_start}" if self.line_end in (None, self.line_start) else f":{self.line_start}-{self.line_end}"
+        if self.symbol:
+            text += f"#{self.symbol}"
+        return text
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "glob": self.is_glob, "line_start": self.line_start,
+                "line_end": self.line_end, "symbol": self.symbol, "origin": self.origin}
+
+
+class _Record:
+    """Shared behaviour: JSON form with ISO times, the files it names."""
+
+    __slots__ = ()
+    kind = "record"
+    _time_fields = ("created_at", "updated_at", "completed_at", "archived_at", "claimed_at", "last_ping_at")
+
+    def to_json(self) -> dict:
+        out: dict = {"kind": self.kind}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.name == "files":
+                value = [ref.to_json() for ref in value]
+            elif f.name in self._time_fields:
+                value = iso(value)
+            out[f.name] = value
+        return out
+
+
+@dataclass(slots=True)
+class Goal(_Record):
+    id: str
+    name: str
+    description: str = ""
+    why: str | None = None
+    for_who: str | None = None
+    success_signal: str | None = None
+    status: str = "todo"
+    priority: str = "medium"
+    agent: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    completed_at: int | None = None
+    archived_at: int | None = None
+    files: list[FileRef] = field(default_factory=list)
+    kind = "goal"
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass(slots=True)
+class Task(_Record):
+    id: str
+    title: str
+    goal_id: str | None = None
+    description: str = ""
+    why: str | None = None
+    context: str | None = None
+    acceptance_criteria: str | None = None
+    tools: list[str] = field(default_factory=list)
+    priority: str = "medium"
+    status: str = "todo"
+    agent: str | None = None  # who created it
+    claimant: str | None = None
+    claimed_at: int | None = None
+    last_ping_at: int | None = None
+    summary: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    completed_at: int | None = None
+    archived_at: int | None = None
+    blocked_by: list[str] = field(default_factory=list)
+    files: list[FileRef] = field(default_factory=list)
+    kind = "task"
+
+
+@dataclass(slots=True)
+class Decision(_Record):
+    id: str
+    what: str
+    why: str = ""
+    affects: str | None = None
+    decision_kind: str = "decision"  # "decision" or "killed"
+    agent: str | None = None
+    created_at: int | None = None
+    archived_at: int | None = None
+    files: list[FileRef] = field(default_factory=list)
+    kind = "decision"
+
+    @property
+    def title(self) -> str:
+        return self.what
+
+
+@dataclass(slots=True)
+class Lesson(_Record):
+    id: str
+    text: str
+    correct_behavior: str = ""
+    verified_by: str = "human"
+    agent: str | None = None
+    created_at: int | None = None
+    archived_at: int | None = None
+    files: list[FileRef] = field(default_factory=list)
+    kind = "lesson"
+
+    @property
+    def title(self) -> str:
+        return self.text
+
+
+@dataclass(slots=True)
+class Note(_Record):
+    id: str
+    content: str
+    note_kind: str = "note"  # "note" (direction note) or "vision"
+    agent: str | None = None
+    created_at: int | None = None
+    archived_at: int | None = None
+    files: list[FileRef] = field(default_factory=list)
+    kind = "note"
+
+    @property
+    def title(self) -> str:
+        return self.content
+
+
+@dataclass(slots=True)
+class Memory(_Record):
+    id: str
+    key: str
+    value: str
+    type: str = "learning"
+    goal_id: str | None = None
+    task_id: str | None = None
+    agent: str | None = None
+    created_at: int | None = None
+    kind = "memory"
+
+    @property
+    def title(self) -> str:
+        return f"{self.key}: {self.value}"
+
+
+Record = Goal | Task | Decision | Lesson | Note | Memory
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One full-text match: the record's kind, id, a short snippet and the rank."""
+
+    kind: str
+    id: str
+    snippet: str
+    rank: float
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "snippet": self.snippet, "rank": self.rank}

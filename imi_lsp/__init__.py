@@ -1,0 +1,1 @@
+"""imi-lsp: the language server that shows project memory in the editor."""
