@@ -272,6 +272,15 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     now = now or now_ms()
     lease = lease_ms(store)
     found = [record for record, _refs in queries.records_naming(store, path)]
+    task_ids = {r.id for r in found if r.kind == "task"}
+    for record in list(found):  # a completion summary that names the file stands for its task
+        if record.kind == "memory" and record.type == "completion":
+            found.remove(record)
+            if record.task_id and record.task_id not in task_ids:
+                task = queries.get(store, "task", record.task_id)
+                if task is not None:
+                    found.append(task)
+                    task_ids.add(task.id)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]

@@ -48,10 +48,11 @@ def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: P
         if key not in seen:
             seen.add(key)
             refs.append((spec, "explicit"))
+    explicit_paths = {spec.path for spec, _ in refs}
     for text in texts:
         for spec in paths.paths_in_text(text or "", store.root):
             key = (spec.path, spec.line_start, spec.line_end, spec.symbol)
-            if key not in seen and (spec.path, None, None, None) not in seen:
+            if key not in seen and spec.path not in explicit_paths:
                 seen.add(key)
                 refs.append((spec, "text"))
     return refs
