@@ -1,14 +1,31 @@
 """Who is writing: `IMI_AGENT_ID`, then `--agent`, then the user's login name."""
 
 import os
+import re
+
+from .errors import UsageError
+
+MAX_AGENT = 200
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def agent_id(flag: str | None = None) -> str:
     """The agent id to record on writes and claims."""
-    for candidate in (os.environ.get("IMI_AGENT_ID"), flag):
+    for source, candidate in (("IMI_AGENT_ID", os.environ.get("IMI_AGENT_ID")), ("--agent", flag)):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return _checked(candidate.strip(), source)
     for var in ("USER", "LOGNAME", "USERNAME"):
         if os.environ.get(var):
             return os.environ[var]
     return "user"
+
+
+def _checked(agent: str, source: str) -> str:
+    """An agent id is shown on one line everywhere: refuse control characters, bad bytes and essays."""
+    try:
+        agent.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{source} is not valid UTF-8 text") from None
+    if _UNPRINTABLE.search(agent) or len(agent) > MAX_AGENT:
+        raise UsageError(f"{source} must be one printable line of at most {MAX_AGENT} characters")
+    return agent

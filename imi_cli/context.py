@@ -7,11 +7,10 @@ items are shortened, and a last line says what was left out and how to see it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .clock import ago, now_ms
 from .store import Store, queries
-from .store.claims import is_stale, lease_ms
+from .store.lease import is_stale, lease_ms
+from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
 
 DEFAULT_BUDGET = 10_000
@@ -19,42 +18,63 @@ MIN_BUDGET = 500
 ITEM_LIMIT = 700          # characters of one item before it is shortened
 TASKS_PER_GOAL = 6
 NOTE_DAYS = 7
-FETCH = 200               # records read per section: more than any budget shows
 FOOTER_RESERVE = 320
 
 # Filling order when the budget is tight: what an agent must not miss comes first.
 IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work")
 
 
-@dataclass(slots=True)
 class Section:
-    key: str
-    title: str
-    items: list[str] = field(default_factory=list)
-    records: list = field(default_factory=list)
-    total: int = 0
-    empty_text: str = ""
-    more: str = ""
-    shown: int = 0
+    """One heading of the context: its records, rendered one by one only as far as the budget reaches."""
+
+    __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
+                 "_items")
+
+    def __init__(self, key: str, title: str, records: list, render_item, total: int | None = None,
+                 empty_text: str = "", more: str = "", prepare=None):
+        self.key, self.title, self.records, self.render_item = key, title, records, render_item
+        self.total = len(records) if total is None else total
+        self.empty_text, self.more, self.prepare = empty_text, more, prepare
+        self.shown = 0
+        self._items: list[str] = []
+
+    def item(self, index: int) -> str:
+        """The rendered text of record `index` (records are prepared in batches as they are reached)."""
+        while len(self._items) <= index:
+            start = len(self._items)
+            batch = self.records[start:start + 20]
+            if self.prepare:
+                self.prepare(batch)
+            self._items.extend(self.render_item(r) for r in batch)
+        return self._items[index]
+
+    @property
+    def available(self) -> int:
+        return len(self.records)
+
+    @property
+    def items(self) -> list[str]:
+        return [self.item(i) for i in range(self.shown)]
 
     @property
     def omitted(self) -> int:
         return self.total - self.shown
 
 
-@dataclass(slots=True)
 class Context:
-    header: str
-    sections: list[Section]
-    budget: int
-    footer: str = ""
+    """The packed context: a header, sections with what fits, and a footer naming what was left out."""
+
+    __slots__ = ("header", "sections", "budget", "footer")
+
+    def __init__(self, header: str, sections: list[Section], budget: int, footer: str = ""):
+        self.header, self.sections, self.budget, self.footer = header, sections, budget, footer
 
     def render(self) -> str:
         """The packed text, never longer than the budget."""
         parts = [self.header]
         for section in self.sections:
             parts.append(f"\n## {section.title}")
-            shown = section.items[:section.shown]
+            shown = section.items
             if shown:
                 parts.extend(shown)
             elif section.total:
@@ -127,17 +147,17 @@ def render_task_line(task: Task, now: int, lease: int) -> str:
     return line
 
 
-def render_goal(goal: Goal, tasks: list[Task], done: int, now: int, lease: int) -> str:
-    total = len(tasks) + done
-    text = f"  [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  ({goal.status}, {done}/{total} tasks done)"
+def render_goal(goal: Goal, tasks: list[Task], open_count: int, done: int, now: int, lease: int) -> str:
+    """A goal with its first open tasks (in progress first, then by priority)."""
+    text = (f"  [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  "
+            f"({goal.status}, {done}/{open_count + done} tasks done)")
     if goal.why:
         text += f"\n    why: {shorten(goal.why, 200)}"
     if goal.success_signal:
         text += f"\n    success: {shorten(goal.success_signal, 200)}"
-    order = sorted(tasks, key=lambda t: (t.status != "in_progress", bool(t.blocked_by)))
-    lines = [render_task_line(t, now, lease) for t in order[:TASKS_PER_GOAL]]
-    if len(order) > TASKS_PER_GOAL:
-        lines.append(f"    … {len(order) - TASKS_PER_GOAL} more open tasks: imi plan")
+    lines = [render_task_line(t, now, lease) for t in tasks]
+    if open_count > len(tasks):
+        lines.append(f"    … {open_count - len(tasks)} more open tasks: imi plan {goal.id}")
     return "\n".join([text, *lines])
 
 
@@ -163,17 +183,17 @@ def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
 def _fill(sections: list[Section], room: int) -> int:
     """Round-robin by importance: each pass adds the next item of every section that still fits."""
     order = sorted(sections, key=lambda s: IMPORTANCE.index(s.key))
-    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.items else 0) for s in sections)
-    used += sum(len(item) + 1 for s in sections for item in s.items[:s.shown])
-    active = [s for s in order if s.shown < len(s.items)]
+    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.records else 0) for s in sections)
+    used += sum(len(item) + 1 for s in sections for item in s.items)
+    active = [s for s in order if s.shown < s.available]
     while active:
         still = []
         for section in active:
-            item = section.items[section.shown]
+            item = section.item(section.shown)
             if used + len(item) + 1 <= room:
                 used += len(item) + 1
                 section.shown += 1
-                if section.shown < len(section.items):
+                if section.shown < section.available:
                     still.append(section)
         active = still
     return used
@@ -184,7 +204,7 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
     now = now or now_ms()
     lease = lease_ms(store)
-    sections = _sections(store, goal_id, now, lease)
+    sections = _sections(store, goal_id, now, lease, budget)
     if first:
         sections.sort(key=lambda s: (s.key not in first, first.index(s.key) if s.key in first else 0))
     header = _header(store, goal_id)
@@ -194,9 +214,11 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     if not footer:  # nothing left out: the reserve is free to use
         _fill(sections, room)
     packed = Context(header, sections, budget, footer)
-    while len(packed.render()) > max(budget, MIN_BUDGET):  # estimate was short: drop the least important item
+    limit = max(budget, MIN_BUDGET)
+    while len(packed.render()) > limit:  # the estimate was short: drop the least important item
         shown = [s for s in sections if s.shown]
         if not shown:
+            packed.footer = shorten(packed.footer, max(0, len(packed.footer) - (len(packed.render()) - limit)))
             break
         max(shown, key=lambda s: IMPORTANCE.index(s.key)).shown -= 1
         packed.footer = _footer(sections, budget)
@@ -208,62 +230,78 @@ def _header(store: Store, goal_id: str | None) -> str:
     return f"# IMI context{scope} ({store.root.name})"
 
 
+SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
+               "lessons": "lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
+
+
 def _footer(sections: list[Section], budget: int) -> str:
     left = [(s, s.omitted) for s in sections if s.omitted > 0]
     if not left:
         return ""
-    listed = ", ".join(f"{n} {s.title.lower()}" for s, n in left)
-    commands = sorted({s.more for s, _ in left if s.more})
-    return (f"Left out to stay within {budget} characters: {listed}. "
-            f"See them with: {'; '.join(commands)}; `imi show ID` for any record.")
+    listed = ", ".join(f"{n} {SHORT_NAMES.get(s.key, s.key)}" for s, n in left)
+    commands = sorted({s.more for s, _ in left if s.more} | {"imi show ID"})
+    return f"Left out ({budget} character budget): {listed}. See: " + ", ".join(f"`{c}`" for c in commands)
 
 
-def _sections(store: Store, goal_id: str | None, now: int, lease: int) -> list[Section]:
+def _count(store: Store, sql: str, bindings: tuple = ()) -> int:
+    return store.scalar(sql, bindings) or 0
+
+
+def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: int) -> list[Section]:
+    fetch = max(20, budget // 50)  # no item is shorter than 50 characters: more could never be shown
+    since = now - NOTE_DAYS * 86_400_000
     vision = queries.notes(store, "vision", limit=1)
-    killed = queries.decisions(store, "killed", limit=FETCH)
-    notes = queries.notes(store, "note", since_ms=now - NOTE_DAYS * 86_400_000, limit=FETCH)
-    decisions = queries.decisions(store, "decision", limit=FETCH)
-    lessons = queries.lessons(store, limit=FETCH)
+    killed = queries.decisions(store, "killed", limit=fetch)
+    notes = queries.notes(store, "note", since_ms=since, limit=fetch)
+    decisions = queries.decisions(store, "decision", limit=fetch)
+    lessons = queries.lessons(store, limit=fetch)
     goals = [g for g in queries.goals(store, active_only=True) if not goal_id or g.id == goal_id]
-    open_tasks = queries.tasks(store, goal_id=goal_id, status=("todo", "in_progress"))
-    in_progress = [t for t in open_tasks if t.status == "in_progress"]
+    in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress")
     completions = queries.completions(store, limit=5, goal_id=goal_id)
-    queries.attach_files(store, [*killed, *notes, *decisions, *lessons, *open_tasks])
 
-    tasks_by_goal: dict[str, list[Task]] = {}
-    for task in open_tasks:
-        tasks_by_goal.setdefault(task.goal_id or "", []).append(task)
-    done_by_goal = dict(store.execute(
-        "SELECT goal_id, count(*) FROM tasks WHERE status = 'done' AND archived_at IS NULL GROUP BY goal_id"))
+    def attach(records):
+        queries.attach_files(store, records)
 
-    checkpoints = {}
-    for task in in_progress:
+    def goal_item(goal: Goal) -> str:
+        counts = dict(store.execute(
+            "SELECT status, count(*) FROM tasks WHERE goal_id = ? AND archived_at IS NULL GROUP BY status",
+            (goal.id,)))
+        open_tasks = queries.tasks(store, goal_id=goal.id, status=("todo", "in_progress"), limit=TASKS_PER_GOAL,
+                                   order=f"status != 'in_progress', {rank_sql('priority')}, created_at")
+        attach(open_tasks)
+        open_count = counts.get("todo", 0) + counts.get("in_progress", 0)
+        return render_goal(goal, open_tasks, open_count, counts.get("done", 0), now, lease)
+
+    def in_progress_item(task: Task) -> str:
         latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
-        checkpoints[task.id] = latest[0].value if latest else None
-    extras: dict[str, dict[str, str]] = {}
-    for task in completions:
-        extras[task.id] = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
+        return render_in_progress(task, latest[0].value if latest else None, now, lease)
 
-    def section(key, title, records, render, empty="", more=""):
-        return Section(key, title, [render(r) for r in records], list(records), len(records), empty, more)
+    def completion_item(task: Task) -> str:
+        extra = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
+        return render_completion(task, extra, now)
 
+    live = "archived_at IS NULL"
     return [
-        section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
-                "(not set: `imi vision \"...\"` records it)"),
-        section("killed", "What was killed and why", killed, lambda d: render_decision(d, now), "(nothing)",
-                "imi search killed"),
-        section("notes", f"Direction notes (last {NOTE_DAYS} days)", notes, lambda n: render_note(n, now), "(none)",
-                "imi search WORDS"),
-        section("decisions", "Decisions", decisions, lambda d: render_decision(d, now), "(none)", "imi search WORDS"),
-        section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now), "(none)",
-                "imi search WORDS"),
-        section("goals", "Active goals", goals,
-                lambda g: render_goal(g, tasks_by_goal.get(g.id, []), done_by_goal.get(g.id, 0), now, lease),
-                "(none: `imi goal NAME` adds one)", "imi plan"),
-        section("in_progress", "In progress", in_progress,
-                lambda t: render_in_progress(t, checkpoints.get(t.id), now, lease), "(nothing claimed)", "imi status"),
-        section("prior_work", "Prior work (recent completions)", completions,
-                lambda t: render_completion(t, extras.get(t.id, {}), now), "(none yet)", "imi plan"),
+        Section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
+                empty_text="(not set: `imi vision \"...\"` records it)"),
+        Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
+                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
+                "(nothing)", "imi search killed", attach),
+        Section("notes", f"Direction notes (last {NOTE_DAYS} days)", notes, lambda n: render_note(n, now),
+                _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
+                              "AND created_at >= ?", (since,)),
+                "(none)", "imi search WORDS", attach),
+        Section("decisions", "Decisions", decisions, lambda d: render_decision(d, now),
+                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
+                "(none)", "imi search WORDS", attach),
+        Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
+                _count(store, f"SELECT count(*) FROM lessons WHERE {live}"), "(none)", "imi search WORDS", attach),
+        Section("goals", "Active goals", goals, goal_item, empty_text="(none: `imi goal NAME` adds one)",
+                more="imi plan"),
+        Section("in_progress", "In progress", in_progress, in_progress_item, empty_text="(nothing claimed)",
+                more="imi status", prepare=attach),
+        Section("prior_work", "Prior work (recent completions)", completions, completion_item,
+                empty_text="(none yet)", more="imi plan"),
     ]
 
 
@@ -290,7 +328,7 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     notes = [r for r in newest if r.kind in ("note", "memory")]
 
     def section(key, title, records, render):
-        return Section(key, title, [render(r) for r in records], records, len(records))
+        return Section(key, title, records, render)
 
     sections = [s for s in (
         section("lessons", "Lessons", lessons, lambda l: render_lesson(l, now)),

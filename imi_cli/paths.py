@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
 
 GLOB_CHARS = set("*?[")
-_RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
+# Patterns as text: `re` compiles and caches them on first use, so start-up does not pay for them.
+_RANGE = r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$"
 # A token that looks like a path: has a slash or a dotted extension.
-_TEXT_PATH = re.compile(r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
+_TEXT_PATH = (r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
 
 
-@dataclass(slots=True, frozen=True)
-class FileSpec:
+class FileSpec(namedtuple("FileSpec", "path line_start line_end symbol", defaults=(None, None, None))):
     """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol."""
 
-    path: str
-    line_start: int | None = None
-    line_end: int | None = None
-    symbol: str | None = None
+    __slots__ = ()
 
     @property
     def is_glob(self) -> bool:
@@ -86,7 +83,7 @@ def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
         symbol = symbol.strip() or None
         if symbol and not re.fullmatch(r"[\w.$:<>-]+", symbol):
             raise UsageError(f"invalid symbol {symbol!r} in {raw!r}")
-    match = _RANGE.match(text)
+    match = re.match(_RANGE, text)
     if match:
         text = match["path"]
         start = int(match["start"])
@@ -132,6 +129,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """The compiled form of a glob, for callers that match one pattern against many paths."""
+    return _glob_regex(pattern)
+
+
 def glob_match(pattern: str, path: str) -> bool:
     """Match a repo-relative path against a glob: `*` stays in one folder, `**` crosses them,
     a trailing `/` means everything below that folder."""
@@ -148,7 +150,7 @@ def paths_in_text(text: str, root: Path) -> list[FileSpec]:
     found: dict[tuple, FileSpec] = {}
     if not text:
         return []
-    for match in _TEXT_PATH.finditer(text):
+    for match in re.finditer(_TEXT_PATH, text):
         token = match.group(1).rstrip(".")
         if token.startswith(("./", "../")) or token.startswith("/") or ".." in token.split("/"):
             continue

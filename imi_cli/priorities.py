@@ -14,7 +14,7 @@ def parse_priority(value: str | int | None, default: str = "medium") -> str:
     text = str(value).strip().lower()
     if text.startswith("p") and text[1:].isdigit():
         text = text[1:]
-    if text.isdigit() and int(text) < len(NAMES):
+    if text.isascii() and text.isdigit() and int(text) < len(NAMES):
         return NAMES[int(text)]
     if text in RANK:
         return text

@@ -13,24 +13,9 @@ from .priorities import parse_priority
 from .store import Store
 from .store import queries, writes
 from .store.writes import Provenance
+from .text import clean
 
-MAX_TEXT = 100_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]|\x1b\[[0-9;?]*[ -/]*[@-~]")
 KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
-
-
-def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
-    """Strip control characters (terminal escapes too) and surrounding blanks; enforce presence and size."""
-    if text is None:
-        if required:
-            raise UsageError(f"{what} is required")
-        return None
-    value = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if required and not value:
-        raise UsageError(f"{what} must not be empty")
-    if len(value) > MAX_TEXT:
-        raise UsageError(f"{what} is too long ({len(value)} characters; the limit is {MAX_TEXT})")
-    return value if value else None
 
 
 def provenance(store: Store, agent_flag: str | None = None) -> Provenance:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .clock import ago, now_ms
 from .store import Store, queries
-from .store.claims import is_stale, lease_ms
+from .store.lease import is_stale, lease_ms
 
 BLOCKED_LONG_MS = 3 * 86_400_000
 LIST_LIMIT = 10

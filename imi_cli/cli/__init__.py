@@ -2,52 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
-import apsw
-import click
-
-from .. import __version__
+from .. import redaction
 from ..errors import ImiError
 from .app import App
+from .fast import run_fast
 from .output import Output
 
-# Command name -> module in this package. Only the invoked command's module is
-# imported, which keeps `imi context` and the hooks fast.
-COMMANDS = {
-    "init": "manage", "goal": "record", "task": "record", "decide": "record", "kill": "record",
-    "vision": "record", "log": "record", "lesson": "record", "memory": "record",
-    "start": "work", "next": "work", "ping": "work", "checkpoint": "work", "complete": "work", "fail": "work",
-    "ready": "work", "context": "read", "plan": "read", "status": "read", "think": "read", "check": "read",
-    "search": "read", "show": "read", "archive": "manage", "delete": "manage",
-}
 
-
-class _LazyGroup(click.Group):
-    def list_commands(self, ctx):
-        return list(COMMANDS)
-
-    def get_command(self, ctx, name):
-        module_name = COMMANDS.get(name)
-        if module_name is None:
-            return None
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        return next(c for c in module.COMMANDS if c.name == name)
-
-
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="imi")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (accepted anywhere on the line).")
-@click.option("--agent", help="Agent id for claims and provenance (IMI_AGENT_ID wins).")
-def cli(as_json, agent):
-    """Project memory for AI coding agents: goals, tasks, decisions, lessons, kept in .imi/state.db."""
-
-
-def _split_global(args: list[str]) -> tuple[list[str], bool, str | None]:
-    """Take `--json` and `--agent X` from anywhere on the line (IMI accepts them after the command)."""
-    rest, as_json, agent = [], False, None
+def _split_global(args: list[str]) -> tuple[list[str], bool, str | None, bool]:
+    """Take `--json`, `--allow-secrets` and `--agent X` from anywhere on the line (IMI accepts them after
+    the command)."""
+    rest, as_json, agent, allow_secrets = [], False, None, False
     i = 0
     while i < len(args):
         arg = args[i]
@@ -56,6 +24,8 @@ def _split_global(args: list[str]) -> tuple[list[str], bool, str | None]:
             break
         if arg == "--json":
             as_json = True
+        elif arg == "--allow-secrets":
+            allow_secrets = True
         elif arg == "--agent" and i + 1 < len(args):
             agent = args[i + 1]
             i += 1
@@ -64,10 +34,20 @@ def _split_global(args: list[str]) -> tuple[list[str], bool, str | None]:
         else:
             rest.append(arg)
         i += 1
-    return rest, as_json, agent
+    return rest, as_json, agent, allow_secrets
+
+
+MAX_ERROR = 400
+
+
+def _one_line(message: str) -> str:
+    """Errors echo user input: escape anything that could break the line or drive the terminal, cap the length."""
+    out = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message)
+    return out if len(out) <= MAX_ERROR else out[:MAX_ERROR] + f"… ({len(out)} characters)"
 
 
 def _fail(message: str, code: int, as_json: bool) -> int:
+    message = _one_line(message)
     if as_json:
         sys.stdout.write('{"error": %s, "exit_code": %d}\n' % (_quote(message), code))
     sys.stderr.write(f"imi: error: {message}\n")
@@ -80,10 +60,61 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises, never prints a traceback)."""
-    args, as_json, agent = _split_global(list(sys.argv[1:] if argv is None else argv))
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args, as_json, agent, allow_secrets = _split_global(raw)
+    allow_secrets = allow_secrets or os.environ.get("IMI_ALLOW_SECRETS") == "1"
+    for number, arg in enumerate(raw, 1):
+        if not arg.isascii() and not _is_utf8(arg):  # the OS handed over bytes that are not UTF-8
+            return _fail(f"argument {number} is not valid UTF-8 text", 2, as_json)
     app = App(Output(as_json), agent)
+    try:
+        with redaction.policy(allow_secrets) as secrets:
+            fast_result = run_fast(args, app)
+            code = fast_result if fast_result is not None else _run_click(args, app, as_json)
+        _report_secrets(secrets, code)
+        return code
+    except ImiError as exc:
+        return _fail(str(exc), exc.exit_code, as_json)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130, as_json)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        message = _database_error(exc)
+        if message:
+            return _fail(message, 1, as_json)
+        if os.environ.get("IMI_DEBUG"):  # a bug: still one line, unless debugging
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (set IMI_DEBUG=1 for a traceback)", 1, as_json)
+    finally:
+        app.close()
+
+
+def _report_secrets(secrets: redaction.Policy, code: int) -> None:
+    if not secrets.found or code != 0:
+        return
+    if secrets.allow:
+        sys.stderr.write(f"imi: note: stored {secrets.summary()} as written (--allow-secrets)\n")
+    else:
+        sys.stderr.write(f"imi: warning: {secrets.summary()} redacted before storing; "
+                         "add --allow-secrets to store them deliberately\n")
+
+
+def _run_click(args: list[str], app: App, as_json: bool) -> int:
+    import click
+
+    from .commands import cli
+
     try:
         result = cli.main(args=args, prog_name="imi", standalone_mode=False, obj=app)
         return result if isinstance(result, int) else 0
@@ -99,27 +130,21 @@ def run(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.Abort:
         return _fail("aborted", 1, as_json)
-    except ImiError as exc:
-        return _fail(str(exc), exc.exit_code, as_json)
-    except apsw.BusyError:
-        return _fail("the database stayed busy for 30 s (another process holds a write lock); nothing was written",
-                     1, as_json)
-    except apsw.FullError:
-        return _fail("the disk is full: nothing was written", 1, as_json)
-    except apsw.ReadOnlyError:
-        return _fail("the database is read-only: nothing was written", 1, as_json)
-    except apsw.Error as exc:
-        return _fail(f"database error: {exc}", 1, as_json)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130, as_json)
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # a bug: still one line, unless debugging
-        if os.environ.get("IMI_DEBUG"):
-            raise
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (set IMI_DEBUG=1 for a traceback)", 1, as_json)
-    finally:
-        app.close()
+
+
+def _database_error(exc: Exception) -> str | None:
+    """One line for a database failure a user can meet (busy, disk full, read-only), else None."""
+    import apsw
+
+    if isinstance(exc, apsw.BusyError):
+        return "the database stayed busy for 30 s (another process holds a write lock); nothing was written"
+    if isinstance(exc, apsw.FullError):
+        return "the disk is full: nothing was written"
+    if isinstance(exc, apsw.ReadOnlyError):
+        return "the database is read-only: nothing was written"
+    if isinstance(exc, apsw.Error):
+        return f"database error: {exc}"
+    return None
 
 
 def main() -> None:

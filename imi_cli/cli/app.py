@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
-from ..paths import split_specs
-from ..recording import provenance
 from ..store import Store, open_store
-from ..store.writes import Provenance
 from .output import Output
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs 3 ms at every start
+if TYPE_CHECKING:
+    from ..store.writes import Provenance
 
 
 class App:
@@ -32,23 +31,11 @@ class App:
         return self._store
 
     def prov(self) -> Provenance:
+        """Who is writing, now, at which commit."""
+        from ..recording import provenance  # only writers pay for it
+
         return provenance(self.store(), self.agent_flag)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
-
-
-pass_app = click.make_pass_decorator(App)
-
-
-def files_option(func):
-    """`--files a,b` (alias `--relevant-files`), repeatable: paths, globs, `path:10-15`, `path#symbol`."""
-    return click.option("--files", "--relevant-files", "files", multiple=True, metavar="PATHS",
-                        help="Comma-separated repo-relative paths or globs this record is about "
-                             "(path:10-15 for lines, path#name for a symbol).")(func)
-
-
-def split_files(values: tuple[str, ...]) -> list[str]:
-    """Flatten repeated comma-separated `--files` values."""
-    return [spec for value in values for spec in split_specs(value)]

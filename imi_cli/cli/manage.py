@@ -10,26 +10,49 @@ import click
 from ..clock import now_ms
 from ..errors import Conflict
 from ..store import find_database, queries, writes
-from ..store.connection import DB_DIR, DB_NAME
-from .app import App, pass_app
+from ..store.connection import DB_DIR, DB_NAME, workspace_root_for, write_gitignore
+from .app import App
+from .options import pass_app
 
 
 @click.command()
+@click.option("--agents", metavar="LIST",
+              help="Also add a short IMI section to agents' instruction files: claude (CLAUDE.md), codex "
+                   "(AGENTS.md), copilot (.github/copilot-instructions.md), cursor (.cursor/rules/imi.mdc), or all.")
+@click.option("--remove", is_flag=True, help="With --agents: take the IMI section out again (nothing else changes).")
 @pass_app
-def init(app: App):
+def init(app: App, agents, remove):
     """Create .imi/state.db in this folder (safe to run again; migrates an IMI 0.3 database)."""
+    from .. import agent_files
+
+    chosen = agent_files.parse_agents(agents) if agents is not None else []
+    if remove:
+        if not chosen:
+            raise click.UsageError("--remove needs --agents: which files to take the IMI section out of")
+        found = find_database()
+        changes = agent_files.remove(workspace_root_for(found) if found else Path.cwd().absolute(), chosen)
+        app.out.result({"agent_files": [c.to_json() for c in changes]}, _agent_lines(changes))
+        return
     override = os.environ.get("IMI_DB")
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
     store = app.open_at(db_path, create=True)
-    ignore = db_path.parent / ".gitignore"
-    if db_path.parent.name == DB_DIR and not ignore.exists():
-        ignore.write_text("# the local database is a cache of the memory; see docs\nstate.db-wal\nstate.db-shm\n")
+    write_gitignore(db_path)
     enclosing = find_database(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
-    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root)},
+    changes = agent_files.install(store.root, chosen) if chosen else []
+    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root)}
+                   | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}),
                    ("Already initialised: " if existed else "Initialised project memory at ") + str(store.db_path)
-                   + note)
+                   + note + ("\n" + _agent_lines(changes) if changes else ""))
+
+
+def _agent_lines(changes) -> str:
+    from ..agent_files import AGENT_FILES
+
+    verbs = {"added": "IMI section added", "updated": "IMI section updated", "unchanged": "IMI section up to date",
+             "removed": "IMI section removed", "absent": "no IMI section"}
+    return "\n".join(f"{AGENT_FILES[c.agent]}: {verbs[c.action]}" for c in changes)
 
 
 @click.command()

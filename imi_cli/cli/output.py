@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -16,6 +15,8 @@ class Output:
 
     def json(self, payload) -> None:
         """Print one JSON document (sorted keys, UTF-8)."""
+        import json
+
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
 
     def text(self, text: str = "") -> None:

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__, signals, verification
+from .. import __version__
 from ..clock import ago, now_ms
-from ..context import DEFAULT_BUDGET, build, build_for_file, render_task_line, shorten
+from ..context import DEFAULT_BUDGET, render_task_line, shorten
 from ..errors import UsageError
-from ..paths import normalize
-from ..store import claims, queries
-from .app import App, pass_app
+from ..store import queries
+from ..store.lease import is_stale, lease_ms
+from .app import App
+from .fast import BUDGET_RANGE, show_context
+from .options import pass_app
 
 
 @click.command()
 @click.argument("goal_id", required=False)
-@click.option("--budget", default=DEFAULT_BUDGET, show_default=True, type=click.IntRange(500, 10_000_000),
+@click.option("--budget", default=DEFAULT_BUDGET, show_default=True, type=click.IntRange(*BUDGET_RANGE),
               help="Most characters to print.")
 @click.option("--file", "file_path", metavar="PATH", help="Only the memory that names this file.")
 @pass_app
 def context(app: App, goal_id, budget, file_path):
     """What an agent must know at the start of a session, within a size budget."""
-    store = app.store()
-    if file_path:
-        packed = build_for_file(store, normalize(file_path, store.root), budget=budget)
-    else:
-        goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-        packed = build(store, goal_id=goal, budget=budget)
-    app.out.result(packed.to_json(), packed.render())
+    show_context(app, goal_id, budget, file_path)
 
 
 def _counts(store) -> dict:
@@ -57,7 +53,7 @@ def plan(app: App, goal_id):
     by_goal: dict = {}
     for task in tasks:
         by_goal.setdefault(task.goal_id, []).append(task)
-    now, lease = now_ms(), claims.lease_ms(store)
+    now, lease = now_ms(), lease_ms(store)
     if app.out.as_json:
         app.out.json({
             "version": __version__, "db_path": str(store.db_path), "counts": _counts(store),
@@ -85,9 +81,9 @@ def status(app: App):
     """Counts, work in progress, stale claims and what is ready."""
     store = app.store()
     counts = _counts(store)
-    now, lease = now_ms(), claims.lease_ms(store)
+    now, lease = now_ms(), lease_ms(store)
     wip = queries.tasks(store, status="in_progress")
-    stale = [t for t in wip if claims.is_stale(t, now, lease)]
+    stale = [t for t in wip if is_stale(t, now, lease)]
     ready_count = len(queries.ready_tasks(store))
     if app.out.as_json:
         app.out.json({"db_path": str(store.db_path), "counts": counts, "ready": ready_count,
@@ -108,6 +104,8 @@ def status(app: App):
 @pass_app
 def think(app: App, budget):
     """The state, computed signals and a short prompt to reason about what to do next."""
+    from .. import signals
+
     store = app.store()
     found = signals.compute(store)
     counts = _counts(store)
@@ -137,6 +135,8 @@ def think(app: App, budget):
 @pass_app
 def check(app: App, task_id, limit):
     """Verification state of finished work (one task, or the most recent ones)."""
+    from .. import verification
+
     store = app.store()
     if task_id:
         task = queries.get(store, "task", queries.resolve(store, task_id, ["task"])[1])
@@ -207,7 +207,7 @@ def show(app: App, record_id):
     if kind == "goal":
         tasks = queries.tasks(store, goal_id=rid, include_archived=True)
         payload["tasks"] = [t.to_json() for t in tasks]
-        now, lease = now_ms(), claims.lease_ms(store)
+        now, lease = now_ms(), lease_ms(store)
         lines.append("  tasks:")
         lines.extend(render_task_line(t, now, lease) for t in tasks)
     app.out.result(payload, "\n".join(lines))

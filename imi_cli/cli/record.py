@@ -6,7 +6,8 @@ import click
 
 from .. import recording
 from ..store import queries
-from .app import App, files_option, pass_app, split_files
+from .app import App
+from .options import files_option, pass_app, split_files
 
 
 def _created(app: App, kind: str, record_id: str) -> None:

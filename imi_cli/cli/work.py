@@ -6,9 +6,11 @@ import click
 
 from ..clock import now_ms
 from ..context import render_task_line
-from ..recording import clean, collect_refs
+from ..recording import collect_refs
 from ..store import claims, queries
-from .app import App, files_option, pass_app, split_files
+from ..store.lease import lease_ms
+from .app import App
+from .options import files_option, pass_app, split_files
 
 
 def _task_id(app: App, ref: str) -> str:
@@ -75,7 +77,6 @@ def ping(app: App, task_id):
 def checkpoint(app: App, task_id, note, files):
     """Save progress on a task so another session can pick it up."""
     store = app.store()
-    note = clean(note, "checkpoint note")
     refs = collect_refs(store, split_files(files), [note])
     memory_id = claims.checkpoint(store, _task_id(app, task_id), note, app.prov(), refs)
     app.out.result(queries.get(store, "memory", memory_id).to_json(), f"Checkpoint {memory_id} saved")
@@ -93,11 +94,9 @@ def checkpoint(app: App, task_id, note, files):
 def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, force, files):
     """Mark a task done with a summary of what was done (only the claimant, once)."""
     store = app.store()
-    summary = clean(summary, "summary")
-    extra = {k: clean(v, k, required=False) for k, v in
-             (("interpretation", interpretation), ("uncertainty", uncertainty), ("outcome", outcome))}
-    refs = collect_refs(store, split_files(files), [summary, *extra.values()])
-    task = claims.complete(store, _task_id(app, task_id), summary, app.prov(), force=force, refs=refs, **extra)
+    refs = collect_refs(store, split_files(files), [summary, interpretation, uncertainty, outcome])
+    task = claims.complete(store, _task_id(app, task_id), summary, app.prov(), force=force, refs=refs,
+                           interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
     app.out.result(task.to_json(), f"Completed task {task.id}: {task.title}")
 
 
@@ -108,9 +107,8 @@ def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, f
 @pass_app
 def fail(app: App, task_id, reason, force):
     """Give a task back (it returns to todo) with the reason for the next agent."""
-    reason = clean(reason, "reason")
     task = claims.fail(app.store(), _task_id(app, task_id), reason, app.prov(), force=force)
-    app.out.result(task.to_json(), f"Released task {task.id} back to todo: {reason}")
+    app.out.result(task.to_json(), f"Released task {task.id} back to todo; the reason is in its history")
 
 
 @click.command()
@@ -122,7 +120,7 @@ def ready(app: App, goal_id, limit):
     store = app.store()
     goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
     found = queries.ready_tasks(store, goal, limit=limit)
-    lease, now = claims.lease_ms(store), now_ms()
+    lease, now = lease_ms(store), now_ms()
     app.out.result({"tasks": [t.to_json() for t in found]},
                    "\n".join(render_task_line(t, now, lease).strip() for t in found) or "No ready tasks.")
 

@@ -6,34 +6,16 @@ starting the same task at once exactly one wins.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from ..clock import ago
-from ..errors import Conflict, NotFound, UsageError
+from ..errors import Conflict, NotFound
+from ..text import clean
 from . import queries, writes
 from .connection import Store
+from .lease import is_stale, lease_ms
 from .records import Task
 from .writes import Provenance
-
-DEFAULT_LEASE_MINUTES = 30
-
-
-def lease_ms(store: Store) -> int:
-    """How long a claim lives without a heartbeat: `IMI_LEASE_MINUTES`, the `lease_minutes` setting, or 30."""
-    raw = os.environ.get("IMI_LEASE_MINUTES") or store.scalar("SELECT value FROM settings WHERE key = 'lease_minutes'")
-    try:
-        minutes = float(raw) if raw is not None else DEFAULT_LEASE_MINUTES
-    except ValueError:
-        minutes = DEFAULT_LEASE_MINUTES
-    return int(max(minutes, 0.001) * 60_000)
-
-
-def is_stale(task: Task, now: int, lease: int) -> bool:
-    """An in-progress claim whose last heartbeat is older than the lease."""
-    last = task.last_ping_at or task.claimed_at or task.updated_at or 0
-    return task.status == "in_progress" and now - last > lease
-
 
 @dataclass(slots=True)
 class Claim:
@@ -130,8 +112,7 @@ def ping(store: Store, task_id: str, prov: Provenance) -> Task:
 
 def checkpoint(store: Store, task_id: str, note: str, prov: Provenance, refs: list = ()) -> str:
     """Save progress on a task; also a heartbeat when the writer holds the claim."""
-    if not note.strip():
-        raise UsageError("a checkpoint needs a note")
+    note = clean(note, "checkpoint note")
     with store.write():
         task = _load(store, task_id)
         if task.claimant == prov.agent and task.status == "in_progress":
@@ -144,8 +125,10 @@ def complete(store: Store, task_id: str, summary: str, prov: Provenance, *, inte
              uncertainty: str | None = None, outcome: str | None = None, force: bool = False,
              refs: list = ()) -> Task:
     """Mark a task done with its completion summary; only the claimant (or --force), and only once."""
-    if not summary.strip():
-        raise UsageError("a completion needs a summary of what was done")
+    summary = clean(summary, "summary")
+    interpretation = clean(interpretation, "interpretation", required=False)
+    uncertainty = clean(uncertainty, "uncertainty", required=False)
+    outcome = clean(outcome, "outcome", required=False)
     with store.write():
         task = _load(store, task_id)
         if task.status == "done":
@@ -174,8 +157,7 @@ def complete(store: Store, task_id: str, summary: str, prov: Provenance, *, inte
 
 def fail(store: Store, task_id: str, reason: str, prov: Provenance, *, force: bool = False) -> Task:
     """Give a task back: it returns to todo with the reason recorded for the next agent."""
-    if not reason.strip():
-        raise UsageError("a failure needs a reason")
+    reason = clean(reason, "reason")
     with store.write():
         task = _load(store, task_id)
         if task.status == "done":

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import apsw
 
@@ -36,6 +36,16 @@ def find_database(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+GITIGNORE = "# the local database is a cache of the memory; see docs\nstate.db-wal\nstate.db-shm\n"
+
+
+def write_gitignore(db_path: Path) -> None:
+    """Keep SQLite's side files out of git: `.imi/.gitignore`, written once, never overwritten."""
+    ignore = db_path.parent / ".gitignore"
+    if db_path.parent.name == DB_DIR and not ignore.exists():
+        ignore.write_text(GITIGNORE)
 
 
 def workspace_root_for(db_path: Path) -> Path:
@@ -102,6 +112,7 @@ def _connect(db_path: Path, readonly: bool) -> apsw.Connection:
         conn.set_busy_timeout(BUSY_TIMEOUT_MS)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
     except apsw.Error as exc:
         raise ImiError(f"cannot open {db_path}: {exc}") from None
     return conn

@@ -7,12 +7,13 @@ transaction. A database with a newer version than this program knows is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import apsw
 
 from ..errors import ImiError
+from ..paths import is_glob
 
 # IMI 0.3.x's tables (integer-second timestamps, JSON arrays as text, text ids).
 BASE_SCHEMA = """
@@ -195,11 +196,52 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(
     for kind, (table, fields, code) in FTS_SOURCES.items():
         conn.execute(_fts_triggers(kind, table, fields, code))
     rebuild_search_index(conn)
+    _import_imi_files(conn)
     # IMI 0.3 recorded kills as decisions whose text says "killed".
     conn.execute(
         "UPDATE decisions SET kind = 'killed' WHERE kind = 'decision' AND "
         "(lower(' ' || what || ' ' || why || ' ') GLOB '*[^a-z]killed[^a-z]*')"
     )
+
+
+def _imi_path(raw, workspace: str | None) -> str | None:
+    """One entry of IMI 0.3's `relevant_files`/`linked_files` as a repo-relative path, or None."""
+    if not isinstance(raw, str) or not raw.strip() or "\x00" in raw:
+        return None
+    text = raw.strip().replace("\\", "/")
+    base = (workspace or "").rstrip("/")
+    if base and text.startswith(base + "/"):
+        text = text[len(base) + 1:]
+    while text.startswith("./"):
+        text = text[2:]
+    if not text or text.startswith("/") or ".." in text.split("/") or text.split("/")[0] == ".imi":
+        return None
+    return text
+
+
+def _import_imi_files(conn: apsw.Connection) -> None:
+    """IMI 0.3 kept the files a goal or task is about as JSON arrays; they become file references."""
+    import json
+
+    for kind, table, columns in (("goal", "goals", ("relevant_files",)),
+                                 ("task", "tasks", ("relevant_files", "linked_files"))):
+        rows = conn.execute(f"SELECT id, workspace_path, created_at, {', '.join(columns)} FROM {table} "
+                            f"WHERE id NOT IN (SELECT record_id FROM refs WHERE kind = '{kind}')").fetchall()
+        for record_id, workspace, created_at, *lists in rows:
+            seen: set[str] = set()
+            for text in lists:
+                try:
+                    entries = json.loads(text) if text else []
+                except (TypeError, ValueError):
+                    continue
+                for raw in entries if isinstance(entries, list) else []:
+                    path = _imi_path(raw, workspace)
+                    if path and path not in seen:
+                        seen.add(path)
+                        conn.execute(
+                            "INSERT INTO refs(kind, record_id, path, is_glob, origin, created_at) "
+                            "VALUES (?, ?, ?, ?, 'explicit', ?)",
+                            (kind, record_id, path, int(is_glob(path)), created_at))
 
 
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import Conflict, NotFound
 from ..paths import matches
@@ -28,6 +27,10 @@ TABLES = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "
 
 
 def _json_list(text) -> list:
+    if not text or text == "[]":
+        return []
+    import json  # rarely needed: most rows hold "[]"
+
     try:
         value = json.loads(text) if text else []
     except (TypeError, ValueError):

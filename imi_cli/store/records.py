@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-
 from ..clock import iso
+from ..typed import record
 
 
-@dataclass(slots=True)
+@record
 class FileRef:
     """A record's reference to a file, glob or folder, optionally a line range or symbol."""
 
@@ -41,17 +40,17 @@ class _Record:
 
     def to_json(self) -> dict:
         out: dict = {"kind": self.kind}
-        for f in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
-            if f.name == "files":
+        for name in self._fields:
+            value = getattr(self, name)
+            if name == "files":
                 value = [ref.to_json() for ref in value]
-            elif f.name in self._time_fields:
+            elif name in self._time_fields:
                 value = iso(value)
-            out[f.name] = value
+            out[name] = value
         return out
 
 
-@dataclass(slots=True)
+@record
 class Goal(_Record):
     id: str
     name: str
@@ -66,7 +65,7 @@ class Goal(_Record):
     updated_at: int | None = None
     completed_at: int | None = None
     archived_at: int | None = None
-    files: list[FileRef] = field(default_factory=list)
+    files: list[FileRef] = list
     kind = "goal"
 
     @property
@@ -74,7 +73,7 @@ class Goal(_Record):
         return self.name
 
 
-@dataclass(slots=True)
+@record
 class Task(_Record):
     id: str
     title: str
@@ -83,7 +82,7 @@ class Task(_Record):
     why: str | None = None
     context: str | None = None
     acceptance_criteria: str | None = None
-    tools: list[str] = field(default_factory=list)
+    tools: list[str] = list
     priority: str = "medium"
     status: str = "todo"
     agent: str | None = None  # who created it
@@ -95,12 +94,12 @@ class Task(_Record):
     updated_at: int | None = None
     completed_at: int | None = None
     archived_at: int | None = None
-    blocked_by: list[str] = field(default_factory=list)
-    files: list[FileRef] = field(default_factory=list)
+    blocked_by: list[str] = list
+    files: list[FileRef] = list
     kind = "task"
 
 
-@dataclass(slots=True)
+@record
 class Decision(_Record):
     id: str
     what: str
@@ -110,7 +109,7 @@ class Decision(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
-    files: list[FileRef] = field(default_factory=list)
+    files: list[FileRef] = list
     kind = "decision"
 
     @property
@@ -118,7 +117,7 @@ class Decision(_Record):
         return self.what
 
 
-@dataclass(slots=True)
+@record
 class Lesson(_Record):
     id: str
     text: str
@@ -127,7 +126,7 @@ class Lesson(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
-    files: list[FileRef] = field(default_factory=list)
+    files: list[FileRef] = list
     kind = "lesson"
 
     @property
@@ -135,7 +134,7 @@ class Lesson(_Record):
         return self.text
 
 
-@dataclass(slots=True)
+@record
 class Note(_Record):
     id: str
     content: str
@@ -143,7 +142,7 @@ class Note(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
-    files: list[FileRef] = field(default_factory=list)
+    files: list[FileRef] = list
     kind = "note"
 
     @property
@@ -151,7 +150,7 @@ class Note(_Record):
         return self.content
 
 
-@dataclass(slots=True)
+@record
 class Memory(_Record):
     id: str
     key: str
@@ -161,6 +160,7 @@ class Memory(_Record):
     task_id: str | None = None
     agent: str | None = None
     created_at: int | None = None
+    files: list[FileRef] = list
     kind = "memory"
 
     @property
@@ -171,7 +171,7 @@ class Memory(_Record):
 Record = Goal | Task | Decision | Lesson | Note | Memory
 
 
-@dataclass(slots=True)
+@record
 class SearchHit:
     """One full-text match: the record's kind, id, a short snippet and the rank."""
 

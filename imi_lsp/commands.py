@@ -1,0 +1,389 @@
+"""Workspace commands (`imi.*`): read the memory into views, record from the editor, claim and finish tasks.
+
+Every command takes `*args`, because VS Code's command palette sends `arguments: []`
+and pygls refuses a call with fewer arguments than declared parameters. Arguments
+are checked here: a wrong type gets one message naming the command and what it
+takes, and nothing is written. Writes go through `imi_cli.recording` and
+`imi_cli.store.claims`, the same functions the CLI calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+from pygls import uris
+
+from imi_cli import context, recording
+from imi_cli.errors import ImiError, NotFound, UsageError
+from imi_cli.store import claims, open_store, queries
+from imi_cli.store.connection import write_gitignore
+
+from . import render, views
+from .diagnostics import republish
+from .folders import FolderMemory
+from .lenses import records_for, visible
+from .server import ImiLanguageServer, guarded
+
+READY_CHOICES = 5
+
+
+# arguments --------------------------------------------------------------------------------------
+def _options(args: tuple, command: str, positional: tuple[str, ...]) -> dict[str, Any]:
+    """Arguments as named options: one JSON object, or values in the order of `positional`."""
+    if not args:
+        return {}
+    if len(args) == 1 and isinstance(args[0], dict):
+        return args[0]
+    if len(args) <= len(positional) and not any(isinstance(a, (dict, list)) for a in args):
+        return dict(zip(positional, args))
+    raise UsageError(f"{command} takes one object {{{', '.join(positional)}, …}} or up to "
+                     f"{len(positional)} values ({', '.join(positional)})")
+
+
+def _text(options: dict, key: str, command: str, *, required: bool = True, aliases: tuple[str, ...] = ()) -> str | None:
+    for name in (key, *aliases):
+        if name in options and options[name] is not None:
+            value = options[name]
+            if not isinstance(value, str):
+                raise UsageError(f"{command}: {key} must be text, not {type(value).__name__}")
+            return value
+    if required:
+        raise UsageError(f"{command}: {key} is required")
+    return None
+
+
+def _line(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{what} must be a line number (from 1)")
+    return value
+
+
+def _range(rng: Any, command: str) -> tuple[int, int, int, int]:
+    """(start line, start character, end line, end character) of an LSP range given as JSON."""
+    try:
+        values = (rng["start"]["line"], rng["start"].get("character", 0), rng["end"]["line"],
+                  rng["end"].get("character", 0))
+    except (TypeError, KeyError, AttributeError):
+        values = None
+    if values is None or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        raise UsageError(f"{command}: range must be an LSP range {{start: {{line, character}}, "
+                         f"end: {{line, character}}}} with whole numbers")
+    return values
+
+
+def range_spec(rel: str, rng: tuple[int, int, int, int]) -> str:
+    """The `--files` spec for a selection: `path:a-b` (1-based lines), or just `path` for a bare cursor.
+
+    A selection of whole lines ends at character 0 of the next line, which is not part of it.
+    """
+    start, start_char, end, end_char = rng
+    if (start, start_char) == (end, end_char):
+        return rel
+    if end > start and end_char == 0:
+        end -= 1
+    return f"{rel}:{start + 1}" if end <= start else f"{rel}:{start + 1}-{end + 1}"
+
+
+def anchor(ls: ImiLanguageServer, options: dict, command: str) -> tuple[FolderMemory, list[str]]:
+    """The memory to write to and the `--files` specs: the given document and range, plus any `files`."""
+    uri = _text(options, "uri", command, required=False)
+    files = options.get("files") or []
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise UsageError(f"{command}: files must be a list of paths")
+    if uri is None:
+        memory = ls.current_folder()
+        if memory is None or memory.store is None:
+            raise ImiError("no project memory here: run the command imi.init (or `imi init`) first")
+        return memory, list(files)
+    memory = ls.folder_of(uri)
+    if memory is None or memory.store is None:
+        raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
+    fs_path = uris.to_fs_path(uri)
+    rel = memory.relative(fs_path) if fs_path else None
+    if rel is None:
+        raise UsageError(f"{uri} is outside the workspace: nothing was written")
+    rng = options.get("range")
+    spec = rel if rng is None else range_spec(rel, _range(rng, command))
+    return memory, [spec, *files]
+
+
+async def _written(ls: ImiLanguageServer, memory: FolderMemory) -> None:
+    """After a write through the server's own connection (which `data_version` does not report)."""
+    memory.reload()
+    await ls.memory_changed()
+
+
+def _need_store(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
+    memory = ls.folder_of(uri) if isinstance(uri, str) else ls.current_folder()
+    if memory is None or memory.store is None:
+        raise ImiError("no project memory here: run the command imi.init (or `imi init`) first")
+    return memory
+
+
+# reading ----------------------------------------------------------------------------------------
+@guarded(loud=True)
+async def show_context(ls: ImiLanguageServer, *args):
+    """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
+    options = _options(args, "imi.showContext", ("uri",))
+    memory = _need_store(ls, options.get("uri"))
+    text = context.build(memory.store).render()
+    return {"uri": await views.show(ls, "context", text, str(memory.root))}
+
+
+@guarded(loud=True)
+async def show_file_memory(ls: ImiLanguageServer, *args):
+    """imi.showFileMemory [uri]: what names this file (`imi context --file`), as a view."""
+    options = _options(args, "imi.showFileMemory", ("uri",))
+    uri = _text(options, "uri", "imi.showFileMemory", required=False) or ls.last_uri
+    if uri is None:
+        raise UsageError("imi.showFileMemory: open a file first (or pass its uri)")
+    where = ls.locate(uri)
+    if where is None:
+        raise UsageError(f"{uri} is not in a workspace folder with project memory")
+    memory, rel = where
+    text = context.build_for_file(memory.store, rel).render()
+    return {"uri": await views.show(ls, f"memory {rel}", text, str(memory.root))}
+
+
+@guarded(loud=True)
+async def show_records(ls: ImiLanguageServer, *args):
+    """imi.showRecords uri [startLine endLine]: the records behind a lens, in full."""
+    options = _options(args, "imi.showRecords", ("uri", "start", "end"))
+    uri = _text(options, "uri", "imi.showRecords")
+    start, end = options.get("start"), options.get("end")
+    if start is not None:
+        start = _line(start, "start")
+        end = _line(end if end is not None else start, "end")
+    where = ls.locate(uri)
+    if where is None:
+        raise UsageError(f"{uri} is not in a workspace folder with project memory")
+    memory, rel = where
+    summaries = records_for(visible(memory.index.hits(rel), ls.settings.kinds), start, end)
+    found = [r for s in summaries if (r := queries.get(memory.store, s.kind, s.id)) is not None]
+    where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
+    text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
+    return {"uri": await views.show(ls, f"records {where_text}", text, str(memory.root))}
+
+
+def _find(ls: ImiLanguageServer, record_id: str):
+    """A record by id or unique prefix in any folder's memory."""
+    last: ImiError | None = None
+    for memory in ls.folders:
+        if memory.store is None:
+            continue
+        try:
+            kind, rid = queries.resolve(memory.store, record_id)
+        except ImiError as exc:
+            last = exc
+            continue
+        found = queries.get(memory.store, kind, rid)
+        if found is not None:
+            return memory, found
+    raise last or NotFound(f"no record with id {record_id!r}")
+
+
+@guarded(loud=True)
+async def show_record(ls: ImiLanguageServer, *args):
+    """imi.showRecord id: one record in full."""
+    options = _options(args, "imi.showRecord", ("id",))
+    if not options:
+        raise UsageError("imi.showRecord needs a record id (hover a lens or a warning to see ids)")
+    memory, found = _find(ls, _text(options, "id", "imi.showRecord"))
+    return {"uri": await views.show(ls, f"{found.kind}-{found.id}", render.record(found), str(memory.root))}
+
+
+@guarded(loud=True)
+async def search(ls: ImiLanguageServer, *args):
+    """imi.search words: full-text search over the memory, as a view (workspace symbols search too)."""
+    options = _options(args, "imi.search", ("query",))
+    if not options:
+        raise UsageError("imi.search needs words to look for; workspace symbols (Ctrl+T) search the memory too")
+    query = _text(options, "query", "imi.search")
+    memory = _need_store(ls, options.get("uri"))
+    hits = queries.search(memory.store, query, 50)
+    lines = [f"# IMI search: {query}", ""]
+    lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
+    await views.show(ls, f"search {query}", "\n".join(lines), str(memory.root))
+    return {"query": query, "results": [h.to_json() for h in hits]}
+
+
+@guarded(loud=True)
+async def acknowledge_lesson(ls: ImiLanguageServer, *args):
+    """imi.acknowledgeLesson id: hide this lesson's warnings until the server restarts."""
+    options = _options(args, "imi.acknowledgeLesson", ("id",))
+    if not options:
+        raise UsageError("imi.acknowledgeLesson needs the lesson id (use the code action on a warning)")
+    lesson_id = _text(options, "id", "imi.acknowledgeLesson")
+    ls.acknowledged.add(lesson_id)
+    republish(ls)
+    return {"acknowledged": lesson_id}
+
+
+# recording --------------------------------------------------------------------------------------
+def _how(kind: str, fields: str, cli: str) -> str:
+    return (f"To record a {kind} here, the editor passes its text: imi.record{kind.title()} "
+            f"{{{fields}, uri, range}} (the IMI VS Code and Neovim clients ask for it), or run `{cli}`.")
+
+
+async def _record(ls: ImiLanguageServer, kind: str, memory: FolderMemory, record_id: str) -> dict:
+    await _written(ls, memory)
+    found = queries.get(memory.store, kind, record_id)
+    files = ", ".join(ref.label() for ref in getattr(found, "files", []))
+    ls.tell(f"Recorded {kind} {record_id}" + (f" ({files})" if files else ""))
+    return {"kind": kind, "id": record_id, "files": [ref.to_json() for ref in getattr(found, "files", [])]}
+
+
+@guarded(loud=True)
+async def record_decision(ls: ImiLanguageServer, *args):
+    """imi.recordDecision {what, why, affects?, uri?, range?, files?}."""
+    cmd = "imi.recordDecision"
+    options = _options(args, cmd, ("what", "why", "affects"))
+    if not options:
+        ls.tell(_how("decision", "what, why", 'imi decide "WHAT" "WHY" --files PATH:LINES'))
+        return None
+    what, why = _text(options, "what", cmd), _text(options, "why", cmd)
+    affects = _text(options, "affects", cmd, required=False)
+    memory, files = anchor(ls, options, cmd)
+    store = memory.store
+    record_id = recording.add_decision(store, recording.provenance(store), what, why, affects, files=files)
+    return await _record(ls, "decision", memory, record_id)
+
+
+@guarded(loud=True)
+async def record_lesson(ls: ImiLanguageServer, *args):
+    """imi.recordLesson {text, correctBehavior, verifiedBy?, uri?, range?, files?}."""
+    cmd = "imi.recordLesson"
+    options = _options(args, cmd, ("text", "correctBehavior", "verifiedBy"))
+    if not options:
+        ls.tell(_how("lesson", "text, correctBehavior", 'imi lesson "TEXT" --correct-behavior "..." --files PATH:LINES'))
+        return None
+    text = _text(options, "text", cmd)
+    correct = _text(options, "correctBehavior", cmd, aliases=("correctBehaviour",))
+    verified = _text(options, "verifiedBy", cmd, required=False)
+    memory, files = anchor(ls, options, cmd)
+    store = memory.store
+    record_id = recording.add_lesson(store, recording.provenance(store), text, correct, verified, files=files)
+    return await _record(ls, "lesson", memory, record_id)
+
+
+@guarded(loud=True)
+async def record_note(ls: ImiLanguageServer, *args):
+    """imi.recordNote {text, uri?, range?, files?}: a direction note."""
+    cmd = "imi.recordNote"
+    options = _options(args, cmd, ("text",))
+    if not options:
+        ls.tell(_how("note", "text", 'imi log "NOTE" --files PATH:LINES'))
+        return None
+    text = _text(options, "text", cmd)
+    memory, files = anchor(ls, options, cmd)
+    store = memory.store
+    record_id = recording.add_note(store, recording.provenance(store), text, "note", files=files)
+    return await _record(ls, "note", memory, record_id)
+
+
+# tasks ------------------------------------------------------------------------------------------
+async def _pick_ready(ls: ImiLanguageServer, memory: FolderMemory) -> str | None:
+    """Ask which ready task to start (a message with one button per task)."""
+    ready = queries.ready_tasks(memory.store, limit=READY_CHOICES)
+    if not ready:
+        ls.tell("No ready tasks: everything is done, claimed or blocked.")
+        return None
+    choices = {f"{t.title[:60]} ({t.id})": t.id for t in ready}
+    answer = await ls.window_show_message_request_async(types.ShowMessageRequestParams(
+        type=types.MessageType.Info, message="IMI: start which task?",
+        actions=[types.MessageActionItem(title=title) for title in choices]))
+    return choices.get(answer.title) if answer is not None else None
+
+
+@guarded(loud=True)
+async def start_task(ls: ImiLanguageServer, *args):
+    """imi.startTask [taskId | {taskId, force?}]: claim a task; with no id, choose among the ready ones."""
+    cmd = "imi.startTask"
+    options = _options(args, cmd, ("taskId",))
+    memory = _need_store(ls, options.get("uri"))
+    store = memory.store
+    task_ref = _text(options, "taskId", cmd, required=False)
+    if task_ref is None:
+        task_ref = await _pick_ready(ls, memory)
+        if task_ref is None:
+            return None
+    force = options.get("force") is True
+    task_id = queries.resolve(store, task_ref, ["task"])[1]
+    claim = claims.start(store, task_id, recording.provenance(store), force=force)
+    await _written(ls, memory)
+    verb = "Took over" if claim.taken_over_from else ("Still holding" if claim.already_held else "Started")
+    ls.tell(f"{verb} task {claim.task.id}: {claim.task.title}")
+    return claim.task.to_json()
+
+
+@guarded(loud=True)
+async def complete_task(ls: ImiLanguageServer, *args):
+    """imi.completeTask taskId summary | {taskId, summary, outcome?, uncertainty?, interpretation?}."""
+    cmd = "imi.completeTask"
+    options = _options(args, cmd, ("taskId", "summary"))
+    memory = _need_store(ls, options.get("uri"))
+    store = memory.store
+    prov = recording.provenance(store)
+    if not options:
+        mine = [t for t in queries.tasks(store, status="in_progress") if t.claimant == prov.agent]
+        listed = "; ".join(f"{t.title[:50]} ({t.id})" for t in mine[:5]) or "none"
+        ls.tell(f"Completing a task needs its id and a summary of what was done: imi.completeTask "
+                f"{{taskId, summary}}, or `imi complete ID \"summary\"`. Yours in progress: {listed}.")
+        return None
+    task_ref, summary = _text(options, "taskId", cmd), _text(options, "summary", cmd)
+    extra = {key: recording.clean(_text(options, key, cmd, required=False), key, required=False)
+             for key in ("interpretation", "uncertainty", "outcome")}
+    task_id = queries.resolve(store, task_ref, ["task"])[1]
+    task = claims.complete(store, task_id, recording.clean(summary, "summary"), prov, **extra)
+    await _written(ls, memory)
+    ls.tell(f"Completed task {task.id}: {task.title}")
+    return task.to_json()
+
+
+# setting up -------------------------------------------------------------------------------------
+@guarded(loud=True)
+async def init(ls: ImiLanguageServer, *args):
+    """imi.init [folderUri]: create `.imi/state.db` in a workspace folder that has none."""
+    options = _options(args, "imi.init", ("uri",))
+    uri = _text(options, "uri", "imi.init", required=False)
+    if uri is not None:
+        memory = ls.folder_of(uri)
+        if memory is None:
+            raise UsageError(f"{uri} is not a workspace folder")
+    else:
+        without = [m for m in ls.folders if m.store is None]
+        if not ls.folders:
+            raise UsageError("open a folder first: project memory lives in a workspace folder")
+        memory = without[0] if without else ls.folders[-1]
+    if memory.store is not None:
+        ls.tell(f"Project memory is already set up at {memory.db_path}")
+        return {"db_path": str(memory.db_path), "created": False}
+    db_path = memory.db_path
+    open_store(db_path, create=True).close()
+    write_gitignore(db_path)
+    memory.open()
+    await ls.memory_changed()
+    ls.tell(f"Initialised project memory at {db_path}")
+    return {"db_path": str(db_path), "created": True}
+
+
+COMMANDS = {
+    "imi.showContext": show_context,
+    "imi.showFileMemory": show_file_memory,
+    "imi.showRecords": show_records,
+    "imi.showRecord": show_record,
+    "imi.search": search,
+    "imi.acknowledgeLesson": acknowledge_lesson,
+    "imi.recordDecision": record_decision,
+    "imi.recordLesson": record_lesson,
+    "imi.recordNote": record_note,
+    "imi.startTask": start_task,
+    "imi.completeTask": complete_task,
+    "imi.init": init,
+}
+
+
+def register(server: ImiLanguageServer) -> None:
+    for name, handler in COMMANDS.items():
+        server.command(name)(handler)

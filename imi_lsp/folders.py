@@ -1,0 +1,152 @@
+"""One workspace folder's memory: its `.imi/state.db`, kept open, watched, and indexed by path.
+
+The database may be missing, locked, corrupt, deleted or replaced while the editor
+runs. `FolderMemory` turns each of those into a state (`store` is None and
+`problem` says why) instead of an exception, and `check()` notices when it
+changes: another process committed, the file appeared, went away or was swapped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import apsw
+
+from imi_cli.errors import ImiError
+from imi_cli.paths import relative_to_root
+from imi_cli.refindex import LiveIndex, RefIndex
+from imi_cli.store import Store, open_store
+from imi_cli.store.connection import DB_DIR, DB_NAME, find_database
+
+log = logging.getLogger(__name__)
+
+# Reads in WAL mode never wait on writers; this bounds a server write behind another process's lock.
+BUSY_TIMEOUT_MS = 2_000
+_EMPTY = RefIndex((), {})
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _signature(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+class FolderMemory:
+    """The memory of one workspace folder (or of the database given with `--db`)."""
+
+    def __init__(self, folder: Path, db_path: Path | None = None):
+        self.folder = folder
+        self.explicit = db_path is not None
+        self.db_path = db_path or find_database(folder) or folder / DB_DIR / DB_NAME
+        self.live: LiveIndex | None = None
+        self.problem: str | None = None
+        self._identity: tuple[int, int] | None = None
+        self._failed: tuple | None = None
+
+    # state -------------------------------------------------------------------------------------
+    @property
+    def store(self) -> Store | None:
+        return self.live.store if self.live else None
+
+    @property
+    def root(self) -> Path:
+        """The folder that file references are relative to (the one holding `.imi/`)."""
+        return self.store.root if self.store else self.folder
+
+    @property
+    def index(self) -> RefIndex:
+        """The path index; empty when there is no usable database."""
+        return self.live.index if self.live else _EMPTY
+
+    @property
+    def generation(self) -> int:
+        return self.live.generation if self.live else 0
+
+    def relative(self, fs_path: str | Path) -> str | None:
+        """A file's repo-relative path in this memory, or None when it lies outside."""
+        rel = relative_to_root(fs_path, self.root)
+        if rel is None or rel.split("/", 1)[0] == DB_DIR:
+            return None
+        return rel
+
+    def contains(self, fs_path: str | Path) -> bool:
+        """Whether a file is inside this workspace folder."""
+        return relative_to_root(fs_path, self.folder) is not None
+
+    # lifecycle ---------------------------------------------------------------------------------
+    def open(self) -> bool:
+        """Open the database if it exists; True when it was opened.
+
+        Raises ImiError (once per broken file) when the file is there but unusable.
+        """
+        signature = _signature(self.db_path)
+        if signature is None:
+            self.problem = "no .imi/ yet"
+            return False
+        if signature == self._failed:  # the same broken file: do not retry (or report) again
+            return False
+        try:
+            store = open_store(self.db_path)
+            store.conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+            self.live = LiveIndex(store)
+        except (ImiError, apsw.Error) as exc:
+            self._failed = signature
+            self.problem = str(exc)
+            self.live = None
+            log.warning("imi: %s", exc)
+            raise ImiError(f"cannot use the memory in {self.db_path}: {exc}") from None
+        self._identity = _identity(self.db_path)
+        self._failed = None
+        self.problem = None
+        return True
+
+    def close(self, reason: str | None = None) -> None:
+        """Drop the connection and the index (lenses and warnings go away)."""
+        if self.live is not None:
+            try:
+                self.live.store.close()
+            except apsw.Error:
+                pass
+        self.live = None
+        self.problem = reason
+
+    def reload(self) -> None:
+        """Re-read the index now (after the server itself wrote)."""
+        if self.live is not None:
+            self.live.reload()
+
+    def check(self) -> bool:
+        """Notice outside changes; True when what the editor shows may have changed.
+
+        Raises ImiError (after updating the state) when the database became unusable,
+        so the caller can tell the user once.
+        """
+        if self.live is None:
+            return self.open()
+        identity = _identity(self.db_path)
+        if identity is None:
+            self.close(f"{self.db_path} was deleted")
+            raise ImiError(f"the memory database {self.db_path} was deleted; lenses and warnings are off "
+                           "until it is back (`imi init`)")
+        if identity != self._identity:  # replaced by another file (restored, re-created, moved in)
+            self.close()
+            self.open()
+            return True
+        try:
+            return self.live.refresh()
+        except apsw.Error as exc:
+            self.close(str(exc))
+            self._failed = _signature(self.db_path)
+            raise ImiError(f"the memory database {self.db_path} became unreadable: {exc}") from None

@@ -1,0 +1,63 @@
+"""Start, settings and stop: open the folders' memories, pull settings, run the watcher, cancel it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls import uris
+
+from .server import ImiLanguageServer, guarded
+from .watch import watch
+
+
+@guarded()
+def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
+    ls.apply_settings(params.initialization_options, "initializationOptions")
+    ls.setup_folders(params)
+
+
+@guarded()
+async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) -> None:
+    ls.run_task(watch(ls))
+    missing = [f for f in ls.folders if f.store is None and f.problem == "no .imi/ yet"]
+    for memory in missing:
+        ls.note(f"no project memory in {memory.folder} yet: the command imi.init creates it")
+    await ls.pull_settings()
+
+
+@guarded()
+async def did_change_configuration(ls: ImiLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    before = ls.settings
+    if isinstance(params.settings, dict) and params.settings:
+        ls.apply_settings(params.settings, "didChangeConfiguration")
+    await ls.pull_settings()
+    if ls.settings != before:
+        await ls.memory_changed()
+
+
+@guarded()
+def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    removed = {uris.to_fs_path(f.uri) for f in params.event.removed}
+    for memory in [m for m in ls.folders if str(m.folder) in removed]:
+        memory.close()
+        ls.folders.remove(memory)
+    for folder in params.event.added:
+        path = uris.to_fs_path(folder.uri)
+        if path and not any(str(m.folder) == path for m in ls.folders):
+            ls.add_folder(Path(path))
+
+
+@guarded()
+def shutdown(ls: ImiLanguageServer, params: None) -> None:
+    ls.cancel_tasks()
+    for memory in ls.folders:
+        memory.close()
+
+
+def register(server: ImiLanguageServer) -> None:
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(did_change_folders)
+    server.feature(types.SHUTDOWN)(shutdown)

@@ -1,0 +1,94 @@
+"""Records as markdown: who, when, why, a lesson's correct behaviour, a task's status and claimant."""
+
+from __future__ import annotations
+
+from imi_cli.clock import ago, iso, now_ms
+from imi_cli.context import shorten
+from imi_cli.store.records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
+
+
+def _when(ms: int | None, now: int) -> str:
+    stamp = iso(ms)
+    return f"{stamp[:10]} ({ago(ms, now)})" if stamp else "unknown date"
+
+
+def _by(agent: str | None) -> str:
+    return f" by **{agent}**" if agent else ""
+
+
+def _quote(text: str | None, limit: int = 1200) -> str:
+    return shorten(text or "", limit).replace("\n", "  \n")
+
+
+def _files(files: list[FileRef]) -> str:
+    if not files:
+        return ""
+    labels = ", ".join(f"`{ref.label()}`" for ref in files[:8])
+    return f"\n\nFiles: {labels}" + (f" (+{len(files) - 8} more)" if len(files) > 8 else "")
+
+
+def lesson(r: Lesson, now: int) -> str:
+    return (f"### Lesson `{r.id}`\n\n**What went wrong:** {_quote(r.text)}\n\n"
+            f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
+            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
+
+
+def decision(r: Decision, now: int) -> str:
+    head = "Killed" if r.decision_kind == "killed" else "Decision"
+    text = f"### {head} `{r.id}`\n\n**{_quote(r.what, 400)}**"
+    if r.why:
+        text += f"\n\n**Why:** {_quote(r.why)}"
+    if r.affects:
+        text += f"\n\n**Affects:** {_quote(r.affects, 300)}"
+    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+
+
+def task(r: Task, now: int) -> str:
+    state = r.status.replace("_", " ")
+    if r.status == "in_progress":
+        state += f", claimed by **{r.claimant or '?'}** (heartbeat {ago(r.last_ping_at or r.claimed_at, now)})"
+    elif r.status == "done":
+        state += f" by **{r.claimant or r.agent or '?'}** {ago(r.completed_at, now)}"
+    text = f"### Task `{r.id}`: {_quote(r.title, 300)}\n\n**Status:** {state} · priority {r.priority}"
+    for label, value in (("Why", r.why), ("Context", r.context), ("Acceptance", r.acceptance_criteria),
+                         ("Summary", r.summary)):
+        if value:
+            text += f"\n\n**{label}:** {_quote(value, 600)}"
+    if r.blocked_by:
+        text += "\n\n**Blocked by:** " + ", ".join(f"`{b}`" for b in r.blocked_by)
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+
+
+def goal(r: Goal, now: int) -> str:
+    text = f"### Goal `{r.id}`: {_quote(r.name, 300)}\n\n**Status:** {r.status} · priority {r.priority}"
+    for label, value in (("Why", r.why), ("For", r.for_who), ("Success", r.success_signal)):
+        if value:
+            text += f"\n\n**{label}:** {_quote(value, 600)}"
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+
+
+def note(r: Note, now: int) -> str:
+    head = "Product vision" if r.note_kind == "vision" else "Note"
+    return f"### {head} `{r.id}`\n\n{_quote(r.content)}\n\nWritten{_by(r.agent)} on {_when(r.created_at, now)}" \
+        + _files(r.files)
+
+
+def memory(r: Memory, now: int) -> str:
+    return f"### Memory `{r.id}`: {r.key}\n\n{_quote(r.value)}\n\nSaved{_by(r.agent)} on {_when(r.created_at, now)}"
+
+
+RENDERERS = {"lesson": lesson, "decision": decision, "task": task, "goal": goal, "note": note, "memory": memory}
+
+
+def record(r: Record, now: int | None = None) -> str:
+    """One record as a markdown section."""
+    return RENDERERS[r.kind](r, now or now_ms())
+
+
+def records(found: list[Record], limit: int = 20, more_hint: str = "") -> str:
+    """Several records, separated by rules; past `limit`, a line saying how many were left out."""
+    now = now_ms()
+    parts = [record(r, now) for r in found[:limit]]
+    if len(found) > limit:
+        parts.append(f"… and {len(found) - limit} more{more_hint}")
+    return "\n\n---\n\n".join(parts)

@@ -1,0 +1,40 @@
+"""Noticing writes by other processes: poll each folder's `PRAGMA data_version` twice a second.
+
+`data_version` changes only when another connection commits, so the poll costs one
+pragma read per folder and never reads records. On a change the folder's path
+index is reloaded, then warnings are re-published and lenses refreshed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from imi_cli.errors import ImiError
+
+from .server import ImiLanguageServer, describe
+
+
+def check_folders(ls: ImiLanguageServer) -> bool:
+    """One poll of every folder; True when any memory changed (opened, reloaded, closed)."""
+    changed = False
+    for memory in list(ls.folders):
+        try:
+            if memory.check():
+                changed = True
+                ls.note(f"memory reloaded from {memory.db_path} ({len(memory.index)} file references)")
+        except ImiError as exc:
+            ls.tell(str(exc), types.MessageType.Warning)
+            changed = True
+        except Exception as exc:  # never let the loop die
+            ls.note(f"watching {memory.db_path}: {describe(exc)}", types.MessageType.Error)
+    return changed
+
+
+async def watch(ls: ImiLanguageServer) -> None:
+    """Poll until cancelled (on shutdown)."""
+    while True:
+        await asyncio.sleep(ls.poll_seconds)
+        if check_folders(ls):
+            await ls.memory_changed()
