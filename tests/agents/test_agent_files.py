@@ -129,7 +129,10 @@ def test_init_from_a_subfolder_with_imi_db_writes_next_to_the_project(project):
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode)
        | st.text(alphabet="a \r\n-#", max_size=40).map(str.encode))
-@example(b"\r").example(b"text\r").example(b"a\r\n\r").example(b"\n\n")
+@example(b"\r")
+@example(b"text\r")
+@example(b"a\r\n\r")
+@example(b"\n\n")
 def test_adding_then_removing_gives_back_any_content(content):
     if START.encode() in content or END.encode() in content:
         return

@@ -1,0 +1,43 @@
+"""Hover: the records in markdown on the first line, the anchored records inside their range, nothing elsewhere."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from lsp_helpers import hover, open_doc, start
+
+
+async def test_hover_on_the_first_line_shows_every_record_with_who_when_and_why(client, memory):
+    project, ids = memory
+    await start(client, project.root)
+    uri = open_doc(client, project.root / "src/app.py")
+    found = await hover(client, uri, 0)
+    assert found.contents.kind == types.MarkupKind.Markdown
+    text = found.contents.value
+    assert f"Lesson `{ids['lesson']}`" in text
+    assert "**Correct behaviour:** hold the lock across the write" in text
+    assert "Verified by **test_writer_lock**" in text
+    assert "**Why:** readers must never block writers" in text
+    assert "in progress, claimed by **claude-1**" in text
+    assert "recorded by **tester**" in text  # who recorded the lesson
+    assert "remember that src/app.py is hot" in text
+
+
+async def test_hover_inside_an_anchored_range_shows_only_its_records(client, memory):
+    project, ids = memory
+    await start(client, project.root)
+    uri = open_doc(client, project.root / "src/app.py")
+    found = await hover(client, uri, 3)  # line 4, inside 3-4
+    assert "the mutex was dropped before the write" in found.contents.value
+    assert "use WAL mode" not in found.contents.value
+    assert (found.range.start.line, found.range.end.line) == (2, 4)
+    assert await hover(client, uri, 6) is None
+
+
+async def test_hover_respects_the_kinds_setting(client, memory):
+    project, ids = memory
+    await start(client, project.root, options={"imi": {"kinds": ["decision"]}})
+    uri = open_doc(client, project.root / "src/app.py")
+    text = (await hover(client, uri, 0)).contents.value
+    assert "use WAL mode" in text and "mutex" not in text
+    assert await hover(client, uri, 3) is None
