@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import generate  # noqa: E402
+from imi_cli.errors import ImiError  # noqa: E402
 
 DOCS = REPO / "docs" / "benchmarks.md"
 PLOT = REPO / "docs" / "img" / "cli-latency.png"
@@ -60,10 +61,15 @@ class Result:
     times_ms: list[float] = field(default_factory=list)
     chars: int = 0
     rss_kb: int = 0
+    cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.times_ms)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else float("nan")
 
     @property
     def p95(self) -> float:
@@ -100,21 +106,30 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str, int]:
-    """Run one process to the end: (wall ms, stdout, exit code). Raises BenchError on failure."""
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str, float]:
+    """Run one process to the end: (wall ms, stdout, CPU ms). Raises BenchError on failure.
+
+    CPU time (user + system of the child) barely moves when other work shares the
+    machine, so it shows a change in imi even when wall times are noisy.
+    """
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        try:
+            proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=err)
+        except OSError as exc:
+            raise BenchError(f"cannot run `{shlex.join(argv)}`: {exc.strerror or exc}") from None
         out = proc.stdout.read()
         proc.stdout.close()
-        proc.wait()
+        _, status, usage = os.wait4(proc.pid, 0)
         elapsed = (time.perf_counter() - start) * 1000
+        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
             message = err.read().decode(errors="replace").strip().splitlines()
             raise BenchError(f"`{shlex.join(argv)}` in {cwd} exited {proc.returncode}: "
                              f"{message[-1] if message else '(no message)'}")
-    return elapsed, out.decode("utf-8", errors="replace"), proc.returncode
+    return elapsed, out.decode("utf-8", errors="replace"), (usage.ru_utime + usage.ru_stime) * 1000
 
 
 # A child's peak RSS also counts the pages of the process that forked it (Linux keeps the
@@ -141,9 +156,10 @@ def measure(cmd: Command, imi: list[str], cwd: Path, runs: int, warmup: int, env
     result = Result(cmd)
     for i in range(warmup + runs):
         args = [a.replace("{n}", str(i)) for a in cmd.args]
-        ms, out, _ = run_once(imi + args, cwd, env)
+        ms, out, cpu = run_once(imi + args, cwd, env)
         if i >= warmup:
             result.times_ms.append(ms)
+            result.cpu_ms.append(cpu)
             result.chars = len(out)
     result.rss_kb = peak_rss_kb(imi + [a.replace("{n}", "rss") for a in cmd.args], cwd, env)
     return result
@@ -178,11 +194,16 @@ def bench_project(root: Path, imi: list[str], runs: int, warmup: int, only: list
     for cmd in sorted(commands_for(manifest["samples"]), key=lambda c: c.writes):
         if only and not any(cmd.label.startswith(o) for o in only):
             continue
+        if cmd.writes and "generator_version" not in manifest:
+            print(f"  {cmd.label:45s} skipped: {root} was not made by bench/generate.py, and timing a write "
+                  f"would add notes to its memory")
+            continue
         result = measure(cmd, imi, root, runs, warmup, env)
         results.append(result)
         if not quiet:
             mark = {True: "ok", False: "MISSED", None: ""}[result.met]
             print(f"  {cmd.label:45s} median {result.median:8.1f} ms  p95 {result.p95:8.1f} ms  "
+                  f"cpu {result.cpu:8.1f} ms  "
                   f"{result.chars:>10,} chars  {result.rss_kb / 1024:6.1f} MB  {mark}", flush=True)
     return manifest, results
 
@@ -344,10 +365,11 @@ def issue2_markdown(manifest: dict, results: list[Result], runs: int, warmup: in
         f"Project: {project_line(manifest)}.",
         f"Machine: {machine_info()}.",
         f"Each command is a fresh process (`imi` console script, text output piped), {runs} runs after "
-        f"{warmup} warm-ups. Reproduce: `{reproduce}`.",
+        f"{warmup} warm-ups; CPU ms is the child's user + system time (steadier than wall time when the machine "
+        f"is shared). Reproduce: `{reproduce}`.",
         "",
-        "| command | median ms | p95 ms | target (median) | met | IMI 0.3.20 | output chars | peak RSS MB |",
-        "|---|---:|---:|---:|:---:|---|---:|---:|",
+        "| command | median ms | p95 ms | target (median) | met | IMI 0.3.20 | CPU ms | output chars | peak RSS MB |",
+        "|---|---:|---:|---:|:---:|---|---:|---:|---:|",
     ]
     for r in results:
         target = f"≤ {r.target_ms} ms" if r.target_ms else "—"
@@ -355,7 +377,7 @@ def issue2_markdown(manifest: dict, results: list[Result], runs: int, warmup: in
         reference = IMI_0320.get(r.command.target or "", "") if not r.command.label.startswith(
             ("context --file", "plan --json")) else ""
         lines.append(f"| `{r.command.label}` | {_fmt_ms(r.median)} | {_fmt_ms(r.p95)} | {target} | {met} | "
-                     f"{reference} | {r.chars:,} | {r.rss_kb / 1024:.1f} |")
+                     f"{reference} | {_fmt_ms(r.cpu)} | {r.chars:,} | {r.rss_kb / 1024:.1f} |")
     lines += ["", "Start-up costs (median of fresh processes, same machine):", "",
               "| what | median ms |", "|---|---:|"]
     lines += [f"| `{label}` | {ms:.1f} |" for label, ms in startup]
@@ -367,7 +389,7 @@ def issue2_markdown(manifest: dict, results: list[Result], runs: int, warmup: in
 
 
 def growth_markdown(rows: list[tuple[dict, list[Result]]], runs: int, warmup: int, plot_rel: str,
-                    reproduce: str) -> str:
+                    reproduce: str, machine: str) -> str:
     labels = [r.command.label for r in rows[0][1]]
     short = [re.sub(r" \(.*refs\)", "", label) for label in labels]
     head = "| command | " + " | ".join(f"{m['scale']} ({m['records']:,} records)" for m, _ in rows) + \
@@ -376,7 +398,7 @@ def growth_markdown(rows: list[tuple[dict, list[Result]]], runs: int, warmup: in
         "### Growth with project size",
         "",
         f"Projects of 1k, 10k and 100k records (goals + tasks + decisions + lessons + notes) in issue 2's "
-        f"proportions. Machine: {machine_info()}. {runs} runs after {warmup} warm-ups per command and size. "
+        f"proportions. Machine: {machine}. {runs} runs after {warmup} warm-ups per command and size. "
         f"Reproduce: `{reproduce}`.",
         "",
         f"![Median latency of each imi command against project size]({plot_rel})",
@@ -390,11 +412,12 @@ def growth_markdown(rows: list[tuple[dict, list[Result]]], runs: int, warmup: in
         cells = [f"{_fmt_ms(res[i].median)} ({_fmt_ms(res[i].p95)})" for _, res in rows]
         ratio = rows[-1][1][i].median / rows[0][1][i].median
         lines.append(f"| `{short[i]}` | " + " | ".join(cells) + f" | ×{ratio:.1f} |")
-    lines += ["", "Output size in characters and peak memory of the process:", "",
+    lines += ["", "Median CPU time (user + system) of the process, output size and peak memory:", "",
               "| command | " + " | ".join(m["scale"] for m, _ in rows) + " |", "|---|" + "---:|" * len(rows)]
     for i, label in enumerate(labels):
         lines.append(f"| `{short[i]}` | " + " | ".join(
-            f"{res[i].chars:,} chars, {res[i].rss_kb / 1024:.0f} MB" for _, res in rows) + " |")
+            f"{_fmt_ms(res[i].cpu)} ms CPU, {res[i].chars:,} chars, {res[i].rss_kb / 1024:.0f} MB"
+            for _, res in rows) + " |")
     lines += ["", "Projects: " + "; ".join(f"{m['scale']}: {project_line(m)}" for m, _ in rows) + "."]
     return "\n".join(lines)
 
@@ -408,28 +431,43 @@ def plot_growth(rows: list[tuple[dict, list[Result]]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib.ticker import FuncFormatter
+
     sizes = [m["records"] for m, _ in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [3, 2]})
+    ticks = [f"{m['scale']}\n({m['records']:,})" for m, _ in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), gridspec_kw={"width_ratios": [3, 2]})
+    colors = plt.get_cmap("tab20").colors
+    markers = "osD^v<>phX*"
     for i, result in enumerate(rows[0][1]):
-        label = result.command.label.split(" (")[0] + (" (hot)" if "hot" in result.command.label else
-                                                       " (typical)" if "typical" in result.command.label else "")
-        left.plot(sizes, [res[i].median for _, res in rows], marker="o", label=label)
-        right.plot(sizes, [res[i].rss_kb / 1024 for _, res in rows], marker="o", label=label)
+        label = result.command.label.split(" (")[0] + (" (hot file)" if "hot" in result.command.label else
+                                                       " (typical file)" if "typical" in result.command.label else "")
+        style = {"color": colors[(2 * i) % 20 if i < 10 else 2 * i % 20 + 1], "marker": markers[i % len(markers)],
+                 "label": label, "linewidth": 1.5, "markersize": 5}
+        left.plot(sizes, [res[i].median for _, res in rows], **style)
+        right.plot(sizes, [res[i].rss_kb / 1024 for _, res in rows], **style)
     for target, style in ((60, ":"), (80, "-."), (150, "--")):
         left.axhline(target, color="grey", linestyle=style, linewidth=0.8)
-        left.annotate(f"{target} ms target", (sizes[0], target), textcoords="offset points", xytext=(2, 3),
-                      fontsize=7, color="grey")
-    for axis, title, unit in ((left, "Median wall time per command (fresh process)", "ms"),
-                              (right, "Peak memory per command", "MB")):
+        left.annotate(f"{target} ms", (sizes[-1], target), textcoords="offset points", xytext=(4, -3),
+                      fontsize=7, color="grey", annotation_clip=False)
+    plain = FuncFormatter(lambda v, _: f"{v:,.0f}")
+    for axis, title, unit in ((left, "Median wall time per command (fresh process)\n"
+                                     "grey lines: issue 2's targets (60 / 80 / 150 ms)", "ms, log scale"),
+                              (right, "Peak memory per command", "MB, log scale")):
         axis.set_xscale("log")
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(plain)
+        axis.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if str(int(v))[0] in "25" else ""))
+        axis.tick_params(axis="y", which="minor", labelsize=7)
         axis.set_xlabel("project size (records)")
         axis.set_ylabel(unit)
         axis.set_title(title, fontsize=10)
-        axis.set_xticks(sizes, [f"{s:,}" for s in sizes])
+        axis.set_xticks(sizes, ticks)
+        axis.minorticks_on()
+        axis.xaxis.set_tick_params(which="minor", bottom=False)
         axis.grid(True, which="both", alpha=0.3)
-    left.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="center right", frameon=False)
+    fig.tight_layout(rect=(0, 0, 0.84, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -504,6 +542,34 @@ def update_docs(path: Path, key: str, body: str) -> None:
     tmp.replace(path)
 
 
+# --- Raw results (bench/out/, not committed) ---------------------------------------------------------------------
+
+RAW_DIR = REPO / "bench" / "out"
+
+
+def save_raw(key: str, rows: list[tuple[dict, list[Result]]], runs: int, warmup: int) -> Path:
+    """Every timing, so the page and plot can be redrawn (--replot) without timing again."""
+    RAW_DIR.mkdir(parents=True, exist_ok=True)
+    path = RAW_DIR / f"cli-{key}.json"
+    path.write_text(json.dumps({"runs": runs, "warmup": warmup, "machine": machine_info(), "projects": [
+        {"manifest": m, "results": [{"label": r.command.label, "args": r.command.args, "target": r.command.target,
+                                     "writes": r.command.writes, "times_ms": r.times_ms, "chars": r.chars,
+                                     "rss_kb": r.rss_kb, "cpu_ms": r.cpu_ms} for r in results]}
+                                   for m, results in rows]}, indent=1))
+    return path
+
+
+def load_raw(key: str) -> tuple[list[tuple[dict, list[Result]]], int, int, str]:
+    path = RAW_DIR / f"cli-{key}.json"
+    if not path.is_file():
+        raise BenchError(f"no saved results at {path}: run the benchmark first")
+    data = json.loads(path.read_text())
+    rows = [(p["manifest"], [Result(Command(r["label"], r["args"], r["target"], r["writes"]), r["times_ms"],
+                                    r["chars"], r["rss_kb"], r.get("cpu_ms", [])) for r in p["results"]])
+            for p in data["projects"]]
+    return rows, data["runs"], data["warmup"], data["machine"]
+
+
 # --- Main -------------------------------------------------------------------------------------------------------
 
 def _rel(path: Path, base: Path) -> str:
@@ -531,13 +597,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="time only commands whose label starts with this (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="after timing, print a cProfile of each command that missed its target")
+    parser.add_argument("--replot", action="store_true",
+                        help="with --growth: redraw the plot and the page from the last saved results, timing nothing")
     parser.add_argument("--imi", help="command that starts imi (default: the imi script beside this Python)")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
     try:
         return _main(args)
-    except BenchError as exc:
+    except (BenchError, ImiError) as exc:
         print(f"bench_cli.py: error: {exc}", file=sys.stderr)
         return 1
     except SystemExit as exc:  # the generator's own clear errors (bad scale)
@@ -549,19 +617,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(args) -> int:
     imi = imi_command(args.imi)
+    if _LOAD_BEFORE[0] > 0.5 * (os.cpu_count() or 1):
+        print(f"warning: load average is {_LOAD_BEFORE[0]:.2f} on {os.cpu_count()} cores: other work will inflate "
+              f"wall times (CPU times are steadier)", file=sys.stderr)
     docs_dir = args.out.parent
     where = "" if args.out == DOCS else f" --out {args.out}"
     if args.growth:
-        rows = []
-        for scale in GROWTH_SCALES:
-            root = ensure_project(args.workdir, scale, args.fresh)
-            print(f"{scale}: {root}", flush=True)
-            rows.append(bench_project(root, imi, args.runs, args.warmup, args.only))
-        reproduce = f"python bench/bench_cli.py --growth --runs {args.runs}{where}"
+        if args.replot:
+            rows, runs, warmup, machine = load_raw("growth")
+        else:
+            rows, runs, warmup, machine = [], args.runs, args.warmup, machine_info()
+            for scale in GROWTH_SCALES:
+                root = ensure_project(args.workdir, scale, args.fresh)
+                print(f"{scale}: {root}", flush=True)
+                rows.append(bench_project(root, imi, runs, warmup, args.only))
+            print(f"raw timings in {save_raw('growth', rows, runs, warmup)}")
+        reproduce = f"python bench/bench_cli.py --growth --runs {runs}{where}"
         if not args.no_docs:
             plot_growth(rows, args.plot)
-            update_docs(args.out, "growth", growth_markdown(rows, args.runs, args.warmup, _rel(args.plot, docs_dir),
-                                                            reproduce))
+            update_docs(args.out, "growth", growth_markdown(rows, runs, warmup, _rel(args.plot, docs_dir),
+                                                            reproduce, machine))
             print(f"wrote {args.plot} and the growth block of {args.out}")
         return 0
 
@@ -574,6 +649,7 @@ def _main(args) -> int:
         reproduce = f"python bench/bench_cli.py --scale {args.scale} --runs {args.runs}{where}"
     print(f"{root}", flush=True)
     manifest, results = bench_project(root, imi, args.runs, args.warmup, args.only)
+    save_raw(f"scale-{manifest.get('scale')}", [(manifest, results)], args.runs, args.warmup)
     startup = startup_costs(imi, root, args.runs)
     for label, ms in startup:
         print(f"  {label:45s} median {ms:8.1f} ms")

@@ -151,6 +151,14 @@ def _read(path: Path) -> bytes | None:
         raise ImiError(f"cannot read {path}: {exc.strerror}") from None
 
 
+def check(root: Path, agents: list[str]) -> None:
+    """Raise ImiError (one line) when an agent's file has a broken section: run before changing anything."""
+    for agent in agents:
+        old = _read(root / AGENT_FILES[agent])
+        if old is not None:
+            _span(old, AGENT_FILES[agent])
+
+
 def install(root: Path, agents: list[str]) -> list[Change]:
     """Add or update the IMI section in each agent's file under `root`."""
     changes = []

@@ -89,11 +89,17 @@ def session_start(payload: dict, agent_flag: str | None = None) -> Reply:
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
-        packed = build(store, budget=SESSION_BUDGET - len(intro), first=("in_progress", "lessons"))
-        text = intro + packed.render()
+        budget = SESSION_BUDGET - len(intro)
+        for _ in range(3):  # JSON escapes newlines and quotes: keep the whole stdout within the limit too
+            text = intro + build(store, budget=budget, first=("in_progress", "lessons")).render()
+            reply = Reply({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}})
+            excess = len(reply.stdout()) - SESSION_BUDGET
+            if excess <= 0:
+                break
+            budget -= excess + 50
     finally:
         store.close()
-    return Reply({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}})
+    return reply
 
 
 def edited_path(payload: dict) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from .errors import UsageError
 
 GLOB_CHARS = set("*?[")
+MAX_LINE = 100_000_000  # a line number beyond any real file (and far inside SQLite's 64-bit integers)
 # Patterns as text: `re` compiles and caches them on first use, so start-up does not pay for them.
 _RANGE = r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$"
 # A token that looks like a path: has a slash or a dotted extension.
@@ -90,6 +91,8 @@ def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
         end = int(match["end"]) if match["end"] else start
         if start < 1 or end < start:
             raise UsageError(f"invalid line range in {raw!r}: lines start at 1 and the end comes after the start")
+        if end > MAX_LINE:
+            raise UsageError(f"invalid line range in {raw!r}: no file has {end} lines")
     return FileSpec(normalize(text, root, cwd), start, end, symbol)
 
 
@@ -167,7 +170,7 @@ def paths_in_text(text: str, root: Path) -> list[FileSpec]:
             continue
         start = int(match.group(2)) if match.group(2) else None
         end = int(match.group(3)) if match.group(3) else start
-        if start is not None and (start < 1 or end < start):
+        if start is not None and (start < 1 or end < start or end > MAX_LINE):
             start = end = None
         spec = FileSpec(token, start, end)
         found.setdefault((spec.path, spec.line_start, spec.line_end), spec)

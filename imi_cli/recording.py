@@ -20,7 +20,9 @@ KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
 
 def provenance(store: Store, agent_flag: str | None = None) -> Provenance:
     """Who (agent id), when (now, ms) and at which commit a write happens."""
-    return Provenance(agent_id(agent_flag), head_commit(store.root))
+    prov = Provenance(agent_id(agent_flag), head_commit(store.root))
+    store.actor = prov.agent
+    return prov
 
 
 def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: Path | None = None) -> list:

@@ -21,7 +21,7 @@ from imi_cli.store.connection import write_gitignore
 
 from . import render, views
 from .diagnostics import republish
-from .folders import FolderMemory
+from .folders import NO_MEMORY, FolderMemory
 from .lenses import records_for, visible
 from .server import ImiLanguageServer, guarded
 
@@ -91,11 +91,12 @@ def anchor(ls: ImiLanguageServer, options: dict, command: str) -> tuple[FolderMe
     files = options.get("files") or []
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise UsageError(f"{command}: files must be a list of paths")
+    rng = options.get("range")
+    selection = None if rng is None else _range(rng, command)
     if uri is None:
-        memory = ls.current_folder()
-        if memory is None or memory.store is None:
-            raise ImiError("no project memory here: run the command imi.init (or `imi init`) first")
-        return memory, list(files)
+        if selection is not None:
+            raise UsageError(f"{command}: a range needs the uri of its document")
+        return _need_store(ls), list(files)
     memory = ls.folder_of(uri)
     if memory is None or memory.store is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
@@ -103,8 +104,7 @@ def anchor(ls: ImiLanguageServer, options: dict, command: str) -> tuple[FolderMe
     rel = memory.relative(fs_path) if fs_path else None
     if rel is None:
         raise UsageError(f"{uri} is outside the workspace: nothing was written")
-    rng = options.get("range")
-    spec = rel if rng is None else range_spec(rel, _range(rng, command))
+    spec = rel if selection is None else range_spec(rel, selection)
     return memory, [spec, *files]
 
 
@@ -116,6 +116,8 @@ async def _written(ls: ImiLanguageServer, memory: FolderMemory) -> None:
 
 def _need_store(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
     memory = ls.folder_of(uri) if isinstance(uri, str) else ls.current_folder()
+    if memory is not None and memory.store is None and memory.problem not in (None, NO_MEMORY):
+        raise ImiError(f"project memory unavailable: {memory.problem}")
     if memory is None or memory.store is None:
         raise ImiError("no project memory here: run the command imi.init (or `imi init`) first")
     return memory

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # Reads in WAL mode never wait on writers; this bounds a server write behind another process's lock.
 BUSY_TIMEOUT_MS = 2_000
 _EMPTY = RefIndex((), {})
+NO_MEMORY = "no .imi/ yet"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -93,7 +94,7 @@ class FolderMemory:
         """
         signature = _signature(self.db_path)
         if signature is None:
-            self.problem = "no .imi/ yet"
+            self.problem = NO_MEMORY
             return False
         if signature == self._failed:  # the same broken file: do not retry (or report) again
             return False
@@ -106,7 +107,7 @@ class FolderMemory:
             self.problem = str(exc)
             self.live = None
             log.warning("imi: %s", exc)
-            raise ImiError(f"cannot use the memory in {self.db_path}: {exc}") from None
+            raise ImiError(f"project memory unavailable: {exc}") from None
         self._identity = _identity(self.db_path)
         self._failed = None
         self.problem = None

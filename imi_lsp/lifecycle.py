@@ -7,6 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls import uris
 
+from .folders import NO_MEMORY
 from .server import ImiLanguageServer, guarded
 from .watch import watch
 
@@ -20,7 +21,7 @@ def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
 @guarded()
 async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) -> None:
     ls.run_task(watch(ls))
-    missing = [f for f in ls.folders if f.store is None and f.problem == "no .imi/ yet"]
+    missing = [f for f in ls.folders if f.store is None and f.problem == NO_MEMORY]
     for memory in missing:
         ls.note(f"no project memory in {memory.folder} yet: the command imi.init creates it")
     await ls.pull_settings()

@@ -90,8 +90,21 @@ def _check(project, ids, args) -> None:
     else:
         assert_clean_failure(result)
         assert project.checksum() == before, f"a failed command wrote to the database: {result}"
-    if "--json" in args and not {"-h", "--help", "--version"} & set(args) and (result.code or result.out):
+    shows_help = result.code == 0 and result.out.startswith("Usage:")  # no command given, or --help
+    if _wants_json(args) and not shows_help and "--version" not in args and (result.code or result.out):
         json.loads(result.out)
+
+
+def _wants_json(args: list[str]) -> bool:
+    """`--json` counts anywhere before `--`, unless it is the value of `--agent`."""
+    i = 0
+    while i < len(args):
+        if args[i] == "--":
+            return False
+        if args[i] == "--json":
+            return True
+        i += 2 if args[i] == "--agent" else 1
+    return False
 
 
 @settings(max_examples=2000, deadline=None, database=None,

@@ -36,15 +36,27 @@ def init(app: App, agents, remove):
     override = os.environ.get("IMI_DB")
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
+    agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
     store = app.open_at(db_path, create=True)
     write_gitignore(db_path)
+    from ..textsync import enable
+
+    synced, hooks = enable(store)
     enclosing = find_database(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
     changes = agent_files.install(store.root, chosen) if chosen else []
-    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root)}
-                   | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}),
-                   ("Already initialised: " if existed else "Initialised project memory at ") + str(store.db_path)
-                   + note + ("\n" + _agent_lines(changes) if changes else ""))
+    lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(store.db_path) + note]
+    if synced.exported:
+        lines.append(f"Wrote {synced.exported} records to .imi/records/ (commit them to share the memory)")
+    if synced.imported:
+        lines.append(f"Loaded {synced.records} records from .imi/records/")
+    if hooks:
+        lines.append(f"Installed git hooks: {', '.join(hooks)}")
+    if changes:
+        lines.append(_agent_lines(changes))
+    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root),
+                    "sync": synced.to_json(), "git_hooks": hooks}
+                   | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}), "\n".join(lines))
 
 
 def _agent_lines(changes) -> str:

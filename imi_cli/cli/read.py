@@ -50,6 +50,7 @@ def plan(app: App, goal_id):
     goal_filter = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
     goals = [g for g in queries.goals(store) if not goal_filter or g.id == goal_filter]
     tasks = queries.tasks(store, goal_id=goal_filter)
+    queries.attach_blockers(store, tasks)
     by_goal: dict = {}
     for task in tasks:
         by_goal.setdefault(task.goal_id, []).append(task)

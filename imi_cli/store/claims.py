@@ -67,9 +67,12 @@ def _claim(store: Store, task: Task, prov: Provenance, lease: int, force: bool) 
                                 f"(last heartbeat {ago(task.last_ping_at or task.claimed_at, prov.at)})")
     writes.add_memory(store, prov, key="task_started", value=f"Task started by {prov.agent}", type="lifecycle",
                       goal_id=task.goal_id, task_id=task.id)
+    store.touch("task", task.id)
     if task.goal_id:
         store.execute("UPDATE goals SET status = 'ongoing', updated_at = ? WHERE id = ? AND status = 'todo'",
                       (prov.at, task.goal_id))
+        if store.conn.changes():
+            store.touch("goal", task.goal_id)
     task.status, task.claimant, task.claimed_at, task.last_ping_at = "in_progress", prov.agent, prov.at, prov.at
     return Claim(task, taken_over_from=taken_from)
 
@@ -152,6 +155,8 @@ def complete(store: Store, task_id: str, summary: str, prov: Provenance, *, inte
             if open_tasks == 0:
                 store.execute("UPDATE goals SET status = 'done', completed_at = ?, updated_at = ? WHERE id = ?",
                               (prov.at, prov.at, task.goal_id))
+                store.touch("goal", task.goal_id)
+        store.touch("task", task.id)
         return _load(store, task.id)
 
 
@@ -165,6 +170,7 @@ def fail(store: Store, task_id: str, reason: str, prov: Provenance, *, force: bo
         _require_claimant(task, prov.agent, force, "fail")
         store.execute("UPDATE tasks SET status = 'todo', agent_id = NULL, claimed_at = NULL, updated_at = ? "
                       "WHERE id = ?", (prov.at, task.id))
+        store.touch("task", task.id)
         writes.add_memory(store, prov, key="task_failed", value=reason, type="failure", goal_id=task.goal_id,
                           task_id=task.id)
         return _load(store, task.id)

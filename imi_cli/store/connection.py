@@ -14,6 +14,7 @@ from . import migrations
 
 DB_DIR = ".imi"
 DB_NAME = "state.db"
+RECORDS_DIR = "records"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -38,14 +39,19 @@ def find_database(start: Path | None = None) -> Path | None:
     return None
 
 
-GITIGNORE = "# the local database is a cache of the memory; see docs\nstate.db-wal\nstate.db-shm\n"
+IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp")
 
 
 def write_gitignore(db_path: Path) -> None:
-    """Keep SQLite's side files out of git: `.imi/.gitignore`, written once, never overwritten."""
+    """Keep the database out of git (`.imi/.gitignore`): the memory travels as the text in
+    `.imi/records/`, and the database is a cache rebuilt from it. Lines a user added stay."""
+    if db_path.parent.name != DB_DIR:
+        return
     ignore = db_path.parent / ".gitignore"
-    if db_path.parent.name == DB_DIR and not ignore.exists():
-        ignore.write_text(GITIGNORE)
+    text = ignore.read_text() if ignore.exists() else "# the database is a local cache of records/ (see docs/team.md)\n"
+    missing = [line for line in IGNORED if line not in text.splitlines()]
+    if missing:
+        ignore.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(missing) + "\n")
 
 
 def workspace_root_for(db_path: Path) -> Path:
@@ -62,6 +68,16 @@ class Store:
         self.db_path = db_path
         self.root = root
         self.readonly = readonly
+        # Records changed in the open write transaction, and what to run before it commits
+        # (team memory: write their version files); it returns the files it wrote.
+        self.touched: dict[tuple[str, str], None] = {}
+        self.before_commit = None
+        self.actor: str | None = None  # the agent writing in this session, for the text's history
+        self._depth = 0
+
+    def touch(self, kind: str, record_id: str) -> None:
+        """Note that a record changed in the current write transaction."""
+        self.touched[(kind, record_id)] = None
 
     def execute(self, sql: str, bindings: tuple | dict = ()) -> apsw.Cursor:
         """Run one statement and return its cursor."""
@@ -87,14 +103,29 @@ class Store:
         """
         if self.readonly:
             raise ImiError(f"{self.db_path} is read-only: nothing was written")
+        if self._depth:  # nested: part of the transaction already open
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._depth, self.touched = 1, {}
+        written: list[Path] = []
         try:
             yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
+            if self.before_commit and self.touched:
+                written = self.before_commit(self, list(self.touched))
             self.conn.execute("COMMIT")
+        except BaseException:
+            if not self.conn.getautocommit():
+                self.conn.execute("ROLLBACK")
+            for path in written:  # the command failed: leave no trace of it in the text either
+                path.unlink(missing_ok=True)
+            raise
+        finally:
+            self._depth, self.touched = 0, {}
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap change detection for long-lived readers."""
@@ -143,4 +174,13 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
     except ImiError:
         conn.close()
         raise
-    return Store(conn, path, workspace_root_for(path), readonly)
+    store = Store(conn, path, workspace_root_for(path), readonly)
+    if (store.root / DB_DIR / RECORDS_DIR).is_dir():
+        from ..textsync import attach  # team memory in git: the database follows the text
+
+        try:
+            attach(store)
+        except BaseException:
+            store.close()
+            raise
+    return store

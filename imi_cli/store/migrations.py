@@ -244,7 +244,24 @@ def _import_imi_files(conn: apsw.Connection) -> None:
                             (kind, record_id, path, int(is_glob(path)), created_at))
 
 
-MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer]
+def _v2_text_versions(conn: apsw.Connection) -> None:
+    """1 -> 2: the version files under .imi/records that the database was built from (team memory in git)."""
+    conn.execute("""
+CREATE TABLE IF NOT EXISTS text_versions (
+  name TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  base TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  agent TEXT
+);
+CREATE INDEX IF NOT EXISTS text_versions_record_idx ON text_versions(record_id, hlc);
+CREATE INDEX IF NOT EXISTS tasks_goal_status_idx ON tasks(goal_id, status);
+""")
+
+
+MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -124,6 +124,15 @@ def attach_files(store: Store, records: Iterable[Record]) -> None:
         record.files = refs.get(record_id, [])
 
 
+def attach_blockers(store: Store, tasks: list[Task]) -> None:
+    """Fill `blocked_by` for many tasks with one query (plan lists thousands)."""
+    blockers: dict[str, list[str]] = defaultdict(list)
+    for task_id, blocker in store.execute("SELECT task_id, blocked_by FROM task_deps ORDER BY blocked_by"):
+        blockers[task_id].append(blocker)
+    for task in tasks:
+        task.blocked_by = blockers.get(task.id, [])
+
+
 def goals(store: Store, *, include_archived: bool = False, active_only: bool = False) -> list[Goal]:
     """Goals, most urgent first."""
     where = [] if include_archived else ["archived_at IS NULL"]
@@ -278,9 +287,20 @@ def records_naming(store: Store, path: str) -> list[tuple[Record, list[FileRef]]
         ref = FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7])
         if matches(ref.path, ref.is_glob, path):
             hits[(row[0], row[1])].append(ref)
+    # One query per kind (not one per record): a much-named file has hundreds of records.
+    ids_by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, record_id in hits:
+        ids_by_kind[kind].append(record_id)
+    loaded: dict[tuple[str, str], Record] = {}
+    for kind, ids in ids_by_kind.items():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for record in _select(store, kind, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk), order=""):
+                loaded[(kind, record.id)] = record
+    attach_files(store, loaded.values())
     out = []
-    for (kind, record_id), refs in hits.items():
-        record = get(store, kind, record_id)
+    for key, refs in hits.items():
+        record = loaded.get(key)
         if record is not None and not getattr(record, "archived_at", None):
             out.append((record, refs))
     return out

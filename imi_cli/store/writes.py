@@ -46,6 +46,7 @@ def add_goal(store: Store, prov: Provenance, *, name: str, description: str, pri
         (record_id, name, description, why, for_who, success_signal, priority, str(store.root), _files_json(refs),
          prov.at, prov.at, prov.agent, prov.commit))
     add_refs(store, "goal", record_id, refs, prov)
+    store.touch("goal", record_id)
     return record_id
 
 
@@ -62,6 +63,7 @@ def add_task(store: Store, prov: Provenance, *, goal_id: str | None, title: str,
     for blocker in blocked_by:
         store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (record_id, blocker))
     add_refs(store, "task", record_id, refs, prov)
+    store.touch("task", record_id)
     return record_id
 
 
@@ -72,6 +74,7 @@ def add_decision(store: Store, prov: Provenance, *, what: str, why: str, affects
         "INSERT INTO decisions(id, what, why, affects, created_at, kind, agent, commit_sha) VALUES (?,?,?,?,?,?,?,?)",
         (record_id, what, why, affects, prov.at, kind, prov.agent, prov.commit))
     add_refs(store, "decision", record_id, refs, prov)
+    store.touch("decision", record_id)
     return record_id
 
 
@@ -83,6 +86,7 @@ def add_lesson(store: Store, prov: Provenance, *, text: str, correct_behavior: s
         "VALUES (?,?,?,?,?,?,?)",
         (record_id, text, correct_behavior, verified_by, prov.at, prov.agent, prov.commit))
     add_refs(store, "lesson", record_id, refs, prov)
+    store.touch("lesson", record_id)
     return record_id
 
 
@@ -92,6 +96,7 @@ def add_note(store: Store, prov: Provenance, *, content: str, kind: str, refs: l
         "INSERT INTO direction_notes(id, content, author, created_at, kind, commit_sha) VALUES (?,?,?,?,?,?)",
         (record_id, content, prov.agent, prov.at, kind, prov.commit))
     add_refs(store, "note", record_id, refs, prov)
+    store.touch("note", record_id)
     return record_id
 
 
@@ -103,6 +108,7 @@ def add_memory(store: Store, prov: Provenance, *, key: str, value: str, type: st
         "VALUES (?,?,?,?,?,?,?,?,?,?)",
         (record_id, goal_id, task_id, key, value, type, value, prov.agent, prov.at, prov.commit))
     add_refs(store, "memory", record_id, refs, prov)
+    store.touch("memory", record_id)
     return record_id
 
 
@@ -120,7 +126,10 @@ def archive(store: Store, kind: str, record_id: str, at: int) -> bool:
     if kind == "memory":
         raise ValueError("memories are not archived")
     store.execute(f"UPDATE {table} SET archived_at = ? WHERE id = ? AND archived_at IS NULL", (at, record_id))
-    return store.conn.changes() > 0
+    changed = store.conn.changes() > 0
+    if changed:
+        store.touch(kind, record_id)
+    return changed
 
 
 def delete(store: Store, kind: str, record_id: str) -> int:
@@ -130,6 +139,8 @@ def delete(store: Store, kind: str, record_id: str) -> int:
         task_ids = [row[0] for row in store.execute("SELECT id FROM tasks WHERE goal_id = ?", (record_id,))]
         for task_id in task_ids:
             store.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+            store.touch("task", task_id)
             removed += 1
     store.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", (record_id,))
+    store.touch(kind, record_id)
     return removed + store.conn.changes()

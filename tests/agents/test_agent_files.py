@@ -109,6 +109,13 @@ def test_a_broken_section_is_refused_and_nothing_is_written(project):
             for rel in FILES.values()} == before
 
 
+def test_a_broken_section_in_a_new_project_creates_no_database(bare):
+    bare.file("AGENTS.md", START + "\n")
+    result = bare.run("init", "--agents", "codex")
+    assert result.code == 1 and "AGENTS.md has a broken IMI section" in result.err
+    assert not bare.db.exists()
+
+
 def test_an_unknown_agent_is_a_usage_error_before_anything_is_created(bare):
     result = bare.run("init", "--agents", "claude,vim")
     assert result.code == 2 and "'vim'" in result.err and result.err.count("\n") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -27,9 +28,21 @@ def _answer_first(client: LanguageClient, params: types.ShowMessageRequestParams
     return params.actions[0] if params.actions else None
 
 
+def _command_or_code_action(obj, _type):
+    # lsprotocol 2025.0.0 reads any object with a "command" key as a Command, so a CodeAction that
+    # carries a command would arrive garbled; editors tell them apart by the type of "command".
+    if isinstance(obj.get("command"), str):
+        return _converter.structure(obj, types.Command)
+    return _converter.structure(obj, types.CodeAction)
+
+
+_converter = default_converter()
+
+
 def make_client() -> LanguageClient:
     """pytest-lsp's test client, plus a log of every publishDiagnostics, lens refreshes and message requests."""
     client = LanguageClient(converter_factory=default_converter)
+    client.protocol._converter.register_structure_hook(Union[types.Command, types.CodeAction], _command_or_code_action)
     register_lsp_features(client, {
         **DEFAULT_CLIENT_FEATURES,
         types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_publish,

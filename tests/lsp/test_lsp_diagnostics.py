@@ -85,10 +85,10 @@ async def test_code_actions_acknowledge_the_lesson_for_the_session_or_open_it(cl
 
     ack = by_command["imi.acknowledgeLesson"].command
     cleared = await published_after(client, lambda: command(client, ack.command, *ack.arguments))
-    assert cleared.diagnostics == []
+    assert list(cleared.diagnostics) == []
     change(client, uri, 3, "more")  # the same lesson, acknowledged: quiet for the rest of the session
     await barrier(client)
-    assert client.published[-1].diagnostics == []
+    assert list(client.published[-1].diagnostics) == []
 
 
 async def test_closing_the_document_clears_its_warnings(client, memory):
@@ -98,4 +98,4 @@ async def test_closing_the_document_clears_its_warnings(client, memory):
     await published_after(client, lambda: change(client, uri, 2, "x"))
     params = await published_after(client, lambda: client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))))
-    assert params.diagnostics == []
+    assert list(params.diagnostics) == []

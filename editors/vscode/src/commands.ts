@@ -1,0 +1,142 @@
+/**
+ * Palette commands. Each collects what it needs (input boxes, pickers, the cursor's file and
+ * selection) and calls the server command with explicit arguments: the palette itself would
+ * send an empty argument list, which says nothing about where the user is.
+ */
+import * as vscode from 'vscode';
+
+import { anchor, Anchor, anchorLabel, answer, decisionArgs, lessonArgs, noteArgs } from './args';
+import { Memory } from './memory';
+import { inProgress, Open, startable, TaskChoice, taskChoices, taskIdOf } from './model';
+import { ImiServer } from './server';
+import { openNode, OPEN_COMMAND } from './tree';
+
+interface Here {
+  where: Anchor;
+  label: string;
+}
+
+/** The active file and selection as an anchor, with how it reads ("src/app.py:10-15"). */
+function here(): Here | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file') return undefined;
+  const selection = editor.selection.isEmpty ? undefined : editor.selection;
+  const relative = vscode.workspace.asRelativePath(editor.document.uri, false);
+  return { where: anchor(editor.document.uri.toString(), selection), label: anchorLabel(relative, selection) };
+}
+
+/** The folder of the active file (else the first folder), for commands that read a folder's memory. */
+function folderUri(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const folder =
+    (editor && vscode.workspace.getWorkspaceFolder(editor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.toString();
+}
+
+async function ask(prompt: string, placeHolder: string, optional = false): Promise<string | undefined> {
+  const text = await vscode.window.showInputBox({ prompt, placeHolder, ignoreFocusOut: true });
+  if (text === undefined) return undefined;
+  const value = answer(text);
+  return value ?? (optional ? '' : undefined);
+}
+
+async function pickTask(choices: TaskChoice[], placeHolder: string): Promise<TaskChoice | undefined> {
+  return vscode.window.showQuickPick(choices, { placeHolder, matchOnDescription: true });
+}
+
+export function registerCommands(server: ImiServer, memory: Memory, output: vscode.LogOutputChannel): vscode.Disposable[] {
+  /** Run a server command; a failure to reach the server becomes one error message. */
+  const run = async <T>(command: string, ...args: unknown[]): Promise<T | undefined> => {
+    try {
+      const result = await server.execute<T>(command, ...args);
+      memory.refreshSoon();
+      return result;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      output.error(`${command}: ${message}`);
+      void vscode.window.showErrorMessage(message.startsWith('IMI') ? message : `IMI: ${message}`);
+      return undefined;
+    }
+  };
+  const showRecord = async (id: string) => {
+    await run('imi.showRecord', { id });
+  };
+  const multiFolder = () => (memory.tree?.folders.filter((f) => f.memory).length ?? 0) > 1;
+
+  const commands: Record<string, (...args: any[]) => unknown> = {
+    'imi.ui.showContext': () => run('imi.showContext', ...(folderUri() ? [{ uri: folderUri() }] : [])),
+
+    'imi.ui.showFileMemory': () => {
+      const at = here();
+      if (!at) return vscode.window.showInformationMessage('IMI: open a file of the workspace first');
+      return run('imi.showFileMemory', { uri: at.where.uri });
+    },
+
+    'imi.ui.recordLesson': async () => {
+      const at = here();
+      const where = at ? ` (anchored to ${at.label})` : '';
+      const text = await ask(`What went wrong or must not be repeated${where}?`, 'e.g. the mutex must be taken before reading the cache');
+      if (!text) return;
+      const correct = await ask('What is the correct behaviour?', 'e.g. take the cache lock first, then read');
+      if (!correct) return;
+      return run('imi.recordLesson', lessonArgs(at?.where, text, correct));
+    },
+
+    'imi.ui.recordDecision': async () => {
+      const at = here();
+      const where = at ? ` (anchored to ${at.label})` : '';
+      const what = await ask(`What was decided${where}?`, 'e.g. keep one SQLite connection per process');
+      if (!what) return;
+      const why = await ask('Why?', 'e.g. WAL readers never block the writer');
+      if (!why) return;
+      return run('imi.recordDecision', decisionArgs(at?.where, what, why));
+    },
+
+    'imi.ui.logNote': async () => {
+      const text = await ask('Direction note (shown in the context for a week)', 'e.g. focus on the importer this week');
+      if (!text) return;
+      return run('imi.recordNote', noteArgs(undefined, text));
+    },
+
+    'imi.ui.startTask': async (node?: unknown) => {
+      let id = taskIdOf(node);
+      if (!id) {
+        const choices = taskChoices(startable(memory.tree), multiFolder());
+        if (!choices.length) return vscode.window.showInformationMessage('IMI: no task is ready to start');
+        id = (await pickTask(choices, 'Start which task?'))?.id;
+      }
+      if (!id) return;
+      return run('imi.startTask', { taskId: id });
+    },
+
+    'imi.ui.completeTask': async (node?: unknown) => {
+      let id = taskIdOf(node);
+      if (!id) {
+        const choices = taskChoices(inProgress(memory.tree), multiFolder());
+        if (!choices.length) return vscode.window.showInformationMessage('IMI: no task is in progress');
+        id = choices.length === 1 ? choices[0].id : (await pickTask(choices, 'Complete which task?'))?.id;
+      }
+      if (!id) return;
+      const summary = await ask('What was done? (a summary for whoever comes next)', 'e.g. added the importer with tests');
+      if (!summary) return;
+      return run('imi.completeTask', { taskId: id, summary });
+    },
+
+    'imi.ui.search': async () => {
+      const query = await ask('Search the project memory', 'words to look for');
+      if (!query) return;
+      return run('imi.search', { query, ...(folderUri() ? { uri: folderUri() } : {}) });
+    },
+
+    'imi.ui.init': () => run('imi.init', ...(folderUri() ? [{ uri: folderUri() }] : [])),
+
+    'imi.ui.refresh': () => memory.refresh(),
+
+    'imi.ui.restartServer': () => server.restart(),
+
+    'imi.ui.showLog': () => output.show(),
+
+    [OPEN_COMMAND]: (open: Open) => openNode(open, showRecord),
+  };
+  return Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

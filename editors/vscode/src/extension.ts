@@ -1,0 +1,37 @@
+/** IMI Project Memory for VS Code and Cursor: the language client, the view, the status bar, the tools. */
+import * as vscode from 'vscode';
+
+import { registerCommands } from './commands';
+import { Memory } from './memory';
+import { ImiServer } from './server';
+import { needsRestart } from './settings';
+import { createStatusItem } from './status';
+import { registerTools } from './tools';
+import { MemoryTreeProvider } from './tree';
+
+let server: ImiServer | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('IMI Project Memory', { log: true });
+  server = new ImiServer(output);
+  const memory = new Memory(server, output);
+  void vscode.commands.executeCommand('setContext', 'imi.state', 'starting');
+  context.subscriptions.push(
+    output,
+    server,
+    memory,
+    vscode.window.registerTreeDataProvider('imi.memory', new MemoryTreeProvider(memory)),
+    createStatusItem(memory),
+    ...registerCommands(server, memory, output),
+    ...registerTools(server),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (needsRestart((section) => event.affectsConfiguration(section))) void server?.restart();
+    }),
+  );
+  await server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+  server = undefined;
+}

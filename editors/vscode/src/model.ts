@@ -1,0 +1,366 @@
+/**
+ * The memory as the server sends it (`imi.memoryTree`) and what the editor shows of it:
+ * tree rows, the status bar text, the choices of the task pickers. Pure, so it is unit-tested
+ * without VS Code; `tree.ts` and `status.ts` turn these descriptions into VS Code objects.
+ */
+
+// The JSON of `imi.memoryTree` (records are the CLI's `--json` shapes) --------------------------
+export interface FileRef {
+  path: string;
+  glob?: boolean;
+  line_start?: number | null;
+  line_end?: number | null;
+  symbol?: string | null;
+}
+
+export interface TaskRecord {
+  kind: 'task';
+  id: string;
+  title: string;
+  status: string;
+  priority?: string;
+  claimant?: string | null;
+  goal_id?: string | null;
+  ready?: boolean;
+  files?: FileRef[];
+}
+
+export interface GoalRecord {
+  kind: 'goal';
+  id: string;
+  name: string;
+  status: string;
+  priority?: string;
+  files?: FileRef[];
+  tasks?: TaskRecord[];
+}
+
+export interface DecisionRecord {
+  kind: 'decision';
+  id: string;
+  what: string;
+  why?: string;
+  decision_kind?: string;
+  files?: FileRef[];
+}
+
+export interface LessonRecord {
+  kind: 'lesson';
+  id: string;
+  text: string;
+  correct_behavior?: string;
+  verified_by?: string;
+  files?: FileRef[];
+}
+
+export type MemoryRecord = TaskRecord | GoalRecord | DecisionRecord | LessonRecord;
+
+export interface FolderMemory {
+  name: string;
+  /** The workspace folder, absolute. */
+  folder: string;
+  /** False when the folder has no `.imi/` yet (or it could not be opened: see `problem`). */
+  memory: boolean;
+  problem?: string | null;
+  goals?: GoalRecord[];
+  /** Tasks that belong to no goal. */
+  tasks?: TaskRecord[];
+  decisions?: DecisionRecord[];
+  lessons?: LessonRecord[];
+}
+
+export interface MemoryTree {
+  /** Who "I" am for the server (the agent id it records with). */
+  agent?: string;
+  folders: FolderMemory[];
+}
+
+// Tree rows -------------------------------------------------------------------------------------
+export type SectionName = 'goals' | 'tasks' | 'decisions' | 'lessons';
+
+export type Node =
+  | { type: 'folder'; folder: FolderMemory }
+  | { type: 'section'; section: SectionName; folder: FolderMemory }
+  | { type: 'record'; record: MemoryRecord; folder: FolderMemory }
+  | { type: 'file'; ref: FileRef; folder: FolderMemory };
+
+/** What clicking a row does. */
+export type Open =
+  | { kind: 'record'; id: string }
+  | { kind: 'file'; file: string; startLine?: number; endLine?: number };
+
+export interface Row {
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  /** A codicon id. */
+  icon?: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  /** For `view/item/context` menus: `task-todo`, `task-in_progress`, `lesson`, ... */
+  contextValue?: string;
+  open?: Open;
+}
+
+const SECTION_TITLES: Record<SectionName, string> = {
+  goals: 'Goals',
+  tasks: 'Tasks without a goal',
+  decisions: 'Decisions',
+  lessons: 'Lessons',
+};
+
+const TASK_ICONS: Record<string, string> = {
+  todo: 'circle-large-outline',
+  in_progress: 'play-circle',
+  review: 'eye',
+  done: 'pass',
+  failed: 'error',
+};
+
+function sectionItems(folder: FolderMemory, section: SectionName): MemoryRecord[] {
+  return (folder[section] ?? []) as MemoryRecord[];
+}
+
+/** The rows below `node` (below the root when undefined). */
+export function children(tree: MemoryTree | undefined, node?: Node): Node[] {
+  if (!tree) return [];
+  if (!node) {
+    const withMemory = tree.folders.filter((f) => f.memory);
+    if (withMemory.length === 1) return children(tree, { type: 'folder', folder: withMemory[0] });
+    return withMemory.map((folder) => ({ type: 'folder', folder }));
+  }
+  switch (node.type) {
+    case 'folder': {
+      const sections: SectionName[] = ['goals', 'tasks', 'decisions', 'lessons'];
+      return sections
+        .filter((s) => s !== 'tasks' || sectionItems(node.folder, s).length > 0)
+        .map((section) => ({ type: 'section', section, folder: node.folder }));
+    }
+    case 'section':
+      return sectionItems(node.folder, node.section).map((record) => ({ type: 'record', record, folder: node.folder }));
+    case 'record': {
+      const files: Node[] = (node.record.files ?? []).map((ref) => ({ type: 'file', ref, folder: node.folder }));
+      if (node.record.kind === 'goal') {
+        const tasks: Node[] = (node.record.tasks ?? []).map((record) => ({ type: 'record', record, folder: node.folder }));
+        return [...tasks, ...files];
+      }
+      return files;
+    }
+    case 'file':
+      return [];
+  }
+}
+
+/** `path`, `path:10-15`, `path#symbol`: a file reference as a user types it. */
+export function refLabel(ref: FileRef): string {
+  let text = ref.path;
+  if (ref.line_start) {
+    text += !ref.line_end || ref.line_end === ref.line_start ? `:${ref.line_start}` : `:${ref.line_start}-${ref.line_end}`;
+  }
+  if (ref.symbol) text += `#${ref.symbol}`;
+  return text;
+}
+
+/** The absolute file a reference opens, with POSIX or Windows folders alike. */
+export function refFile(folder: string, ref: FileRef): string {
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  const base = folder.endsWith(sep) ? folder.slice(0, -1) : folder;
+  return `${base}${sep}${ref.path.split('/').join(sep)}`;
+}
+
+/** Text cut to `max` characters on one line. */
+export function shorten(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function escape(text: string): string {
+  return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+}
+
+function filesLine(files: FileRef[] | undefined): string {
+  return files && files.length ? `\n\nFiles: ${files.map((f) => `\`${refLabel(f)}\``).join(', ')}` : '';
+}
+
+function taskDescription(task: TaskRecord): string {
+  const status = task.status.replace('_', ' ');
+  return task.claimant && task.status === 'in_progress' ? `${status} · ${task.claimant}` : status;
+}
+
+function recordRow(record: MemoryRecord): Row {
+  const hasFiles = (record.files ?? []).length > 0;
+  const open: Open = { kind: 'record', id: record.id };
+  switch (record.kind) {
+    case 'goal': {
+      const tasks = record.tasks ?? [];
+      const done = tasks.filter((t) => t.status === 'done').length;
+      return {
+        label: shorten(record.name, 80),
+        description: `${done}/${tasks.length} done${record.priority ? ` · ${record.priority}` : ''}`,
+        tooltip: `**Goal** \`${record.id}\`: ${escape(record.name)}\n\nStatus: ${record.status}${filesLine(record.files)}`,
+        icon: record.status === 'done' ? 'pass-filled' : 'target',
+        collapsible: tasks.length || hasFiles ? 'collapsed' : 'none',
+        contextValue: 'goal',
+        open,
+      };
+    }
+    case 'task':
+      return {
+        label: shorten(record.title, 80),
+        description: taskDescription(record),
+        tooltip:
+          `**Task** \`${record.id}\`: ${escape(record.title)}\n\nStatus: ${taskDescription(record)}` +
+          filesLine(record.files),
+        icon: TASK_ICONS[record.status] ?? 'circle-large-outline',
+        collapsible: hasFiles ? 'collapsed' : 'none',
+        contextValue: `task-${record.status}`,
+        open,
+      };
+    case 'decision': {
+      const killed = record.decision_kind === 'killed';
+      return {
+        label: shorten(record.what, 80),
+        description: record.files && record.files.length ? refLabel(record.files[0]) : undefined,
+        tooltip:
+          `**${killed ? 'Killed' : 'Decision'}** \`${record.id}\`: ${escape(record.what)}` +
+          (record.why ? `\n\nWhy: ${escape(record.why)}` : '') +
+          filesLine(record.files),
+        icon: killed ? 'circle-slash' : 'law',
+        collapsible: hasFiles ? 'collapsed' : 'none',
+        contextValue: 'decision',
+        open,
+      };
+    }
+    case 'lesson':
+      return {
+        label: shorten(record.text, 80),
+        description: record.files && record.files.length ? refLabel(record.files[0]) : undefined,
+        tooltip:
+          `**Lesson** \`${record.id}\`: ${escape(record.text)}` +
+          (record.correct_behavior ? `\n\nCorrect behaviour: ${escape(record.correct_behavior)}` : '') +
+          `\n\nVerified by: ${escape(record.verified_by || 'human')}` +
+          filesLine(record.files),
+        icon: 'mortar-board',
+        collapsible: hasFiles ? 'collapsed' : 'none',
+        contextValue: 'lesson',
+        open,
+      };
+  }
+}
+
+/** How one node is shown. */
+export function row(node: Node): Row {
+  switch (node.type) {
+    case 'folder':
+      return { label: node.folder.name, icon: 'root-folder', collapsible: 'expanded', contextValue: 'folder' };
+    case 'section': {
+      const count = sectionItems(node.folder, node.section).length;
+      return {
+        label: SECTION_TITLES[node.section],
+        description: String(count),
+        collapsible: count ? 'expanded' : 'none',
+        contextValue: `section-${node.section}`,
+      };
+    }
+    case 'record':
+      return recordRow(node.record);
+    case 'file': {
+      const ref = node.ref;
+      const open: Open | undefined = ref.glob
+        ? undefined
+        : {
+            kind: 'file',
+            file: refFile(node.folder.folder, ref),
+            startLine: ref.line_start ?? undefined,
+            endLine: ref.line_end ?? ref.line_start ?? undefined,
+          };
+      return {
+        label: refLabel(ref),
+        description: ref.glob ? 'glob' : undefined,
+        icon: ref.glob ? 'files' : 'file',
+        collapsible: 'none',
+        contextValue: 'file',
+        open,
+      };
+    }
+  }
+}
+
+// Tasks: status bar and pickers -------------------------------------------------------------------
+export interface TaskInFolder {
+  task: TaskRecord;
+  folder: FolderMemory;
+}
+
+/** Every task of every folder (goal tasks and tasks without a goal). */
+export function allTasks(tree: MemoryTree | undefined): TaskInFolder[] {
+  const out: TaskInFolder[] = [];
+  for (const folder of tree?.folders ?? []) {
+    for (const goal of folder.goals ?? []) for (const task of goal.tasks ?? []) out.push({ task, folder });
+    for (const task of folder.tasks ?? []) out.push({ task, folder });
+  }
+  return out;
+}
+
+/** Tasks in progress, the user's own first. */
+export function inProgress(tree: MemoryTree | undefined): TaskInFolder[] {
+  const me = tree?.agent;
+  const working = allTasks(tree).filter((t) => t.task.status === 'in_progress');
+  return [...working.filter((t) => t.task.claimant === me), ...working.filter((t) => t.task.claimant !== me)];
+}
+
+/** Tasks that can be started: ready ones (blockers done) when the server says so, else every todo. */
+export function startable(tree: MemoryTree | undefined): TaskInFolder[] {
+  return allTasks(tree).filter((t) => t.task.status === 'todo' && t.task.ready !== false);
+}
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+  /** The command a click runs. */
+  command: 'imi.ui.completeTask' | 'imi.ui.startTask';
+}
+
+/** The status bar item: the task in progress (the user's own first), or an invitation to start one. */
+export function statusText(tree: MemoryTree | undefined): StatusText | undefined {
+  if (!tree || !tree.folders.some((f) => f.memory)) return undefined;
+  const working = inProgress(tree);
+  if (working.length === 0) {
+    return { text: '$(circle-large-outline) IMI: no task in progress', tooltip: 'IMI: start a task', command: 'imi.ui.startTask' };
+  }
+  const first = working[0].task;
+  const more = working.length > 1 ? ` +${working.length - 1}` : '';
+  const who = first.claimant === tree.agent ? 'you' : first.claimant ?? 'someone';
+  const lines = working.map((t) => `${t.task.title} (${t.task.id}) · ${t.task.claimant ?? 'someone'}`);
+  return {
+    text: `$(play-circle) ${shorten(first.title, 40)}${more}`,
+    tooltip: `IMI: in progress (${who}${more ? ` and ${working.length - 1} more` : ''})\n${lines.join('\n')}\nClick to complete it.`,
+    command: 'imi.ui.completeTask',
+  };
+}
+
+/** A choice in a task picker. */
+export interface TaskChoice {
+  label: string;
+  description: string;
+  id: string;
+  folder: string;
+}
+
+export function taskChoices(tasks: TaskInFolder[], multiFolder: boolean): TaskChoice[] {
+  return tasks.map(({ task, folder }) => ({
+    label: shorten(task.title, 80),
+    description: [task.id, task.priority, task.status === 'in_progress' ? task.claimant : undefined, multiFolder ? folder.name : undefined]
+      .filter(Boolean)
+      .join(' · '),
+    id: task.id,
+    folder: folder.folder,
+  }));
+}
+
+/** The task a view row stands for (the inline Start/Complete buttons pass their row), else undefined. */
+export function taskIdOf(arg: unknown): string | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const node = arg as Partial<Node>;
+  return node.type === 'record' && node.record?.kind === 'task' ? node.record.id : undefined;
+}

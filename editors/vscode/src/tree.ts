@@ -1,0 +1,64 @@
+/** The "Project Memory" view in the explorer: goals with their tasks, decisions, lessons. */
+import * as vscode from 'vscode';
+
+import { Memory } from './memory';
+import { children, Node, Open, row } from './model';
+
+export const OPEN_COMMAND = 'imi.ui.openNode';
+
+const COLLAPSIBLE = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+};
+
+export class MemoryTreeProvider implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly memory: Memory) {
+    memory.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  getChildren(node?: Node): Node[] {
+    return children(this.memory.tree, node);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const r = row(node);
+    const item = new vscode.TreeItem(r.label, COLLAPSIBLE[r.collapsible]);
+    item.description = r.description;
+    item.contextValue = r.contextValue;
+    if (r.tooltip) item.tooltip = new vscode.MarkdownString(r.tooltip);
+    if (node.type === 'file' && r.open?.kind === 'file') {
+      item.resourceUri = vscode.Uri.file(r.open.file);
+      item.iconPath = vscode.ThemeIcon.File;
+    } else if (r.icon) {
+      item.iconPath = new vscode.ThemeIcon(r.icon);
+    }
+    if (node.type === 'record') item.id = `${node.folder.folder}#${node.record.kind}-${node.record.id}`;
+    if (r.open) item.command = { title: 'Open', command: OPEN_COMMAND, arguments: [r.open] };
+    return item;
+  }
+}
+
+/** What clicking a row does: the record in full (from the server), or the file at the named lines. */
+export async function openNode(open: Open, showRecord: (id: string) => Promise<void>): Promise<void> {
+  if (open.kind === 'record') {
+    await showRecord(open.id);
+    return;
+  }
+  const uri = vscode.Uri.file(open.file);
+  const options: vscode.TextDocumentShowOptions = {};
+  if (open.startLine) {
+    const start = new vscode.Position(open.startLine - 1, 0);
+    const end = new vscode.Position((open.endLine ?? open.startLine) - 1, 0);
+    options.selection = new vscode.Range(start, end);
+  }
+  try {
+    await vscode.window.showTextDocument(uri, options);
+  } catch {
+    // a folder, or a file that is gone: reveal what exists instead of failing silently
+    void vscode.window.showWarningMessage(`IMI: cannot open ${open.file} (it may be a folder or no longer exist)`);
+  }
+}

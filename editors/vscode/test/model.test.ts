@@ -1,0 +1,117 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+
+import { children, inProgress, MemoryTree, Node, refFile, refLabel, row, startable, statusText, taskChoices, taskIdOf } from '../src/model';
+
+function tree(): MemoryTree {
+  return {
+    agent: 'me',
+    folders: [
+      {
+        name: 'app',
+        folder: '/work/app',
+        memory: true,
+        goals: [
+          {
+            kind: 'goal', id: 'g1', name: 'Ship the importer', status: 'todo', priority: 'high',
+            tasks: [
+              { kind: 'task', id: 't1', title: 'Parse CSV', status: 'done', claimant: null },
+              { kind: 'task', id: 't2', title: 'Write rows', status: 'in_progress', claimant: 'claude-1', files: [{ path: 'src/db.py', line_start: 10, line_end: 20 }] },
+              { kind: 'task', id: 't3', title: 'Docs', status: 'todo', ready: true },
+              { kind: 'task', id: 't4', title: 'Blocked one', status: 'todo', ready: false },
+            ],
+          },
+        ],
+        decisions: [{ kind: 'decision', id: 'd1', what: 'One connection per process', why: 'WAL', files: [{ path: 'src/db.py' }] }],
+        lessons: [{ kind: 'lesson', id: 'l1', text: 'Take the mutex first', correct_behavior: 'lock, then read', files: [{ path: 'src/*.py', glob: true }] }],
+      },
+      { name: 'empty', folder: '/work/empty', memory: false },
+    ],
+  };
+}
+
+const labels = (nodes: Node[]) => nodes.map((n) => row(n).label);
+
+test('one folder with memory: its sections are the top level, empty optional sections hidden', () => {
+  const top = children(tree());
+  assert.deepEqual(labels(top), ['Goals', 'Decisions', 'Lessons']);
+  assert.deepEqual(top.map((n) => row(n).description), ['1', '1', '1']);
+});
+
+test('several folders with memory: one row per folder', () => {
+  const t = tree();
+  t.folders[1] = { ...t.folders[0], name: 'lib', folder: '/work/lib' };
+  assert.deepEqual(labels(children(t)), ['app', 'lib']);
+});
+
+test('goals hold their tasks; tasks show status and claimant', () => {
+  const [goals] = children(tree());
+  const [goal] = children(tree(), goals);
+  assert.equal(row(goal).label, 'Ship the importer');
+  assert.equal(row(goal).description, '1/4 done · high');
+  const tasks = children(tree(), goal);
+  assert.deepEqual(labels(tasks), ['Parse CSV', 'Write rows', 'Docs', 'Blocked one']);
+  assert.equal(row(tasks[1]).description, 'in progress · claude-1');
+  assert.equal(row(tasks[1]).contextValue, 'task-in_progress');
+  assert.equal(row(tasks[1]).collapsible, 'collapsed');
+  assert.equal(row(tasks[0]).icon, 'pass');
+});
+
+test('records open themselves; their files open at the named lines; globs do not open', () => {
+  const t = tree();
+  const [goals, decisions, lessons] = children(t);
+  const [decision] = children(t, decisions);
+  assert.deepEqual(row(decision).open, { kind: 'record', id: 'd1' });
+  assert.equal(row(decision).description, 'src/db.py');
+  const write = children(t, children(t, goals)[0])[1];
+  const [file] = children(t, write);
+  assert.deepEqual(row(file).open, { kind: 'file', file: '/work/app/src/db.py', startLine: 10, endLine: 20 });
+  assert.equal(row(file).label, 'src/db.py:10-20');
+  const [glob] = children(t, children(t, lessons)[0]);
+  assert.equal(row(glob).open, undefined);
+  assert.equal(row(glob).description, 'glob');
+});
+
+test('the lesson tooltip gives the correct behaviour and escapes markdown', () => {
+  const t = tree();
+  t.folders[0].lessons![0].text = 'Use *stars* [here]';
+  const lesson = children(t, children(t)[2])[0];
+  assert.match(row(lesson).tooltip!, /Use \\\*stars\\\* \\\[here\\\]/);
+  assert.match(row(lesson).tooltip!, /Correct behaviour: lock, then read/);
+});
+
+test('refLabel and refFile', () => {
+  assert.equal(refLabel({ path: 'a.py', line_start: 3, line_end: 3 }), 'a.py:3');
+  assert.equal(refLabel({ path: 'a.py', symbol: 'main' }), 'a.py#main');
+  assert.equal(refFile('/w/', { path: 'src/a.py' }), '/w/src/a.py');
+  assert.equal(refFile('C:\\w', { path: 'src/a.py' }), 'C:\\w\\src\\a.py');
+});
+
+test('tasks: in progress puts mine first; startable skips blocked ones', () => {
+  const t = tree();
+  t.folders[0].tasks = [{ kind: 'task', id: 't9', title: 'Mine', status: 'in_progress', claimant: 'me' }];
+  assert.deepEqual(inProgress(t).map((x) => x.task.id), ['t9', 't2']);
+  assert.deepEqual(startable(t).map((x) => x.task.id), ['t3']);
+  const [choice] = taskChoices(startable(t), true);
+  assert.deepEqual(choice, { label: 'Docs', description: 't3 · app', id: 't3', folder: '/work/app' });
+});
+
+test('status bar: the task in progress, or an invitation, or nothing without memory', () => {
+  const t = tree();
+  const status = statusText(t)!;
+  assert.equal(status.text, '$(play-circle) Write rows');
+  assert.equal(status.command, 'imi.ui.completeTask');
+  assert.match(status.tooltip, /claude-1/);
+  t.folders[0].goals![0].tasks = [];
+  assert.equal(statusText(t)!.text, '$(circle-large-outline) IMI: no task in progress');
+  assert.equal(statusText({ folders: [{ name: 'x', folder: '/x', memory: false }] }), undefined);
+  assert.equal(statusText(undefined), undefined);
+});
+
+test('taskIdOf reads the row the inline buttons pass', () => {
+  const t = tree();
+  const task = children(t, children(t, children(t)[0])[0])[2];
+  assert.equal(taskIdOf(task), 't3');
+  assert.equal(taskIdOf(children(t)[0]), undefined);
+  assert.equal(taskIdOf(undefined), undefined);
+});

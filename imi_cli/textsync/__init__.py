@@ -1,0 +1,38 @@
+"""Team memory through git: the text under `.imi/records/` is the memory, the database a local cache.
+
+`attach(store)` is called when a project has `.imi/records/`: writes then also add
+version files (before the transaction commits), and the database catches up with
+files that git brought in since the last command.
+"""
+
+from __future__ import annotations
+
+from ..store import Store
+
+
+def _before_commit(store: Store, touched: list[tuple[str, str]]):
+    from .export import write_versions
+
+    return write_versions(store, touched)
+
+
+def attach(store: Store) -> None:
+    """Keep this store and the version files in step."""
+    store.before_commit = _before_commit
+    if store.readonly:
+        return
+    from . import importer, layout, state
+
+    if state.get(store, "text_signature") != layout.signature(store.root):
+        importer.sync(store)
+
+
+def enable(store: Store):
+    """Turn team memory on for a project (what `imi init` does): create `.imi/records/`, write
+    every record the text lacks, and install the git hooks. Returns (sync report, hooks changed)."""
+    from . import githooks, importer, layout
+
+    layout.records_dir(store.root).mkdir(parents=True, exist_ok=True)
+    store.before_commit = _before_commit
+    report = importer.sync(store, export_untracked=True)
+    return report, githooks.install(store.root)

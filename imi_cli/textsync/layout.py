@@ -1,0 +1,108 @@
+"""Where team memory lives in git: `.imi/records/<kind>/<id>.<stamp>.json`, one file per version.
+
+A change to a record never edits a file: it adds one, named by the record id and
+the hybrid-clock stamp of the change. Two branches that change memory therefore
+never touch the same file, so git merges, rebases and cherry-picks them without
+conflicts, whatever tool does the merge. The newest version of a record is its
+state; the older ones are its history.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .. import hlc
+
+FORMAT = 1
+RECORDS = ".imi/records"
+KIND_DIRS = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons", "note": "notes",
+             "memory": "memories"}
+DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
+_NAME = re.compile(r"^([0-9A-Za-z_-]{1,64})\.([0-9a-z]{17})\.json$")
+
+
+def records_dir(root: Path) -> Path:
+    """The folder of version files."""
+    return root / RECORDS
+
+
+def file_name(record_id: str, stamp: str) -> str:
+    return f"{record_id}.{stamp}.json"
+
+
+def parse_name(name: str) -> tuple[str, str] | None:
+    """(record id, stamp) of a version file's name, or None for anything else in the folder."""
+    match = _NAME.match(name)
+    if not match or not hlc.is_stamp(match.group(2)):
+        return None
+    return match.group(1), match.group(2)
+
+
+def version_path(root: Path, kind: str, record_id: str, stamp: str) -> Path:
+    return records_dir(root) / KIND_DIRS[kind] / file_name(record_id, stamp)
+
+
+def canonical(payload: dict) -> str:
+    """One format for every file: sorted keys, two-space indent, UTF-8, a final newline."""
+    import json
+
+    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file, flushed to disk, renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
+    """Every version file on disk: name -> (kind, record id, stamp)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    base = records_dir(root)
+    for folder, kind in DIR_KINDS.items():
+        try:
+            entries = os.scandir(base / folder)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                parsed = parse_name(entry.name)
+                if parsed:
+                    found[entry.name] = (kind, parsed[0], parsed[1])
+    return found
+
+
+def signature(root: Path) -> str:
+    """Changes whenever a version file is added or removed (git pull, checkout, merge, rebase):
+    the modification times of the record folders. Cheap enough to check on every command."""
+    base = records_dir(root)
+    parts = []
+    for folder in ("", *DIR_KINDS):
+        try:
+            parts.append(str(os.stat(base / folder).st_mtime_ns))
+        except OSError:
+            parts.append("-")
+    return ":".join(parts)
+
+
+def read_version(path: Path) -> dict | None:
+    """A version file's content, or None when it is not a valid version (it is then ignored)."""
+    import json
+
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        return None
+    record = payload.get("record")
+    if payload.get("deleted"):
+        return payload
+    return payload if isinstance(record, dict) else None

@@ -1,0 +1,83 @@
+"""A record's full state as a plain dict (every column, its file references, its blockers),
+and the way back into the database. Machine-local columns stay out of the text."""
+
+from __future__ import annotations
+
+from ..store import Store
+from ..store.queries import TABLES
+
+LOCAL_COLUMNS = {"workspace_path", "workspace_id"}
+REF_FIELDS = ("path", "is_glob", "line_start", "line_end", "symbol", "origin", "fingerprint", "commit_sha",
+              "created_at")
+_columns_cache: dict[tuple[int, str], list[str]] = {}
+
+
+def columns(store: Store, table: str) -> list[str]:
+    """The table's columns (cached per connection)."""
+    key = (id(store.conn), table)
+    if key not in _columns_cache:
+        _columns_cache[key] = [row[1] for row in store.execute(f"PRAGMA table_info({table})")]
+    return _columns_cache[key]
+
+
+def read_record(store: Store, kind: str, record_id: str) -> dict | None:
+    """Everything the text keeps of one record, or None when it is not in the database."""
+    table = TABLES[kind]
+    names = [c for c in columns(store, table) if c not in LOCAL_COLUMNS]
+    row = store.one(f"SELECT {', '.join(names)} FROM {table} WHERE id = ?", (record_id,))
+    if row is None:
+        return None
+    record = dict(zip(names, row))
+    record["files"] = [dict(zip(REF_FIELDS, ref)) for ref in store.execute(
+        f"SELECT {', '.join(REF_FIELDS)} FROM refs WHERE record_id = ? ORDER BY id", (record_id,))]
+    if kind == "task":
+        record["blocked_by"] = sorted(row[0] for row in store.execute(
+            "SELECT blocked_by FROM task_deps WHERE task_id = ?", (record_id,)))
+    return record
+
+
+def _exists(store: Store, table: str, record_id) -> bool:
+    return bool(record_id) and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)) is not None
+
+
+def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -> None:
+    """Make the database hold exactly this state of the record (None: the record is gone).
+
+    Links to records that do not exist here (a goal deleted on another branch) are
+    cleared in the database; the text keeps them.
+    """
+    table = TABLES[kind]
+    if record is None:
+        store.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+        return
+    names = [c for c in columns(store, table) if c in record and c not in LOCAL_COLUMNS and c != "id"]
+    values = dict((c, record[c]) for c in names)
+    if values.get("goal_id") and not _exists(store, "goals", values["goal_id"]):
+        values["goal_id"] = None
+    if values.get("task_id") and not _exists(store, "tasks", values["task_id"]):
+        values["task_id"] = None
+    if "workspace_path" in columns(store, table):
+        names.append("workspace_path")
+        values["workspace_path"] = str(store.root)
+    cols = ["id", *[n for n in names if n in values]]
+    params = [record_id, *[values[n] for n in cols[1:]]]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:]) or "id = id"
+    store.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                  f"ON CONFLICT(id) DO UPDATE SET {updates}", tuple(params))
+    store.execute("DELETE FROM refs WHERE record_id = ?", (record_id,))
+    for ref in record.get("files") or []:
+        if isinstance(ref, dict) and isinstance(ref.get("path"), str):
+            store.execute(
+                f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})",
+                (kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
+                                    for f in REF_FIELDS]))
+
+
+def apply_blockers(store: Store, task_id: str, record: dict | None) -> None:
+    """A task's dependencies, once every task is in place (blockers that do not exist are skipped)."""
+    store.execute("DELETE FROM task_deps WHERE task_id = ?", (task_id,))
+    if record is None:
+        return
+    for blocker in record.get("blocked_by") or []:
+        if isinstance(blocker, str) and blocker != task_id and _exists(store, "tasks", blocker):
+            store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (task_id, blocker))
