@@ -126,23 +126,26 @@ def cases_for(root: Path) -> list[Case]:
 
 
 def measure(cases: list[Case], imi: list[str], root: Path, runs: int, warmup: int) -> float:
-    """Time every case; returns the median of `python -c pass` for reference."""
+    """Time every case, round-robin so that a burst of load elsewhere hits all cases alike.
+
+    Returns the median of `python -c pass`, timed in the same rounds, for reference.
+    """
     env = bench_cli.child_env()
     baseline = []
+    jobs = [(case, [*imi, "hook", case.event], {**env, "IMI_AGENT_ID": case.agent},
+             json.dumps(case.payload).encode()) for case in cases]
     for i in range(warmup + runs):
         ms, _, _ = run_once([sys.executable, "-c", "pass"], root, env, b"")
         if i >= warmup:
             baseline.append(ms)
-    for case in cases:
-        case_env = {**env, "IMI_AGENT_ID": case.agent}
-        stdin = json.dumps(case.payload).encode()
-        for i in range(warmup + runs):
-            ms, out, err = run_once([*imi, "hook", case.event], root, case_env, stdin)
+        for case, argv, case_env, stdin in jobs:
+            ms, out, err = run_once(argv, root, case_env, stdin)
             if err:
                 raise bench_cli.BenchError(f"{case.label}: the hook wrote to stderr: {err.strip()}")
             if i >= warmup:
                 case.times_ms.append(ms)
                 case.out_chars = len(out)
+    for case in cases:
         print(f"  {case.label}: median {case.median:.1f} ms, p95 {case.p95:.1f} ms, {case.out_chars:,} chars",
               flush=True)
     return statistics.median(baseline)
@@ -158,7 +161,7 @@ def plot(cases: list[Case], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axis = plt.subplots(figsize=(10, 0.55 * len(cases) + 1.4))
-    axis.boxplot([c.times_ms for c in reversed(cases)], vert=False, widths=0.5, showfliers=True)
+    axis.boxplot([c.times_ms for c in reversed(cases)], orientation="horizontal", widths=0.5)
     axis.set_yticks(range(1, len(cases) + 1), [c.label for c in reversed(cases)], fontsize=8)
     axis.axvline(TARGET_MS, color="grey", linestyle="--", linewidth=0.9)
     axis.annotate(f"{TARGET_MS} ms target (pre-tool-use median)", (TARGET_MS, len(cases) + 0.35), fontsize=7,
@@ -192,7 +195,8 @@ def markdown(manifest: dict, cases: list[Case], baseline: float, runs: int, warm
         "",
         f"Project: {bench_cli.project_line(manifest)}." if manifest.get("counts") else f"Project: {manifest}.",
         f"Machine: {bench_cli.machine_info()}.",
-        f"{runs} runs per case after {warmup} warm-ups; `python -c pass` takes {baseline:.1f} ms (median) here.",
+        f"{runs} rounds after {warmup} warm-ups, each round running every case once (so load from other "
+        f"processes hits all alike); `python -c pass`, timed in the same rounds, takes {baseline:.1f} ms (median).",
         f"Reproduce: `{reproduce}`.",
         "",
         "| hook call | median ms | p95 ms | target | met | output chars |",

@@ -30,12 +30,12 @@ from typing import Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from imi_cli.clock import now_ms  # noqa: E402
-from imi_cli.paths import FileSpec  # noqa: E402
+from imi_cli.paths import FileSpec, paths_in_text  # noqa: E402
 from imi_cli.store import claims, writes  # noqa: E402
 from imi_cli.store.connection import Store, open_store  # noqa: E402
 from imi_cli.store.writes import Provenance  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MINUTE = 60_000
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
@@ -127,7 +127,6 @@ class Texts:
     def __init__(self, rng: random.Random, files: list[str]):
         self.r = rng
         self.files = files
-        self.file_set = set(files)
         # Some files are touched by much more work than others (Zipf-like).
         self.weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(files))]
 
@@ -270,7 +269,7 @@ class BatchStore(Store):
                 yield self
 
 
-def refs_for(texts: Texts, body: str, rng: random.Random) -> list:
+def refs_for(texts: Texts, body: str, rng: random.Random, root: Path) -> list:
     """(FileSpec, origin) pairs as `recording.collect_refs` makes them: `--files` entries, then paths in the text."""
     refs, seen = [], set()
     for _ in range(rng.choices([0, 1, 2, 3], [3, 4, 2, 1])[0]):
@@ -289,11 +288,11 @@ def refs_for(texts: Texts, body: str, rng: random.Random) -> list:
         if key not in seen:
             seen.add(key)
             refs.append((spec, "explicit"))
-    for word in body.replace(";", " ").split():
-        word = word.rstrip(".,")
-        if word in texts.file_set and (word, None, None) not in seen:
-            seen.add((word, None, None))
-            refs.append((FileSpec(word), "text"))
+    for spec in paths_in_text(body, root):  # the CLI's own rule for paths named in text
+        key = (spec.path, spec.line_start, spec.symbol)
+        if key not in seen and (spec.path, None, None) not in seen:
+            seen.add(key)
+            refs.append((spec, "text"))
     return refs
 
 
@@ -306,6 +305,9 @@ def generate(out: Path, scale: Scale, seed: int = 1, force: bool = False, quiet:
     """Create the project at `out` and return its manifest."""
     started = time.perf_counter()
     db_dir = out / ".imi"
+    if out.is_dir() and any(out.iterdir()) and not (out / "bench-manifest.json").is_file():
+        raise SystemExit(f"generate.py: error: {out} is not empty and was not made by generate.py: "
+                         "choose a new folder (files are written into it)")
     if db_dir.exists():
         if not force:
             raise SystemExit(f"generate.py: error: {db_dir} exists: pass --force to replace it")
@@ -335,7 +337,7 @@ def generate(out: Path, scale: Scale, seed: int = 1, force: bool = False, quiet:
         for _ in range(scale.goals):
             g = texts.goal()
             goal_ids.append(writes.add_goal(store, prov(spread(rng, now, 180)), refs=refs_for(
-                texts, g["description"], rng), **g))
+                texts, g["description"], rng, out), **g))
             goal_names.append(g["name"])
         counts["goals"] = len(goal_ids)
 
@@ -359,7 +361,7 @@ def generate(out: Path, scale: Scale, seed: int = 1, force: bool = False, quiet:
                     blocked += 1
             body = " ".join(x for x in (t["description"], t["context"] or "") if x)
             task_id = writes.add_task(store, prov(at), goal_id=goal_ids[gi], blocked_by=blockers,
-                                      refs=refs_for(texts, body, rng), **t)
+                                      refs=refs_for(texts, body, rng, out), **t)
             task_ids.append(task_id)
             titles.append(t["title"])
             if fate == "done":
@@ -371,15 +373,15 @@ def generate(out: Path, scale: Scale, seed: int = 1, force: bool = False, quiet:
         for i in range(scale.decisions):
             d = texts.killed() if i < kills else texts.decision()
             writes.add_decision(store, prov(spread(rng, now, 150)), kind="killed" if i < kills else "decision",
-                                refs=refs_for(texts, f"{d['what']} {d['why']}", rng), **d)
+                                refs=refs_for(texts, f"{d['what']} {d['why']}", rng, out), **d)
         for _ in range(scale.lessons):
             lesson = texts.lesson()
-            writes.add_lesson(store, prov(spread(rng, now, 150)),
-                              refs=refs_for(texts, f"{lesson['text']} {lesson['correct_behavior']}", rng), **lesson)
+            body = f"{lesson['text']} {lesson['correct_behavior']}"
+            writes.add_lesson(store, prov(spread(rng, now, 150)), refs=refs_for(texts, body, rng, out), **lesson)
         for _ in range(scale.notes):
             content = texts.note()
             writes.add_note(store, prov(now - int(rng.random() * 30 * DAY)), content=content, kind="note",
-                            refs=refs_for(texts, content, rng))
+                            refs=refs_for(texts, content, rng, out))
         for gi in range(0, len(goal_ids), 2):  # `memory add`: learnings on half the goals
             writes.add_memory(store, prov(spread(rng, now, 60)), key=rng.choice(WORDS),
                               value=texts.paragraph(1, 1), type="learning", goal_id=goal_ids[gi])

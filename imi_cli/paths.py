@@ -117,19 +117,24 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
         elif char == "?":
             out.append("[^/]")
         elif char == "[":
-            close = pattern.find("]", i + 1)
+            start = i + 1
+            negate = pattern[start:start + 1] in ("!", "^")
+            first = start + negate
+            # as in fnmatch, a "]" right after "[" or "[!" is a literal member, not the end
+            close = pattern.find("]", first + 1 if pattern[first:first + 1] == "]" else first)
             if close == -1:
                 out.append(re.escape(char))
             else:
-                body = pattern[i + 1 : close].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
+                members = "".join("\\" + c if c in "\\[]^" else c for c in pattern[first:close])
+                out.append(f"[{'^' if negate else ''}{members}]")
                 i = close
         else:
             out.append(re.escape(char))
         i += 1
-    return re.compile("".join(out) + r"\Z")
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error:  # a class like [z-a]: match the pattern literally rather than fail a reader
+        return re.compile(re.escape(pattern) + r"\Z")
 
 
 def compile_glob(pattern: str) -> re.Pattern[str]:

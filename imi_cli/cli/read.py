@@ -211,6 +211,12 @@ def show(app: App, record_id):
         now, lease = now_ms(), lease_ms(store)
         lines.append("  tasks:")
         lines.extend(render_task_line(t, now, lease) for t in tasks)
+    versions = store.execute("SELECT hlc, agent, deleted, base FROM text_versions WHERE record_id = ? ORDER BY hlc",
+                             (rid,)).fetchall()
+    if versions:
+        payload["versions"] = [{"hlc": v[0], "agent": v[1], "deleted": bool(v[2]), "base": v[3]} for v in versions]
+        lines.append("  versions (.imi/records):")
+        lines.extend(f"    {v[0]}  @{v[1] or '?'}" + ("  (deletion)" if v[2] else "") for v in versions)
     app.out.result(payload, "\n".join(lines))
 
 

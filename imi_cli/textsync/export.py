@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .. import hlc
 from ..clock import now_ms
 from ..store import Store
 from . import layout, rows, state
+
+
+BULK = 16  # more files than this in one transaction: flush once at the end, not per file
 
 
 def current_stamp(store: Store, record_id: str) -> str | None:
@@ -22,6 +26,7 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
     so a failed commit can take them back. On an error it removes what it wrote.
     """
     written: list[Path] = []
+    bulk = len(touched) > BULK
     try:
         node = state.node_id(store)
         last = state.last_stamp(store)
@@ -37,11 +42,13 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
             payload = {"format": layout.FORMAT, "kind": kind, "id": record_id, "hlc": stamp, "base": base, "agent": author,
                        "deleted": record is None, "record": record}
             path = layout.version_path(store.root, kind, record_id, stamp)
-            layout.write_atomic(path, layout.canonical(payload))
+            layout.write_atomic(path, layout.canonical(payload), durable=not bulk)
             written.append(path)
             store.execute("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, agent) "
                           "VALUES (?,?,?,?,?,?,?)", (path.name, kind, record_id, stamp, base, int(record is None),
                                                      author))
+        if bulk:
+            os.sync()  # one flush for the whole batch, before the database commits
         if last:
             state.observe(store, last)
         state.put(store, "text_signature", layout.signature(store.root))

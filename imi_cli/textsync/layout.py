@@ -51,14 +51,19 @@ def canonical(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file, flushed to disk, renamed into place."""
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Write a whole file or nothing: a temporary file, flushed to disk, renamed into place.
+
+    Bulk writers pass `durable=False` and call `os.sync()` once at the end: one flush
+    instead of thousands (an fsync per file made exporting 20,000 records take minutes).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.replace(tmp, path)
 
 

@@ -1,0 +1,43 @@
+---@brief
+---
+--- IMI project memory: lenses over files and ranges that lessons, decisions and tasks name,
+--- hovers with the records, and a warning when an edit touches an area with a recorded lesson.
+---
+--- Install the server with IMI (`pip install imi-memory` or `pipx install imi-memory`), then:
+---
+--- ```lua
+--- vim.lsp.enable('imi')
+--- ```
+---
+--- It attaches to every file type. The settings below are the defaults; override them with
+--- `vim.lsp.config('imi', { settings = { imi = { diagnostics = { severity = 'hint' } } } })`.
+--- Neovim 0.11 shows code lenses only when asked: `plugin/imi.lua` of this folder refreshes them
+--- (and adds `:ImiContext`, `:ImiLesson`, ...); without it, call `vim.lsp.codelens.refresh()`.
+
+local settings = {
+  imi = {
+    codeLens = { enable = true },
+    diagnostics = { enable = true, severity = 'warning' },
+    kinds = { 'lesson', 'decision', 'task', 'goal', 'note' },
+  },
+}
+
+---@type vim.lsp.Config
+return {
+  cmd = vim.fn.executable('imi-lsp') == 1 and { 'imi-lsp' } or { 'python3', '-m', 'imi_lsp' },
+  root_markers = { '.imi', '.git' },
+  init_options = settings,
+  settings = settings,
+  capabilities = {
+    -- the handler below makes lenses follow writes by the CLI or another agent
+    workspace = { codeLens = { refreshSupport = true } },
+  },
+  handlers = {
+    ['workspace/codeLens/refresh'] = function(_, _, ctx)
+      for bufnr in pairs(vim.lsp.get_client_by_id(ctx.client_id).attached_buffers or {}) do
+        if vim.api.nvim_buf_is_loaded(bufnr) then vim.lsp.codelens.refresh({ bufnr = bufnr }) end
+      end
+      return vim.NIL
+    end,
+  },
+}

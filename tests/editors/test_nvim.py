@@ -1,0 +1,108 @@
+"""Neovim 0.11 with editors/nvim on its runtimepath, headless, against the real imi-lsp and a workspace the CLI made.
+
+The Lua session (nvim_session.lua) acts as the user and writes down what they would have
+seen; these tests read it, and read the database through the CLI to see what the commands wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import LESSON_LINES, LESSON_TEXT, LESSON_FIX
+from tools import NVIM_RUNTIME, nvim, require
+
+pytestmark = pytest.mark.slow
+SESSION = __file__.replace("test_nvim.py", "nvim_session.lua")
+
+
+@pytest.fixture
+def session(demo, tmp_path):
+    """Run the scripted session once; (what the user saw, the demo project)."""
+    binary = nvim()
+    require(binary)
+    out = tmp_path / "seen.json"
+    env = {**demo.env, "IMI_WS": str(demo.root), "IMI_OUT": str(out),
+           "IMI_TASK_TODO": demo.ids["task_todo"], "IMI_TASK_WIP": demo.ids["task_wip"]}
+    proc = subprocess.run([str(binary), "--clean", "--cmd", f"set runtimepath^={NVIM_RUNTIME}", "-l", SESSION],
+                          cwd=demo.root, env=env, capture_output=True, text=True, timeout=180)
+    seen = json.loads(out.read_text()) if out.is_file() else {}
+    assert proc.returncode == 0, (f"nvim exited {proc.returncode} after steps {seen.get('steps')}\n"
+                                  f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
+    assert seen["steps"][-1] == "done", seen
+    return seen, demo
+
+
+def test_client_attaches_from_lsp_config(session):
+    seen, demo = session
+    assert seen["attached"]
+    assert seen["root_dir"] == str(demo.root)  # found by the .imi root marker
+    assert seen["cmd"] == ["imi-lsp"]
+
+
+def test_user_commands_exist(session):
+    seen, _ = session
+    assert seen["commands"] == {name: True for name in
+                                ("ImiContext", "ImiLesson", "ImiDecide", "ImiLog", "ImiSearch", "ImiStart", "ImiComplete")}
+
+
+def test_lenses_appear_on_a_file_a_lesson_names(session):
+    seen, _ = session
+    start, end = LESSON_LINES
+    lenses = seen["lenses"]
+    assert [lens["line"] for lens in lenses] == [0, start - 1]
+    assert lenses[0]["title"] == "⚑ 1 lesson"
+    assert lenses[1]["title"] == f"⚑ 1 lesson (lines {start}-{end})"
+
+
+def test_an_edit_in_the_lessons_area_warns_and_one_elsewhere_does_not(session):
+    seen, demo = session
+    assert seen["diagnostics_elsewhere"] == []
+    [warning] = seen["diagnostics"]
+    assert warning["severity"] == "WARN"
+    assert (warning["source"], warning["code"]) == ("imi", "lesson")
+    assert warning["lnum"] == 12
+    assert LESSON_TEXT in warning["message"]
+    assert LESSON_FIX in warning["message"]
+    assert "test_cache_concurrency" in warning["message"]
+    assert demo.ids["lesson"] in warning["message"]
+
+
+def test_recording_commands_write_to_the_memory_with_the_anchor(session):
+    seen, demo = session
+    assert seen["lesson_recorded"] and seen["decision_recorded"] and seen["note_recorded"], seen["messages"]
+    assert seen["prompts"][:1] == ["Correct behaviour: "]
+    hits = demo.imi("search", "checkpoints")
+    lesson = next(h for h in hits["results"] if h["kind"] == "lesson") if isinstance(hits, dict) else \
+        next(h for h in hits if h["kind"] == "lesson")
+    shown = demo.imi("show", lesson["id"])
+    record = shown.get("record", shown)
+    assert record["text"] == "A second connect() broke WAL checkpoints"
+    assert record["correct_behavior"] == "Reuse the connection; call connection() instead of sqlite3.connect"
+    assert [(f["path"], f["line_start"], f["line_end"]) for f in record["files"]] == [("src/db.py", 9, 12)]
+    decisions = demo.imi("search", "batches")
+    assert decisions, "the decision typed in :ImiDecide is not in the memory"
+    # the lens on db.py now counts the new lesson, without reopening the file
+    assert not any("lesson" in lens["title"] for lens in seen["db_lenses_before"])
+    assert any("lesson" in lens["title"] for lens in seen["db_lenses_after"]), seen["db_lenses_after"]
+
+
+def test_task_commands_claim_and_complete(session):
+    seen, demo = session
+    assert seen["task_started"] and seen["task_completed"], seen["messages"]
+    task = demo.tasks()[demo.ids["task_todo"]]
+    assert task["status"] == "done"
+
+
+def test_reading_commands_open_views(session):
+    seen, _ = session
+    assert "checkpoints" in seen["search"]["text"]
+    assert "Keep one SQLite connection per process" in seen["context"]["text"]
+
+
+def test_a_refused_command_is_one_message_and_the_server_lives(session):
+    seen, _ = session
+    assert seen["refused"], seen["messages"]
+    assert seen["alive_after"]
