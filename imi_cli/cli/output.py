@@ -17,7 +17,8 @@ class Output:
         """Print one JSON document (sorted keys, UTF-8)."""
         import json
 
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+        indent = 2 if sys.stdout.isatty() else None  # pipes get one compact line: agents parse it, people read a terminal
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=indent) + "\n")
 
     def text(self, text: str = "") -> None:
         """Print text; `## ` headings are bold on a colour terminal."""

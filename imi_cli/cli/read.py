@@ -49,8 +49,7 @@ def plan(app: App, goal_id):
     store = app.store()
     goal_filter = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
     goals = [g for g in queries.goals(store) if not goal_filter or g.id == goal_filter]
-    tasks = queries.tasks(store, goal_id=goal_filter)
-    queries.attach_blockers(store, tasks)
+    tasks = queries.task_summaries(store, goal_filter)
     by_goal: dict = {}
     for task in tasks:
         by_goal.setdefault(task.goal_id, []).append(task)
@@ -85,7 +84,7 @@ def status(app: App):
     now, lease = now_ms(), lease_ms(store)
     wip = queries.tasks(store, status="in_progress")
     stale = [t for t in wip if is_stale(t, now, lease)]
-    ready_count = len(queries.ready_tasks(store))
+    ready_count = queries.ready_count(store)
     if app.out.as_json:
         app.out.json({"db_path": str(store.db_path), "counts": counts, "ready": ready_count,
                       "in_progress": [t.to_json() for t in wip], "stale": [t.id for t in stale]})
