@@ -391,7 +391,7 @@ def issue2_markdown(manifest: dict, results: list[Result], runs: int, warmup: in
 def growth_markdown(rows: list[tuple[dict, list[Result]]], runs: int, warmup: int, plot_rel: str,
                     reproduce: str, machine: str) -> str:
     labels = [r.command.label for r in rows[0][1]]
-    short = [re.sub(r" \(.*refs\)", "", label) for label in labels]
+    short = [re.sub(r", [\d,]+ refs\)", ")", label) for label in labels]  # sizes differ by project
     head = "| command | " + " | ".join(f"{m['scale']} ({m['records']:,} records)" for m, _ in rows) + \
            f" | {rows[-1][0]['scale']} / {rows[0][0]['scale']} |"
     lines = [
@@ -467,7 +467,7 @@ def plot_growth(rows: list[tuple[dict, list[Result]]], path: Path) -> None:
         axis.grid(True, which="both", alpha=0.3)
     handles, labels = left.get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8, loc="center right", frameon=False)
-    fig.tight_layout(rect=(0, 0, 0.84, 1))
+    fig.tight_layout(rect=(0, 0, 0.86, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -617,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(args) -> int:
     imi = imi_command(args.imi)
-    if _LOAD_BEFORE[0] > 0.5 * (os.cpu_count() or 1):
+    if _LOAD_BEFORE[0] > 0.5 * (os.cpu_count() or 1) and not args.replot:
         print(f"warning: load average is {_LOAD_BEFORE[0]:.2f} on {os.cpu_count()} cores: other work will inflate "
               f"wall times (CPU times are steadier)", file=sys.stderr)
     docs_dir = args.out.parent

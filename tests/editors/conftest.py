@@ -89,9 +89,16 @@ class Demo:
         return {t["id"]: t for goal in plan["goals"] for t in goal["tasks"]}
 
 
-@pytest.fixture
-def editor_env(tmp_path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory) -> Path:
+    """A temporary folder shared by the tests of one module (an editor session is slow to start)."""
+    return tmp_path_factory.mktemp("editor")
+
+
+@pytest.fixture(scope="module")
+def editor_env(module_tmp) -> dict[str, str]:
     """The environment editors and servers run in: no IMI variables, a throw-away HOME, a known user."""
+    tmp_path = module_tmp
     env = {k: v for k, v in os.environ.items() if k not in IMI_VARS}
     home = tmp_path / "home"
     home.mkdir()
@@ -103,10 +110,13 @@ def editor_env(tmp_path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def demo(tmp_path, editor_env) -> Demo:
-    """A git-less workspace with src/cache.py and src/db.py and memory about them, written by the real CLI."""
-    root = tmp_path / "shop"
+@pytest.fixture(scope="module")
+def demo(module_tmp, editor_env) -> Demo:
+    """A git-less workspace with src/cache.py and src/db.py and memory about them, written by the real CLI.
+
+    One per test module: the module's editor session changes it, and its tests read the result.
+    """
+    root = module_tmp / "shop"
     (root / "src").mkdir(parents=True)
     (root / "src" / "cache.py").write_text(CACHE_PY)
     (root / "src" / "db.py").write_text(DB_PY)

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.slow
 SESSION = __file__.replace("test_nvim.py", "nvim_session.lua")
 
 
-@pytest.fixture
-def session(demo, tmp_path):
+@pytest.fixture(scope="module")
+def session(demo, module_tmp):
     """Run the scripted session once; (what the user saw, the demo project)."""
     binary = nvim()
     require(binary)
-    out = tmp_path / "seen.json"
+    out = module_tmp / "seen.json"
     env = {**demo.env, "IMI_WS": str(demo.root), "IMI_OUT": str(out),
            "IMI_TASK_TODO": demo.ids["task_todo"], "IMI_TASK_WIP": demo.ids["task_wip"]}
     proc = subprocess.run([str(binary), "--clean", "--cmd", f"set runtimepath^={NVIM_RUNTIME}", "-l", SESSION],
@@ -74,16 +74,15 @@ def test_recording_commands_write_to_the_memory_with_the_anchor(session):
     seen, demo = session
     assert seen["lesson_recorded"] and seen["decision_recorded"] and seen["note_recorded"], seen["messages"]
     assert seen["prompts"][:1] == ["Correct behaviour: "]
-    hits = demo.imi("search", "checkpoints")
-    lesson = next(h for h in hits["results"] if h["kind"] == "lesson") if isinstance(hits, dict) else \
-        next(h for h in hits if h["kind"] == "lesson")
-    shown = demo.imi("show", lesson["id"])
-    record = shown.get("record", shown)
+    [hit] = [h for h in demo.imi("search", "checkpoints")["results"] if h["kind"] == "lesson"]
+    record = demo.imi("show", hit["id"])
     assert record["text"] == "A second connect() broke WAL checkpoints"
     assert record["correct_behavior"] == "Reuse the connection; call connection() instead of sqlite3.connect"
     assert [(f["path"], f["line_start"], f["line_end"]) for f in record["files"]] == [("src/db.py", 9, 12)]
-    decisions = demo.imi("search", "batches")
-    assert decisions, "the decision typed in :ImiDecide is not in the memory"
+    [decision] = [h for h in demo.imi("search", "batches")["results"] if h["kind"] == "decision"]
+    decision = demo.imi("show", decision["id"])
+    assert (decision["what"], decision["why"]) == ("Import in batches of 500 rows", "The importer must not stall readers")
+    assert [f["path"] for f in decision["files"]] == ["src/db.py"]  # no range given: the whole file
     # the lens on db.py now counts the new lesson, without reopening the file
     assert not any("lesson" in lens["title"] for lens in seen["db_lenses_before"])
     assert any("lesson" in lens["title"] for lens in seen["db_lenses_after"]), seen["db_lenses_after"]

@@ -33,6 +33,7 @@ def server_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("USER", "tester")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # each server start then skips compiling
 
 
 @pytest_lsp.fixture(params=EDITORS, config=ClientServerConfig(server_command=SERVER, client_factory=make_client))

@@ -75,20 +75,27 @@ async def test_record_a_decision_and_a_note(client, memory):
     assert top.command.title == "⚑ 1 decision"
 
 
-@pytest.mark.parametrize("arguments, expected", [
+BAD_ARGUMENTS = [
     ([42], "text must be text"),
     ([{"text": "x"}], "correctBehavior is required"),
     ([{"text": "x", "correctBehavior": "y", "range": {"start": 1}}], "range must be an LSP range"),
     ([{"text": "x", "correctBehavior": "y", "uri": "file:///elsewhere/x.py"}], "not in a workspace folder"),
     ([[1, 2]], "takes one object"),
-])
-async def test_wrong_arguments_get_one_message_and_write_nothing(client, memory, arguments, expected):
+    (["x", "y", "z", "too many"], "takes one object"),
+]
+
+
+async def test_wrong_arguments_get_one_message_each_and_write_nothing(client, memory):
     project, _ = memory
     before = project.checksum()
     await start(client, project.root)
-    assert await command(client, "imi.recordLesson", *arguments) is None
-    assert expected in messages(client)
-    assert client.messages[-1].type == types.MessageType.Error
+    for arguments, expected in BAD_ARGUMENTS:
+        assert await command(client, "imi.recordLesson", *arguments) is None
+        assert expected in client.messages[-1].message, arguments
+        assert client.messages[-1].type == types.MessageType.Error
+    assert len(client.messages) == len(BAD_ARGUMENTS)
+    assert await command(client, "imi.showRecords", {"uri": 3}) is None
+    assert "uri must be text" in client.messages[-1].message
     assert project.checksum() == before
     assert await lenses(client, open_doc(client, project.root / "src/app.py"))  # still serving
 

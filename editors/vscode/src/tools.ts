@@ -12,8 +12,10 @@ import { ImiServer } from './server';
 export const CONTEXT_TOOL = 'imi_context';
 export const FILE_TOOL = 'imi_file_memory';
 
+/** What `imi.readContext` and `imi.readFileMemory` answer: the text, or why there is none. */
 interface Answer {
   text?: string;
+  error?: string;
 }
 
 /** A path the model gave (absolute, or relative to a workspace folder) as a file URI. */
@@ -34,7 +36,7 @@ export function registerTools(server: ImiServer): vscode.Disposable[] {
   const ask = async (command: string, args: Record<string, unknown>): Promise<string> => {
     try {
       const answer = await server.execute<Answer>(command, args);
-      return answer?.text ?? 'IMI: the language server returned nothing.';
+      return answer?.text ?? (answer?.error ? `IMI: ${answer.error}` : 'IMI: the language server returned nothing.');
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }

@@ -68,9 +68,11 @@ local function complete_tasks(filter)
   end
 end
 
+--- `{ uri = <current file> }` when the file is in one of the server's workspace folders, else nil
+--- (a view or a file elsewhere: the server then uses the folder of the last file worked in).
 local function folder_args()
   local uri = server.file_uri(vim.api.nvim_get_current_buf())
-  return uri and { uri = uri } or nil
+  return uri and server.in_workspace(uri) and { uri = uri } or nil
 end
 
 M.commands = {

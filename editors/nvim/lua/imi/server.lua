@@ -75,6 +75,19 @@ function M.file_uri(bufnr)
   return vim.uri_from_fname(name)
 end
 
+--- Whether a file URI lies in one of the imi client's workspace folders.
+---@param uri string
+---@return boolean
+function M.in_workspace(uri)
+  local client = M.client(vim.api.nvim_get_current_buf())
+  local path = vim.uri_to_fname(uri)
+  for _, folder in ipairs(client and client.workspace_folders or {}) do
+    local root = vim.uri_to_fname(folder.uri)
+    if path == root or vim.startswith(path, root .. '/') then return true end
+  end
+  return false
+end
+
 --- Where a record is anchored: the current file, and the command's line range when it was given
 --- one (`:'<,'>ImiLesson`). Whole lines: the range ends at the start of the line after.
 ---@param opts { range: integer, line1: integer, line2: integer }
