@@ -139,6 +139,7 @@ export class ImiServer implements vscode.Disposable {
     this.failure = undefined;
     const { found, attempts } = await this.findCommand();
     if (!found) {
+      this.output.info(`PATH of the extension host: ${process.env.PATH ?? ''}`);
       this.fail(failureMessage(attempts));
       return undefined;
     }
