@@ -64,10 +64,11 @@ class Section:
 class Context:
     """The packed context: a header, sections with what fits, and a footer naming what was left out."""
 
-    __slots__ = ("header", "sections", "budget", "footer")
+    __slots__ = ("header", "sections", "budget", "footer", "compact")
 
     def __init__(self, header: str, sections: list[Section], budget: int, footer: str = ""):
         self.header, self.sections, self.budget, self.footer = header, sections, budget, footer
+        self.compact = False  # leave out the "(N left out)" lines: the footer says it all
 
     def render(self) -> str:
         """The packed text, never longer than the budget."""
@@ -77,7 +78,7 @@ class Context:
             shown = section.items
             if shown:
                 parts.extend(shown)
-            elif section.total:
+            elif section.total and not self.compact:
                 parts.append(f"  ({section.total} left out)")
             elif section.empty_text:
                 parts.append(f"  {section.empty_text}")
@@ -107,12 +108,28 @@ def shorten(text: str, limit: int = ITEM_LIMIT) -> str:
     return cut + " …"
 
 
+def _ref_label(ref) -> str:
+    now = ref.now
+    if now is None or now.status == "fresh":
+        return ref.label()
+    where = f"{now.path}:{now.line_start}-{now.line_end}"
+    if now.status in ("moved", "renamed"):
+        return where + f" ({now.status} from {ref.label()})"
+    if now.status == "changed":
+        return f"{ref.label()} (STALE: code changed, now {where})"
+    return f"{ref.label()} (STALE: code gone)"
+
+
 def _files(record) -> str:
-    labels = [ref.label() for ref in getattr(record, "files", [])]
-    if not labels:
+    refs = getattr(record, "files", [])
+    if not refs:
         return ""
-    shown = ", ".join(labels[:6])
-    return f"\n    files: {shown}" + (f" (+{len(labels) - 6} more)" if len(labels) > 6 else "")
+    shown = ", ".join(_ref_label(ref) for ref in refs[:6])
+    text = f"\n    files: {shown}" + (f" (+{len(refs) - 6} more)" if len(refs) > 6 else "")
+    if any(ref.now is not None and ref.now.stale for ref in refs):
+        text += f"\n    ⚠ the code this names changed since it was written: check before relying on it " \
+                f"(`imi verify {record.id}` if it still holds)"
+    return text
 
 
 def _by(agent: str | None) -> str:
@@ -217,6 +234,9 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     limit = max(budget, MIN_BUDGET)
     while len(packed.render()) > limit:  # the estimate was short: drop the least important item
         shown = [s for s in sections if s.shown]
+        if not shown and not packed.compact:  # a tiny budget: first drop the per-section notes
+            packed.compact = True
+            continue
         if not shown:
             packed.footer = shorten(packed.footer, max(0, len(packed.footer) - (len(packed.render()) - limit)))
             break
@@ -227,7 +247,8 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
 
 def _header(store: Store, goal_id: str | None) -> str:
     scope = f" for goal {goal_id}" if goal_id else ""
-    return f"# IMI context{scope} ({store.root.name})"
+    name = store.root.name if len(store.root.name) <= 40 else store.root.name[:39] + "…"  # folder names reach 255
+    return f"# IMI context{scope} ({name})"
 
 
 SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
@@ -241,6 +262,14 @@ def _footer(sections: list[Section], budget: int) -> str:
     listed = ", ".join(f"{n} {SHORT_NAMES.get(s.key, s.key)}" for s, n in left)
     commands = sorted({s.more for s, _ in left if s.more} | {"imi show ID"})
     return f"Left out ({budget} character budget): {listed}. See: " + ", ".join(f"`{c}`" for c in commands)
+
+
+def _annotate(store: Store, records) -> None:
+    """Where anchored code is now, for records that have anchors (reads their files)."""
+    if any(ref.is_anchor for record in records for ref in getattr(record, "files", ())):
+        from .anchors.review import annotate
+
+        annotate(store.root, records)
 
 
 def _count(store: Store, sql: str, bindings: tuple = ()) -> int:
@@ -261,6 +290,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
 
     def attach(records):
         queries.attach_files(store, records)
+        _annotate(store, records)
 
     def goal_item(goal: Goal) -> str:
         counts = dict(store.execute(
@@ -319,6 +349,7 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                 if task is not None:
                     found.append(task)
                     task_ids.add(task.id)
+    _annotate(store, found)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]
@@ -339,7 +370,8 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
         section("notes", "Notes", notes, lambda n: f"  ▸ {shorten(n.title, 400)}  {n.id}"),
         section("prior_work", "Prior work", done, lambda t: render_completion(t, {}, now)),
     ) if s.total]
-    header = f"# IMI memory for {path}" + ("" if sections else "\n(no lessons, decisions or tasks name this file)")
+    label = path if len(path) <= 200 else "…" + path[-199:]  # the header must fit the smallest budget
+    header = f"# IMI memory for {label}" + ("" if sections else "\n(no lessons, decisions or tasks name this file)")
     room = max(budget, MIN_BUDGET) - len(header) - 2
     _fill(sections, room - FOOTER_RESERVE)
     footer = _footer(sections, budget)

@@ -22,8 +22,9 @@ _RANGE = r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$"
 _TEXT_PATH = (r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
 
 
-class FileSpec(namedtuple("FileSpec", "path line_start line_end symbol", defaults=(None, None, None))):
-    """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol."""
+class FileSpec(namedtuple("FileSpec", "path line_start line_end symbol text", defaults=(None, None, None, None))):
+    """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol, and
+    (`text`) the anchored lines as they were when the record was written."""
 
     __slots__ = ()
 

@@ -42,7 +42,19 @@ def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: P
             if key not in seen and spec.path not in explicit_paths:
                 seen.add(key)
                 refs.append((spec, "text"))
-    return refs
+    return [(anchored(store, spec), origin) for spec, origin in refs]
+
+
+def anchored(store: Store, spec: paths.FileSpec) -> paths.FileSpec:
+    """A reference to lines or a symbol with a snapshot of the code it names (secrets redacted),
+    so its status can be computed as the code changes."""
+    if spec.is_glob or not (spec.line_start or spec.symbol):
+        return spec
+    from .anchors.status import snapshot
+    from .redaction import redact
+
+    start, end, text = snapshot(store.root, spec.path, spec.line_start, spec.line_end, spec.symbol)
+    return spec._replace(line_start=start, line_end=end, text=redact(text, "anchored code") if text else None)
 
 
 def add_goal(store: Store, prov: Provenance, name: str, description: str | None = None, priority=None,

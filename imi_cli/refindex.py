@@ -10,11 +10,10 @@ commits (`PRAGMA data_version`). Pure Python: no editor protocol here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .paths import GLOB_CHARS, compile_glob
-from .store import Store, queries
+from .store import Store, open_store, queries
 from .store.records import FileRef
 
 TITLE_CHARS = 160
@@ -30,8 +29,7 @@ _SUMMARY_SQL = {
 }
 
 
-@dataclass(slots=True, frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """What a lens, a warning or a symbol shows of a record without loading it in full.
 
     `state` is a task's or goal's status, a decision's kind ("decision"/"killed") or a
@@ -49,9 +47,11 @@ class Summary:
     verified_by: str | None = None
 
 
-@dataclass(slots=True, frozen=True)
-class Hit:
-    """One reference of one record to a path: the record's summary and the reference itself."""
+class Hit(NamedTuple):
+    """One reference of one record to a path: the record's summary and the reference itself.
+
+    Tuples rather than dataclasses: the index holds one per reference, tens of thousands.
+    """
 
     record: Summary
     ref: FileRef
@@ -109,18 +109,20 @@ class RefIndex:
         self._globs: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
         self._summaries = summaries
         self._cache: dict[str, list[Hit]] = {}
-        self.ref_count = 0
+        exact, globs, known = self._exact, self._globs, summaries.get
+        count = 0
         for kind, record_id, ref in refs:
-            summary = summaries.get((kind, record_id))
+            summary = known((kind, record_id))
             if summary is None:  # archived, a memory, or a dangling reference
                 continue
-            hit = Hit(summary, ref)
-            self.ref_count += 1
+            count += 1
             if ref.is_glob:
-                pattern = compile_glob(ref.path)
-                self._globs.setdefault(literal_prefix(ref.path), []).append((pattern, hit))
+                globs.setdefault(literal_prefix(ref.path), []).append((compile_glob(ref.path), Hit(summary, ref)))
+            elif (bucket := exact.get(ref.path)) is not None:
+                bucket.append(Hit(summary, ref))
             else:
-                self._exact.setdefault(ref.path, []).append(hit)
+                exact[ref.path] = [Hit(summary, ref)]
+        self.ref_count = count
 
     @classmethod
     def load(cls, store: Store) -> RefIndex:
@@ -189,21 +191,33 @@ def _int(value) -> int | None:
 
 
 class LiveIndex:
-    """A RefIndex kept current: reloaded when another connection commits to the store.
+    """A RefIndex kept current: loaded on first use, and again when another connection commits.
 
     `PRAGMA data_version` changes only for commits by other connections, so after
-    writing through `store` itself call `reload()`.
+    writing through `store` itself call `reload()`. `fetch()` reads a fresh index
+    through a connection of its own, so it can run in a worker thread while the
+    current index keeps answering; `install()` then swaps it in.
     """
 
     def __init__(self, store: Store):
         self.store = store
-        self.version = store.data_version()
-        self.index = RefIndex.load(store)
-        self.generation = 1
+        self.version: int | None = None
+        self._index: RefIndex | None = None
+        self.generation = 0
+
+    @property
+    def index(self) -> RefIndex:
+        if self._index is None:
+            self.reload()
+        return self._index
+
+    @property
+    def loaded(self) -> bool:
+        return self._index is not None
 
     def changed(self) -> bool:
         """Whether another connection committed since the last load (one pragma read)."""
-        return self.store.data_version() != self.version
+        return self._index is not None and self.store.data_version() != self.version
 
     def refresh(self) -> bool:
         """Reload if the database changed; True when it did."""
@@ -213,7 +227,20 @@ class LiveIndex:
         return True
 
     def reload(self) -> None:
-        """Load the index again, unconditionally."""
-        self.version = self.store.data_version()
-        self.index = RefIndex.load(self.store)
+        """Load the index again, now, through the store's own connection."""
+        version = self.store.data_version()  # read first: a commit during the load only causes one more reload
+        self.install(version, RefIndex.load(self.store))
+
+    def fetch(self) -> RefIndex:
+        """A fresh index read through a separate read-only connection (safe in another thread)."""
+        reader = open_store(self.store.db_path, readonly=True)
+        try:
+            return RefIndex.load(reader)
+        finally:
+            reader.close()
+
+    def install(self, version: int, index: RefIndex) -> None:
+        """Use `index`, loaded from the database as of `version` (a data_version of `store`)."""
+        self.version = version
+        self._index = index
         self.generation += 1

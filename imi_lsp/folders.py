@@ -8,6 +8,7 @@ changes: another process committed, the file appeared, went away or was swapped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -123,19 +124,34 @@ class FolderMemory:
         self.live = None
         self.problem = reason
 
+    def preload(self) -> None:
+        """Load the path index if it is not loaded yet."""
+        if self.live is not None and not self.live.loaded:
+            self.live.reload()
+
     def reload(self) -> None:
         """Re-read the index now (after the server itself wrote)."""
         if self.live is not None:
             self.live.reload()
 
-    def check(self) -> bool:
-        """Notice outside changes; True when what the editor shows may have changed.
+    async def reload_in_background(self) -> None:
+        """Re-read the index in a worker thread; the current one keeps answering until the new one is in."""
+        live = self.live
+        if live is None:
+            return
+        version = live.store.data_version()
+        index = await asyncio.get_running_loop().run_in_executor(None, live.fetch)
+        if self.live is live:  # not closed or replaced meanwhile
+            live.install(version, index)
 
-        Raises ImiError (after updating the state) when the database became unusable,
-        so the caller can tell the user once.
+    def check(self) -> str | None:
+        """Notice outside changes: "opened", "reopened", "stale" (another process committed) or None.
+
+        Raises ImiError (after updating the state) when the database went away or
+        became unusable, so the caller can tell the user once.
         """
         if self.live is None:
-            return self.open()
+            return "opened" if self.open() else None
         identity = _identity(self.db_path)
         if identity is None:
             self.close(f"{self.db_path} was deleted")
@@ -144,9 +160,9 @@ class FolderMemory:
         if identity != self._identity:  # replaced by another file (restored, re-created, moved in)
             self.close()
             self.open()
-            return True
+            return "reopened"
         try:
-            return self.live.refresh()
+            return "stale" if self.live.changed() else None
         except apsw.Error as exc:
             self.close(str(exc))
             self._failed = _signature(self.db_path)

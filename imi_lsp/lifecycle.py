@@ -20,6 +20,8 @@ def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
 
 @guarded()
 async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) -> None:
+    for memory in ls.folders:  # load the path indexes now: `initialize` has been answered already
+        memory.preload()
     ls.run_task(watch(ls))
     missing = [f for f in ls.folders if f.store is None and f.problem == NO_MEMORY]
     for memory in missing:

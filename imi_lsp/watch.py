@@ -1,8 +1,9 @@
 """Noticing writes by other processes: poll each folder's `PRAGMA data_version` twice a second.
 
 `data_version` changes only when another connection commits, so the poll costs one
-pragma read per folder and never reads records. On a change the folder's path
-index is reloaded, then warnings are re-published and lenses refreshed.
+pragma read (and one stat) per folder and never reads records. On a change the
+folder's path index is reloaded in a worker thread (the old one answers meanwhile),
+then warnings are re-published and lenses refreshed.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from imi_cli.errors import ImiError
 from .server import ImiLanguageServer, describe
 
 
-def check_folders(ls: ImiLanguageServer) -> bool:
+async def check_folders(ls: ImiLanguageServer) -> bool:
     """One poll of every folder; True when any memory changed (opened, reloaded, closed)."""
     changed = False
     for memory in list(ls.folders):
         try:
-            if memory.check():
+            state = memory.check()
+            if state == "stale":
+                await memory.reload_in_background()
+            if state is not None:
                 changed = True
-                ls.note(f"memory reloaded from {memory.db_path} ({len(memory.index)} file references)")
+                ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references")
         except ImiError as exc:
             ls.tell(str(exc), types.MessageType.Warning)
             changed = True
@@ -36,5 +40,5 @@ async def watch(ls: ImiLanguageServer) -> None:
     """Poll until cancelled (on shutdown)."""
     while True:
         await asyncio.sleep(ls.poll_seconds)
-        if check_folders(ls):
+        if await check_folders(ls):
             await ls.memory_changed()

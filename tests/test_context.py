@@ -181,3 +181,30 @@ def test_context_for_one_goal(project):
     assert "shared decision" in text
     project.fail("context", "nosuchgoal")
     project.fail("context", auth_task)  # a task id is not a goal
+
+
+def test_the_budget_holds_in_a_folder_with_a_very_long_name(tmp_path, clean_env):
+    from imi_testing import Project
+
+    root = tmp_path / ("w" * 200)
+    root.mkdir()
+    long_named = Project(root, clean_env)
+    long_named.ok("init")
+    _big_project(long_named)
+    for budget in (500, 800, 1500):
+        text = long_named.ok("context", "--budget", str(budget)).out
+        assert len(text) <= budget, budget
+        assert text.rstrip("\n").splitlines()[-1].startswith(f"Left out ({budget} character budget)")
+
+
+def test_context_file_respects_its_budget(project):
+    project.file("src/a.py")
+    for i in range(15):
+        project.ok("lesson", f"lesson {i} " + "detail " * 60, "--correct-behavior", "do " * 60, "--files", "src/a.py")
+        project.ok("decide", f"decision {i} " + "detail " * 60, "why", "--files", "src/*.py")
+    for budget in (500, 2000, 5000):
+        text = project.ok("context", "--file", "src/a.py", "--budget", str(budget)).out
+        assert len(text) <= budget
+        assert text.rstrip("\n").splitlines()[-1].startswith(f"Left out ({budget} character budget)")
+    deep = "d/" * 1000 + "a.py"
+    assert len(project.ok("context", "--file", deep, "--budget", "500").out) <= 500

@@ -62,7 +62,7 @@ def test_outside_any_project_is_a_clear_error_and_writes_nothing(bare):
 def test_the_home_folders_global_database_is_not_used(tmp_path, clean_env):
     """IMI 0.3 keeps a global ~/.imi/state.db; a project folder under home must not fall into it."""
     home = Path(clean_env["HOME"])
-    Project(home, clean_env).ok("init")  # a global database like IMI 0.3's
+    Project(home, clean_env).ok("init", env={"IMI_DB": str(home / ".imi" / "state.db")})  # like IMI 0.3's
     global_sum = Project(home, clean_env).checksum()
     repo = home / "code" / "repo"
     repo.mkdir(parents=True)
@@ -94,3 +94,11 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(bare):
     assert_clean_failure(result)
     assert str(bare.db) in result.err
     assert bare.db.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_init_in_the_home_folder_is_refused(clean_env):
+    home = Project(Path(clean_env["HOME"]), clean_env)
+    result = home.run("init")
+    assert_clean_failure(result)
+    assert "home folder" in result.err
+    assert not (home.root / ".imi").exists()

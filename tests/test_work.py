@@ -200,3 +200,22 @@ def test_stale_claim_is_marked_and_can_be_taken_over(project, goal):
     assert len(takeover) == 1 and "agent-2" in takeover[0]["value"] and "agent-1" in takeover[0]["value"]
     assert "task_takeover" in project.ok("show", task).out
     assert project.json("status", env=lease)["stale"] == []
+
+
+def test_a_new_task_reopens_a_finished_goal(project, goal):
+    task = project.new("task", goal, "t")
+    project.ok("start", task, env=A1)
+    project.ok("complete", task, "done", env=A1)
+    assert project.json("show", goal)["status"] == "done"
+    later = project.new("task", goal, "more work")
+    reopened = project.json("show", goal)
+    assert reopened["status"] == "ongoing" and reopened["completed_at"] is None
+    assert later in project.ok("context").out.split("## Active goals", 1)[1]
+
+
+def test_a_failed_complete_changes_nothing(project, goal):
+    task = project.new("task", goal, "t")
+    project.ok("start", task, env=A1)
+    project.fail("complete", task, "done", "--files", "../outside.py", env=A1)
+    project.fail("complete", task, "done", "--outcome", "\x1b[31m", "--files", "src/a.py:5-1", env=A1)
+    assert project.json("show", task)["status"] == "in_progress"

@@ -15,7 +15,7 @@ COMMANDS = {
     "vision": "record", "log": "record", "lesson": "record", "memory": "record",
     "start": "work", "next": "work", "ping": "work", "checkpoint": "work", "complete": "work", "fail": "work",
     "ready": "work", "context": "read", "plan": "read", "status": "read", "think": "read", "check": "read",
-    "search": "read", "show": "read", "archive": "manage", "delete": "manage",
+    "search": "read", "show": "read", "verify": "read", "archive": "manage", "delete": "manage",
     "sync": "sync", "rebuild": "sync", "export": "sync", "import": "sync",
     "hook": "hook", "mcp": "mcp",
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..clock import now_ms
-from ..errors import Conflict
+from ..errors import Conflict, ImiError
 from ..store import find_database, queries, writes
 from ..store.connection import DB_DIR, DB_NAME, workspace_root_for, write_gitignore
 from .app import App
@@ -34,6 +34,9 @@ def init(app: App, agents, remove):
         app.out.result({"agent_files": [c.to_json() for c in changes]}, _agent_lines(changes))
         return
     override = os.environ.get("IMI_DB")
+    if not override and Path.cwd().absolute() == Path.home().absolute():
+        # commands never read ~/.imi (IMI 0.3's global database lives there), so a project here would be lost
+        raise ImiError("the home folder is not a project: run `imi init` in a repository (or set IMI_DB)")
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything

@@ -132,11 +132,16 @@ def think(app: App, budget):
 @click.command()
 @click.argument("task_id", required=False)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--stale", is_flag=True,
+              help="List anchors whose code changed or is gone, and exit 1 if there are any (for CI, pre-commit).")
 @pass_app
-def check(app: App, task_id, limit):
-    """Verification state of finished work (one task, or the most recent ones)."""
+def check(app: App, task_id, limit, stale):
+    """Verification state of finished work (one task, or the most recent ones); --stale: stale anchors."""
     from .. import verification
 
+    if stale:
+        _check_stale(app)
+        return
     store = app.store()
     if task_id:
         task = queries.get(store, "task", queries.resolve(store, task_id, ["task"])[1])
@@ -161,6 +166,51 @@ def check(app: App, task_id, limit):
     for v in results:
         if v.state != "verified":
             lines.append(f"  [{v.state}] {shorten(v.task.title, 120)}  {v.task.id} — {shorten(v.reason, 160)}")
+    app.out.text("\n".join(lines))
+
+
+def _check_stale(app: App) -> None:
+    from ..anchors.review import all_anchors, follow
+
+    store = app.store()
+    states = all_anchors(store)
+    stale = [s for s in states if s.now.stale]
+    if any(s.now.status in ("moved", "renamed") for s in states) and not store.readonly:
+        with store.write():  # moved and renamed anchors follow their code quietly
+            follow(store, states)
+    if app.out.as_json:
+        app.out.json({"anchors": len(states), "stale": [s.to_json() for s in stale],
+                      "moved": [s.to_json() for s in states if s.now.status in ("moved", "renamed")]})
+    else:
+        lines = [f"{len(stale)} of {len(states)} anchors are stale" if stale else f"All {len(states)} anchors hold."]
+        for s in stale:
+            where = f"{s.now.path}:{s.now.line_start}-{s.now.line_end}" if s.now.status == "changed" else "gone"
+            lines.append(f"  [{s.now.status}] {s.kind} {s.record_id}  {s.ref.label()} -> {where}")
+        if stale:
+            lines.append("Check each record against the code, then `imi verify ID` (still true) or archive it.")
+        app.out.text("\n".join(lines))
+    if stale:
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.argument("record_id")
+@pass_app
+def verify(app: App, record_id):
+    """Accept a record as still true: re-anchor its code references to where the code is now."""
+    from ..anchors.review import verify as reanchor
+
+    store = app.store()
+    app.prov()
+    with store.write():
+        kind, rid = queries.resolve(store, record_id, ["goal", "task", "decision", "lesson", "note", "memory"])
+        done = reanchor(store, kind, rid)
+    if app.out.as_json:
+        app.out.json({"kind": kind, "id": rid, "anchors": [
+            {"was": ref.label(), "status": now.status, "now": now.to_json(), "action": action} for ref, now, action in done]})
+        return
+    lines = [f"Verified {kind} {rid}" + ("" if done else " (it has no code anchors)")]
+    lines.extend(f"  {ref.label()} [{now.status}]: {action}" for ref, now, action in done)
     app.out.text("\n".join(lines))
 
 
@@ -219,4 +269,4 @@ def show(app: App, record_id):
     app.out.result(payload, "\n".join(lines))
 
 
-COMMANDS = [context, plan, status, think, check, search, show]
+COMMANDS = [context, plan, status, think, check, search, show, verify]

@@ -14,9 +14,9 @@ from .options import pass_app
 
 def _require_text(app: App):
     store = app.store()
-    from ..textsync import layout
+    from ..textsync import enabled
 
-    if not layout.records_dir(store.root).is_dir():
+    if not enabled(store):
         raise ImiError("this project keeps no text records yet: run `imi init` once to turn team memory on")
     return store
 
@@ -45,6 +45,8 @@ def sync(app: App, quiet):
 
     store = _require_text(app)
     report = importer.sync(store, export_untracked=True)
+    with store.write():  # conflicts an earlier command found while catching up: shown once, here
+        report.conflicts[:0] = importer.unreported(store, clear=True)
     lines = _report_lines(report)
     if quiet and not (report.conflicts or report.skipped):
         return
@@ -66,8 +68,7 @@ def rebuild(app: App, force):
         if untracked and not force:
             raise Conflict(f"{untracked} records exist only in the database: run `imi sync` first to write them "
                            "to .imi/records/ (or --force to drop them)")
-        for table in ("task_deps", "refs", "text_versions", *reversed(list(TABLES.values()))):
-            store.execute(f"DELETE FROM {table}")
+        importer.forget_all(store)
         report = importer.sync(store)
     app.out.result(report.to_json(), f"Rebuilt {report.records} records from {report.imported} versions"
                    + "".join(f"\n{line}" for line in _attention(report)))

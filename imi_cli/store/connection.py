@@ -175,12 +175,11 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
         conn.close()
         raise
     store = Store(conn, path, workspace_root_for(path), readonly)
-    if (store.root / DB_DIR / RECORDS_DIR).is_dir():
-        from ..textsync import attach  # team memory in git: the database follows the text
+    from ..textsync import attach  # team memory in git: the database follows the text
 
-        try:
-            attach(store)
-        except BaseException:
-            store.close()
-            raise
+    try:
+        attach(store)
+    except BaseException:
+        store.close()
+        raise
     return store

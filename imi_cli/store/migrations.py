@@ -261,7 +261,12 @@ CREATE INDEX IF NOT EXISTS tasks_goal_status_idx ON tasks(goal_id, status);
 """)
 
 
-MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions]
+def _v3_anchor_text(conn: apsw.Connection) -> None:
+    """2 -> 3: the anchored lines as they were, so an anchor's status can be computed later."""
+    _ensure_columns(conn, "refs", {"anchor_text": "TEXT"})
+
+
+MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

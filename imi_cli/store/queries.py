@@ -101,6 +101,14 @@ def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), orde
     return [build(row) for row in store.execute(sql, bindings)]
 
 
+REF_COLUMNS = "path, is_glob, line_start, line_end, symbol, origin, anchor_text, commit_sha, id"
+
+
+def _ref(row) -> FileRef:
+    """A FileRef from a row of `kind, record_id, {REF_COLUMNS}`."""
+    return FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], row[9], row[10])
+
+
 def attach_files(store: Store, records: Iterable[Record]) -> None:
     """Fill `files` (and a task's `blocked_by`) for records loaded without them."""
     by_id = {r.id: r for r in records if hasattr(r, "files")}
@@ -112,9 +120,8 @@ def attach_files(store: Store, records: Iterable[Record]) -> None:
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for row in store.execute(
-            f"SELECT record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs "
-            f"WHERE record_id IN ({marks}) ORDER BY id", tuple(chunk)):
-            refs[row[0]].append(FileRef(row[1], bool(row[2]), row[3], row[4], row[5], row[6]))
+            f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) ORDER BY id", tuple(chunk)):
+            refs[row[1]].append(_ref(row))
         for row in store.execute(
             f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})", tuple(chunk)):
             task = by_id[row[0]]
@@ -296,18 +303,15 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
 
 def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
     """Every file reference as (kind, record_id, ref): what the path index is built from."""
-    return [(row[0], row[1], FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7]))
-            for row in store.execute(
-                "SELECT kind, record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs")]
+    return [(row[0], row[1], _ref(row)) for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs")]
 
 
 def records_naming(store: Store, path: str) -> list[tuple[Record, list[FileRef]]]:
     """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs."""
     hits: dict[tuple[str, str], list[FileRef]] = defaultdict(list)
     for row in store.execute(
-        "SELECT kind, record_id, path, is_glob, line_start, line_end, symbol, origin FROM refs "
-        "WHERE path = ? OR is_glob = 1", (path,)):
-        ref = FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7])
+        f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE path = ? OR is_glob = 1", (path,)):
+        ref = _ref(row)
         if matches(ref.path, ref.is_glob, path):
             hits[(row[0], row[1])].append(ref)
     # One query per kind (not one per record): a much-named file has hundreds of records.

@@ -16,6 +16,15 @@ class FileRef:
     line_end: int | None = None
     symbol: str | None = None
     origin: str = "explicit"  # "explicit" (--files) or "text" (named in the record's text)
+    anchor_text: str | None = None  # the anchored lines when the record was written
+    commit: str | None = None        # the commit they were read at
+    ref_id: int | None = None
+    now: object = None               # where an anchor is now (anchors.status.Located), when computed
+
+    @property
+    def is_anchor(self) -> bool:
+        """A reference to lines or a symbol (not just a file)."""
+        return not self.is_glob and bool(self.line_start or self.symbol)
 
     def label(self) -> str:
         """`path`, `path:10-15` or `path#symbol`, as a user would type it."""
@@ -27,8 +36,11 @@ class FileRef:
         return text
 
     def to_json(self) -> dict:
-        return {"path": self.path, "glob": self.is_glob, "line_start": self.line_start,
-                "line_end": self.line_end, "symbol": self.symbol, "origin": self.origin}
+        out = {"path": self.path, "glob": self.is_glob, "line_start": self.line_start,
+               "line_end": self.line_end, "symbol": self.symbol, "origin": self.origin}
+        if self.now is not None:
+            out["anchor"] = self.now.to_json()
+        return out
 
 
 class _Record:

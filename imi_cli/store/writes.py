@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..clock import now_ms
 from ..ids import new_id
+from ..anchors.text import fingerprint
 from ..paths import FileSpec
 from .connection import Store
 from .queries import TABLES
@@ -28,9 +29,9 @@ def add_refs(store: Store, kind: str, record_id: str, refs: Iterable[tuple[FileS
     for spec, origin in refs:
         store.execute(
             "INSERT INTO refs(kind, record_id, path, is_glob, line_start, line_end, symbol, origin, commit_sha, "
-            "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "created_at, anchor_text, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (kind, record_id, spec.path, int(spec.is_glob), spec.line_start, spec.line_end, spec.symbol, origin,
-             prov.commit, prov.at))
+             prov.commit, prov.at, spec.text, fingerprint(spec.text.splitlines()) if spec.text else None))
 
 
 def _files_json(refs: Iterable[tuple[FileSpec, str]]) -> str:
@@ -64,6 +65,11 @@ def add_task(store: Store, prov: Provenance, *, goal_id: str | None, title: str,
         store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (record_id, blocker))
     add_refs(store, "task", record_id, refs, prov)
     store.touch("task", record_id)
+    if goal_id:  # new work reopens a finished goal, or its task would never show among the active goals
+        store.execute("UPDATE goals SET status = 'ongoing', completed_at = NULL, updated_at = ? "
+                      "WHERE id = ? AND status = 'done'", (prov.at, goal_id))
+        if store.conn.changes():
+            store.touch("goal", goal_id)
     return record_id
 
 

@@ -16,15 +16,25 @@ def _before_commit(store: Store, touched: list[tuple[str, str]]):
     return write_versions(store, touched)
 
 
+def enabled(store: Store) -> bool:
+    """Whether this project keeps its memory in git: `.imi/records/` is there, or the database has
+    synced with it before (git removes the folder on a checkout of a commit that has no records;
+    the database must then follow, and later writes must recreate it)."""
+    from . import layout, state
+
+    return layout.records_dir(store.root).is_dir() or state.get(store, "text_signature") is not None
+
+
 def attach(store: Store) -> None:
-    """Keep this store and the version files in step."""
+    """Keep this store and the version files in step, when the project keeps its memory in git."""
+    if not enabled(store):
+        return
     store.before_commit = _before_commit
     if store.readonly:
         return
-    from . import importer, layout, state
+    from . import importer
 
-    if state.get(store, "text_signature") != layout.signature(store.root):
-        importer.sync(store)
+    importer.check(store)
 
 
 def enable(store: Store):

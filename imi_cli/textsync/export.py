@@ -19,6 +19,17 @@ def current_stamp(store: Store, record_id: str) -> str | None:
     return store.scalar("SELECT max(hlc) FROM text_versions WHERE record_id = ?", (record_id,))
 
 
+def _agent() -> str | None:
+    """Who is writing, for commands that do not record provenance (archive, delete)."""
+    from ..agents import agent_id
+    from ..errors import ImiError
+
+    try:
+        return agent_id()
+    except ImiError:
+        return None
+
+
 def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | None = None) -> list[Path]:
     """Write one version file per touched record (a tombstone for a deleted one) and note them.
 
@@ -31,6 +42,7 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
         node = state.node_id(store)
         last = state.last_stamp(store)
         now = now_ms()
+        author = agent or store.actor or _agent()
         for kind, record_id in touched:
             record = rows.read_record(store, kind, record_id)
             base = current_stamp(store, record_id)
@@ -38,7 +50,6 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
                 continue  # created and deleted before it ever reached the text
             stamp = hlc.tick(last, now, node)
             last = stamp
-            author = agent or store.actor
             payload = {"format": layout.FORMAT, "kind": kind, "id": record_id, "hlc": stamp, "base": base, "agent": author,
                        "deleted": record is None, "record": record}
             path = layout.version_path(store.root, kind, record_id, stamp)

@@ -2,9 +2,8 @@
 
 `imi` also notices changed record folders on its own at every command; the hooks
 make the editor's view current right after `git pull`, `merge`, `checkout` or
-`rebase`, before any `imi` command runs. Hooks already there keep working: ours
-is a marked block added to the end of a shell hook, or, for a hook in another
-language, a shell hook that runs the original first.
+`rebase`, before any `imi` command runs. Hooks already there keep working: the
+original is kept under another name and our hook runs it first, then syncs.
 """
 
 from __future__ import annotations
@@ -55,14 +54,28 @@ def install(root: Path) -> list[str]:
             updated = before + _block() + rest.partition(END)[2].lstrip("\n")
         elif not text:
             updated = "#!/bin/sh\n" + _block()
-        elif text.startswith("#!") and "sh" in text.splitlines()[0].split("/")[-1]:
-            updated = text.rstrip("\n") + "\n\n" + _block()
-        else:  # another language: keep it as is, run it first from a shell hook
-            chained = folder / f"{name}.imi-chained"
+        else:
+            # A hook was here. Appending to it is not safe (a script that ends with `exit` or
+            # `exec`, as framework-installed hooks do, would never reach our block): keep it
+            # unchanged under another name, run it first with the same arguments and input,
+            # then sync, and exit with its status.
+            chained = _free_name(folder, f"{name}.imi-chained")
             os.replace(hook, chained)
-            updated = f'#!/bin/sh\n"$(dirname "$0")/{chained.name}" "$@" || exit $?\n' + _block()
+            if not os.access(chained, os.X_OK):
+                chained.chmod(chained.stat().st_mode | 0o111)
+            updated = (f'#!/bin/sh\n"$(dirname "$0")/{chained.name}" "$@"\nstatus=$?\n' + _block()
+                       + "exit $status\n")
         if updated != text:
             hook.write_text(updated)
             hook.chmod(0o755)
             changed.append(name)
     return changed
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name`, or `name.2`, `name.3`...: never overwrite a hook kept earlier."""
+    candidate, number = folder / name, 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"{name}.{number}"
+    return candidate

@@ -11,6 +11,7 @@ Two versions made from the same base are a conflict; `imi sync` reports it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..store import Store
@@ -18,6 +19,9 @@ from ..store.queries import TABLES
 from . import layout, rows, state
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
+UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
+DANGLING = "text_dangling"  # settings: "kind:id" -> ids it links to that are not here (yet)
+_BULK = 200  # more records than this: read all versions in one query
 
 
 @dataclass(slots=True)
@@ -35,6 +39,15 @@ class Conflict:
         return (f"{self.kind} {self.record_id} was changed on both sides: kept the newer version "
                 f"({self.winner} by {self.winner_agent or '?'}); {losers} kept in its history")
 
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "id": self.record_id, "winner": self.winner, "winner_agent": self.winner_agent,
+                "others": [{"hlc": s, "agent": a} for s, a in self.others]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Conflict:
+        return cls(data["kind"], data["id"], data["winner"], data.get("winner_agent"),
+                   [(o["hlc"], o.get("agent")) for o in data.get("others", [])])
+
 
 @dataclass(slots=True)
 class SyncReport:
@@ -48,9 +61,7 @@ class SyncReport:
     def to_json(self) -> dict:
         return {"imported_versions": self.imported, "forgotten_versions": self.forgotten,
                 "records_updated": self.records, "records_exported": self.exported,
-                "conflicts": [{"kind": c.kind, "id": c.record_id, "winner": c.winner, "winner_agent": c.winner_agent,
-                               "others": [{"hlc": s, "agent": a} for s, a in c.others]} for c in self.conflicts],
-                "skipped_files": self.skipped}
+                "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped}
 
 
 def winner(versions: list[tuple[str, str | None, bool]]) -> tuple[str, str | None, bool] | None:
@@ -66,9 +77,10 @@ def winner(versions: list[tuple[str, str | None, bool]]) -> tuple[str, str | Non
     return best
 
 
-def sync(store: Store, *, export_untracked: bool = False) -> SyncReport:
+def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False) -> SyncReport:
     """Import new and forget vanished version files; with `export_untracked`, also write a first
-    version for every record the text does not have yet (an IMI 0.3 database, say)."""
+    version for every record the text does not have yet (an IMI 0.3 database, say). A `catch_up`
+    (any command noticing that git changed the files) keeps the conflicts it finds for `imi sync`."""
     report = SyncReport()
     root = store.root
     with store.write():
@@ -77,75 +89,216 @@ def sync(store: Store, *, export_untracked: bool = False) -> SyncReport:
         new = [name for name in on_disk if name not in known]
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
+        if gone:
+            store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(name,) for name in gone])
         for name in gone:
-            kind, record_id = known[name]
-            store.execute("DELETE FROM text_versions WHERE name = ?", (name,))
-            affected[record_id] = kind
+            affected[known[name][1]] = known[name][0]
         report.forgotten = len(gone)
+        payloads: dict[str, dict] = {}  # read once: the winner is usually one of the new files
+        inserts = []
         newest = None
+        base_dir = str(layout.records_dir(root))
         for name in new:
             kind, record_id, stamp = on_disk[name]
-            payload = layout.read_version(layout.version_path(root, kind, record_id, stamp))
+            folder = layout.KIND_DIRS[kind]
+            payload = layout.read_version(f"{base_dir}/{folder}/{name}")
             if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
-                report.skipped.append(f"{layout.KIND_DIRS[kind]}/{name}")
+                report.skipped.append(f"{folder}/{name}")
                 continue
+            payloads[name] = payload
             base = payload.get("base") if isinstance(payload.get("base"), str) else None
-            store.execute("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, agent) "
-                          "VALUES (?,?,?,?,?,?,?)", (name, kind, record_id, stamp, base,
-                                                     int(bool(payload.get("deleted"))), _text(payload.get("agent"))))
+            inserts.append((name, kind, record_id, stamp, base, int(bool(payload.get("deleted"))),
+                            _text(payload.get("agent"))))
             affected[record_id] = kind
             newest = max(newest or stamp, stamp)
-            report.imported += 1
+        if inserts:
+            store.conn.executemany("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, "
+                                   "agent) VALUES (?,?,?,?,?,?,?)", inserts)
+        report.imported = len(inserts)
         if newest:
             state.observe(store, newest)
-        _apply(store, affected, report, new_names=set(new))
+        _apply(store, affected, report, set(payloads), payloads)
         if export_untracked:
             report.exported = _touch_untracked(store)
+        if catch_up and report.conflicts:
+            kept = [c.to_json() for c in unreported(store)] + [c.to_json() for c in report.conflicts]
+            state.put(store, UNREPORTED, json.dumps(kept))
         state.put(store, "text_signature", layout.signature(root))
     return report
+
+
+def unreported(store: Store, *, clear: bool = False) -> list[Conflict]:
+    """Conflicts found while catching up that `imi sync` has not shown yet (with `clear`: now it has;
+    the caller holds a write transaction)."""
+    raw = state.get(store, UNREPORTED)
+    if raw and clear:
+        store.execute("DELETE FROM settings WHERE key = ?", (UNREPORTED,))
+    try:
+        return [Conflict.from_json(item) for item in json.loads(raw)] if raw else []
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def forget_all(store: Store) -> None:
+    """Drop every record and every version the database knows (`imi rebuild`, in its transaction)."""
+    for table in ("task_deps", "refs", "text_versions", *reversed(list(TABLES.values()))):
+        store.execute(f"DELETE FROM {table}")
+    store.execute("DELETE FROM settings WHERE key IN (?, ?)", (DANGLING, UNREPORTED))
 
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str]) -> None:
+Version = tuple  # (stamp, base, deleted, agent)
+
+
+def _versions(store: Store, record_ids) -> dict[str, list[Version]]:
+    """Every version the database knows of these records, oldest first."""
+    found: dict[str, list[Version]] = {}
+    if len(record_ids) > _BULK:
+        wanted = set(record_ids)
+        for record_id, *version in store.execute(
+                "SELECT record_id, hlc, base, deleted, agent FROM text_versions ORDER BY record_id, hlc"):
+            if record_id in wanted:
+                found.setdefault(record_id, []).append(tuple(version))
+        return found
+    for record_id in record_ids:
+        found[record_id] = [tuple(row) for row in store.execute(
+            "SELECT hlc, base, deleted, agent FROM text_versions WHERE record_id = ? ORDER BY hlc", (record_id,))]
+    return found
+
+
+def _winning_record(store: Store, kind: str, record_id: str, versions: list[Version], payloads: dict[str, dict],
+                    report: SyncReport) -> tuple[tuple | None, dict | None]:
+    """The winning version of a record and the record it holds (None when it is deleted or unreadable)."""
+    chosen = winner([(v[0], v[1], bool(v[2])) for v in versions])
+    if not chosen or chosen[2]:
+        return chosen, None
+    name = layout.file_name(record_id, chosen[0])
+    payload = payloads.get(name)
+    if payload is None:
+        payload = layout.read_version(f"{layout.records_dir(store.root)}/{layout.KIND_DIRS[kind]}/{name}")
+        if payload is None:
+            report.skipped.append(f"{layout.KIND_DIRS[kind]}/{name}")
+    return chosen, payload.get("record") if payload else None
+
+
+def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
+           payloads: dict[str, dict]) -> None:
+    if not affected:
+        return
     by_kind: dict[str, list[str]] = {}
     for record_id, kind in affected.items():
         by_kind.setdefault(kind, []).append(record_id)
+    versions_of = _versions(store, list(affected))
+    links = _Links(store)
     task_states: dict[str, dict | None] = {}
     for kind in APPLY_ORDER:
         for record_id in by_kind.get(kind, []):
-            versions = [(row[0], row[1], bool(row[2])) for row in store.execute(
-                "SELECT hlc, base, deleted FROM text_versions WHERE record_id = ? ORDER BY hlc", (record_id,))]
-            chosen = winner(versions)
-            record = None
-            if chosen and not chosen[2]:
-                payload = layout.read_version(layout.version_path(store.root, kind, record_id, chosen[0]))
-                record = payload.get("record") if payload else None
-            rows.apply_record(store, kind, record_id, record)
+            versions = versions_of.get(record_id, [])
+            chosen, record = _winning_record(store, kind, record_id, versions, payloads, report)
+            if not links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]):
+                continue
             if kind == "task":
                 task_states[record_id] = record
             report.records += 1
-            conflict = _conflict(store, kind, record_id, versions, chosen, new_names)
+            conflict = _conflict(kind, record_id, versions, chosen, new_names)
             if conflict:
                 report.conflicts.append(conflict)
     for task_id, record in task_states.items():
-        rows.apply_blockers(store, task_id, record)
+        links.blockers(task_id, record)
+    # Records linking to one that was missing and has now arrived (a task cherry-picked before its
+    # goal, a goal back after a branch switch): apply them again so the link holds, as a rebuild would.
+    for kind, record_id in links.waiting():
+        versions = _versions(store, [record_id]).get(record_id, [])
+        chosen, record = _winning_record(store, kind, record_id, versions, {}, report)
+        if links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]) and kind == "task":
+            links.blockers(record_id, record)
+    links.save()
 
 
-def _conflict(store: Store, kind: str, record_id: str, versions, chosen, new_names: set[str]) -> Conflict | None:
-    """Siblings (versions from the same base) where at least one just arrived."""
+class _Links:
+    """Links (a task's goal and blockers, a memory's goal and task) to records that are not in the
+    database: cleared there, remembered here, restored when the record arrives."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        raw = state.get(store, DANGLING)
+        try:
+            self.dangling: dict[str, list[str]] = json.loads(raw) if raw else {}
+        except ValueError:
+            self.dangling = {}
+        self.saved = raw
+        self.present: set[str] = set()  # records that exist after this sync
+
+    def apply(self, kind: str, record_id: str, record: dict | None, report: SyncReport, deleted: bool) -> bool:
+        """Set the record's state; False when the winning version could not be stored (it is skipped)."""
+        import apsw
+
+        key = f"{kind}:{record_id}"
+        if record is None:
+            if not deleted:  # the winning file is unreadable: keep what the database has
+                return False
+            for dependent in rows.dependents(self.store, kind, record_id):
+                targets = self.dangling.setdefault(dependent, [])
+                if record_id not in targets:
+                    targets.append(record_id)
+            self.dangling.pop(key, None)
+            rows.apply_record(self.store, kind, record_id, None)
+            return True
+        try:
+            missing = rows.apply_record(self.store, kind, record_id, record)
+        except (apsw.Error, TypeError, ValueError, OverflowError) as exc:  # a hand-made or foreign file
+            report.skipped.append(f"{layout.KIND_DIRS[kind]}/{record_id} ({exc})")
+            return False
+        if missing:
+            self.dangling[key] = missing
+        else:
+            self.dangling.pop(key, None)
+        self.present.add(record_id)
+        return True
+
+    def blockers(self, task_id: str, record: dict | None) -> None:
+        missing = rows.apply_blockers(self.store, task_id, record)
+        if missing:
+            targets = self.dangling.setdefault(f"task:{task_id}", [])
+            targets.extend(m for m in missing if m not in targets)
+
+    def waiting(self) -> list[tuple[str, str]]:
+        """(kind, id) of records that link to one that has just arrived."""
+        if not self.present:
+            return []
+        found = [key for key, targets in self.dangling.items() if self.present.intersection(targets)]
+        return [tuple(key.split(":", 1)) for key in found]
+
+    def save(self) -> None:
+        raw = json.dumps(self.dangling, sort_keys=True) if self.dangling else None
+        if raw == self.saved:
+            return
+        if raw is None:
+            self.store.execute("DELETE FROM settings WHERE key = ?", (DANGLING,))
+        else:
+            state.put(self.store, DANGLING, raw)
+
+
+def _conflict(kind: str, record_id: str, versions: list[Version], chosen, new_names: set[str]) -> Conflict | None:
+    """Versions made from the same base (two branches changed the record) where at least one just
+    arrived. The losers named are the newest version of each other branch (the heads)."""
+    if not chosen or len(versions) < 2:
+        return None
     by_base: dict[str | None, list[str]] = {}
-    for stamp, base, _deleted in versions:
+    for stamp, base, _deleted, _agent in versions:
         by_base.setdefault(base, []).append(stamp)
-    agents = dict(store.execute("SELECT hlc, agent FROM text_versions WHERE record_id = ?", (record_id,)))
-    names = {stamp: layout.file_name(record_id, stamp) for stamp, _, _ in versions}
-    for base, stamps in by_base.items():
-        if len(stamps) > 1 and any(names[s] in new_names for s in stamps) and chosen:
-            others = [(s, agents.get(s)) for s in sorted(stamps) if s != chosen[0]]
-            return Conflict(kind, record_id, chosen[0], agents.get(chosen[0]), others)
-    return None
+    siblings = next((stamps for stamps in by_base.values() if len(stamps) > 1
+                     and any(layout.file_name(record_id, s) in new_names for s in stamps)), None)
+    if siblings is None:
+        return None
+    agents = {v[0]: v[3] for v in versions}
+    bases = {v[1] for v in versions}
+    heads = [v[0] for v in versions if v[0] not in bases and v[0] != chosen[0]]
+    others = heads or [s for s in siblings if s != chosen[0]]
+    return Conflict(kind, record_id, chosen[0], agents.get(chosen[0]), [(s, agents.get(s)) for s in sorted(others)])
 
 
 def _touch_untracked(store: Store) -> int:
@@ -163,4 +316,4 @@ def check(store: Store) -> SyncReport | None:
     (a few stat calls when nothing did)."""
     if store.readonly or state.get(store, "text_signature") == layout.signature(store.root):
         return None
-    return sync(store)
+    return sync(store, catch_up=True)

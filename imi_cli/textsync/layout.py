@@ -65,6 +65,12 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     os.replace(tmp, path)
+    if durable and os.name != "nt":  # the new name too: a file the database counts on must survive a crash
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
@@ -97,17 +103,36 @@ def signature(root: Path) -> str:
     return ":".join(parts)
 
 
-def read_version(path: Path) -> dict | None:
+def read_version(path: Path | str) -> dict | None:
     """A version file's content, or None when it is not a valid version (it is then ignored)."""
     import json
 
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            payload = json.load(handle)
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         return None
-    record = payload.get("record")
     if payload.get("deleted"):
         return payload
-    return payload if isinstance(record, dict) else None
+    record = payload.get("record")
+    return payload if isinstance(record, dict) and plain_record(record) else None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def plain_record(record: dict) -> bool:
+    """Fields are plain values (files: a list of objects, blocked_by: a list of ids), as imi writes them."""
+    for key, value in record.items():
+        if key == "files":
+            if not isinstance(value, list) or not all(
+                    isinstance(ref, dict) and all(isinstance(v, _SCALARS) for v in ref.values()) for ref in value):
+                return False
+        elif key == "blocked_by":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return False
+        elif not isinstance(value, _SCALARS):
+            return False
+    return True

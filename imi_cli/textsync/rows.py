@@ -8,7 +8,7 @@ from ..store.queries import TABLES
 
 LOCAL_COLUMNS = {"workspace_path", "workspace_id"}
 REF_FIELDS = ("path", "is_glob", "line_start", "line_end", "symbol", "origin", "fingerprint", "commit_sha",
-              "created_at")
+              "created_at", "anchor_text")
 _columns_cache: dict[tuple[int, str], list[str]] = {}
 
 
@@ -40,22 +40,24 @@ def _exists(store: Store, table: str, record_id) -> bool:
     return bool(record_id) and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)) is not None
 
 
-def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -> None:
+def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -> list[str]:
     """Make the database hold exactly this state of the record (None: the record is gone).
 
-    Links to records that do not exist here (a goal deleted on another branch) are
-    cleared in the database; the text keeps them.
+    Links to records that do not exist here (a goal deleted on another branch, or one
+    that has not arrived yet) are cleared in the database; the text keeps them. Returns
+    the ids of those missing records.
     """
     table = TABLES[kind]
     if record is None:
         store.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
-        return
+        return []
     names = [c for c in columns(store, table) if c in record and c not in LOCAL_COLUMNS and c != "id"]
     values = dict((c, record[c]) for c in names)
-    if values.get("goal_id") and not _exists(store, "goals", values["goal_id"]):
-        values["goal_id"] = None
-    if values.get("task_id") and not _exists(store, "tasks", values["task_id"]):
-        values["task_id"] = None
+    missing = []
+    for column, target in (("goal_id", "goals"), ("task_id", "tasks")):
+        if values.get(column) and not _exists(store, target, values[column]):
+            missing.append(values[column])
+            values[column] = None
     if "workspace_path" in columns(store, table):
         names.append("workspace_path")
         values["workspace_path"] = str(store.root)
@@ -65,19 +67,39 @@ def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -
     store.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                   f"ON CONFLICT(id) DO UPDATE SET {updates}", tuple(params))
     store.execute("DELETE FROM refs WHERE record_id = ?", (record_id,))
-    for ref in record.get("files") or []:
-        if isinstance(ref, dict) and isinstance(ref.get("path"), str):
-            store.execute(
-                f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})",
-                (kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
-                                    for f in REF_FIELDS]))
+    refs = [(kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
+                                for f in REF_FIELDS])
+            for ref in record.get("files") or [] if isinstance(ref, dict) and isinstance(ref.get("path"), str)]
+    if refs:
+        store.conn.executemany(f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) "
+                               f"VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})", refs)
+    return missing
 
 
-def apply_blockers(store: Store, task_id: str, record: dict | None) -> None:
-    """A task's dependencies, once every task is in place (blockers that do not exist are skipped)."""
+def apply_blockers(store: Store, task_id: str, record: dict | None) -> list[str]:
+    """A task's dependencies, once every task is in place; returns the blockers that do not exist
+    here (they are skipped)."""
     store.execute("DELETE FROM task_deps WHERE task_id = ?", (task_id,))
     if record is None:
-        return
+        return []
+    missing = []
     for blocker in record.get("blocked_by") or []:
-        if isinstance(blocker, str) and blocker != task_id and _exists(store, "tasks", blocker):
+        if not isinstance(blocker, str) or blocker == task_id:
+            continue
+        if _exists(store, "tasks", blocker):
             store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (task_id, blocker))
+        else:
+            missing.append(blocker)
+    return missing
+
+
+def dependents(store: Store, kind: str, record_id: str) -> list[str]:
+    """"kind:id" of the records whose links to this goal or task the database clears when it goes."""
+    if kind == "goal":
+        queries = [("task", "SELECT id FROM tasks WHERE goal_id = ?"), ("memory", "SELECT id FROM memories WHERE goal_id = ?")]
+    elif kind == "task":
+        queries = [("memory", "SELECT id FROM memories WHERE task_id = ?"),
+                   ("task", "SELECT task_id FROM task_deps WHERE blocked_by = ?")]
+    else:
+        return []
+    return [f"{dep_kind}:{row[0]}" for dep_kind, sql in queries for row in store.execute(sql, (record_id,))]

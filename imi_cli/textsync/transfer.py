@@ -4,6 +4,7 @@ from an IMI 0.3 database. Importing the same file twice changes nothing."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ def _entries_from_jsonl(path: Path) -> Iterator[dict]:
                 raise UsageError(f"{path}:{number}: not a JSON object: nothing was imported") from None
             if (not isinstance(entry, dict) or entry.get("kind") not in TABLES
                     or not isinstance(entry.get("id"), str) or not layout.parse_name(f"{entry['id']}.{'0' * 17}.json")
-                    or not isinstance(entry.get("record"), dict)):
+                    or not isinstance(entry.get("record"), dict) or not layout.plain_record(entry["record"])):
                 raise UsageError(f"{path}:{number}: expected {{\"kind\", \"id\", \"record\"}}: nothing was imported")
             yield entry
 
@@ -82,15 +83,19 @@ def import_file(store: Store, path: Path) -> SyncReport:
     entries = list(_entries_from_imi_db(path) if is_db else _entries_from_jsonl(path))
     root = store.root
     with store.write():
+        written = 0
         for entry in entries:
             kind, record_id, record = entry["kind"], entry["id"], entry["record"]
             if rows.read_record(store, kind, record_id) == record:
                 continue
             stamp = _stamp_for(entry)
             target = layout.version_path(root, kind, record_id, stamp)
-            if target.exists():
+            if target.exists():  # written by an import that was interrupted: the sync below reads it
                 continue
             payload = {"format": layout.FORMAT, "kind": kind, "id": record_id, "hlc": stamp, "base": None,
                        "agent": store.actor, "deleted": False, "record": record}
-            layout.write_atomic(target, layout.canonical(payload))
+            layout.write_atomic(target, layout.canonical(payload), durable=False)
+            written += 1
+        if written:
+            os.sync()  # one flush for the batch (an fsync per file is minutes for 10,000 records)
         return sync(store)

@@ -66,25 +66,19 @@ async def test_a_deleted_database_turns_memory_off_and_a_new_one_turns_it_on(cli
     assert titles(found) == ["⚑ 1 decision"]
 
 
-async def test_a_replaced_database_is_read_afresh(client, memory, tmp_path):
+async def test_a_replaced_database_file_is_reopened_and_followed(client, memory):
     project, _ = memory
-    # without team memory in git (.imi/records/), the database file is the whole memory
-    shutil.rmtree(project.root / ".imi" / "records", ignore_errors=True)
-    other_root = tmp_path / "other"
-    other_root.mkdir()
-    from imi_testing import Project
-
-    other = Project(other_root, project.env)
-    other.ok("init")
-    other.file("src/app.py", "x\n")
-    other.ok("log", "a note from the other database", "--files", "src/app.py")
     await start(client, project.root)
-    uri = open_doc(client, project.root / "src/app.py")
-    assert len(await lenses(client, uri)) == 2
+    uri = open_doc(client, project.root / "src/other.py")
+    assert titles(await lenses(client, uri)) == ["⚑ 1 decision"]
+    # restored from a backup, or rebuilt by a tool: a new file under the same name
     replacement = project.root / ".imi" / "incoming.db"
-    shutil.copy(other.db, replacement)
+    shutil.copy(project.db, replacement)
     os.replace(replacement, project.db)
-    found = await until(lambda: _titled(client, uri, "⚑ 1 note"), timeout=2)
+    await until(lambda: any("memory reopened" in m.message for m in client.log_messages), timeout=2)
+    # writes to the new file reach the editor (the old, unlinked one would never change again)
+    assert project.sub("log", "written after the swap", "--files", "src/other.py").code == 0
+    found = await until(lambda: _titled(client, uri, "⚑ 1 decision · 1 note"), timeout=2)
     assert len(found) == 1
 
 

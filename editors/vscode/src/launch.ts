@@ -30,6 +30,8 @@ export interface Environment {
   /** The workspace folders on disk (their `.venv` is tried only when the workspace is trusted). */
   folders: string[];
   trusted: boolean;
+  /** The user's home folder: pipx puts `imi-lsp` in ~/.local/bin, which a GUI editor's PATH may lack. */
+  home?: string;
   /** The interpreter the Python extension selected, if any. */
   selectedPython?: string;
   platform: NodeJS.Platform;
@@ -68,6 +70,8 @@ export function candidates(settings: LaunchSettings, env: Environment): Candidat
   }
   const onPath = which('imi-lsp', env);
   if (onPath) found.push({ command: onPath, args: extra, origin: 'PATH', probe: false });
+  const pipx = env.home && env.platform !== 'win32' ? path.join(env.home, '.local', 'bin', exe) : undefined;
+  if (pipx && pipx !== onPath && env.isExecutable(pipx)) found.push({ command: pipx, args: extra, origin: '~/.local/bin', probe: false });
   const pythons: Array<[string, string]> = [];
   if (settings.python.trim()) pythons.push([settings.python.trim(), 'imi.server.python']);
   if (env.selectedPython) pythons.push([env.selectedPython, 'the selected Python interpreter']);

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
@@ -114,6 +115,7 @@ export class ImiServer implements vscode.Disposable {
         pathVariable: process.env.PATH ?? '',
         folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
         trusted: vscode.workspace.isTrusted,
+        home: os.homedir(),
         selectedPython: await selectedPython(),
         platform: process.platform,
         isExecutable,

@@ -29,6 +29,14 @@ test("a trusted workspace's .venv wins over PATH; an untrusted one is not run", 
   assert.equal(candidates(none, env(files, { trusted: false }))[0].command, '/usr/bin/imi-lsp');
 });
 
+test("pipx's ~/.local/bin is tried after PATH (an editor started from a desktop may lack it)", () => {
+  const list = candidates(none, env(['/home/u/.local/bin/imi-lsp'], { home: '/home/u' }));
+  assert.deepEqual(list.map((c) => c.origin), ['~/.local/bin', 'PATH']);
+  assert.equal(list[0].command, '/home/u/.local/bin/imi-lsp');
+  const both = candidates(none, env(['/usr/bin/imi-lsp', '/home/u/.local/bin/imi-lsp'], { home: '/home/u' }));
+  assert.deepEqual(both.map((c) => c.command).slice(0, 2), ['/usr/bin/imi-lsp', '/home/u/.local/bin/imi-lsp']);
+});
+
 test('the explicit command is the only candidate, with --db appended', () => {
   const list = candidates({ command: ['/opt/imi/bin/imi-lsp', '-v'], python: '/x/python', db: '/data/state.db' }, env([]));
   assert.deepEqual(list, [

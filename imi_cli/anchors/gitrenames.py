@@ -1,0 +1,31 @@
+"""Where files went: git's rename detection between the commit an anchor was made at and the work tree."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def renames_since(root: Path, commit: str | None) -> dict[str, str]:
+    """{old path: new path} for files git sees as renamed since `commit` (staged and unstaged changes
+    included). Empty without git, without the commit, or on any git error."""
+    base = commit or "HEAD"
+    try:
+        result = subprocess.run(["git", "-C", str(root), "diff", "-M", "--name-status", "-z", base, "--"],
+                                capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if result.returncode != 0:
+        return {}
+    fields = result.stdout.decode("utf-8", errors="replace").split("\0")
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status.startswith(("R", "C")) and index + 2 < len(fields):
+            if status.startswith("R"):
+                found[fields[index + 1]] = fields[index + 2]
+            index += 3
+        else:
+            index += 2
+    return found

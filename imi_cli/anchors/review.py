@@ -1,0 +1,138 @@
+"""Anchors across the project: which are stale, and re-anchoring a record that is verified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..store import Store, queries
+from ..store.records import FileRef
+from ..typed import record
+from .gitrenames import renames_since
+from .status import Anchor, Located, locate, snapshot
+from .text import fingerprint, read_lines
+
+
+class Renames:
+    """git's renames since each commit, asked only when an anchored file is missing, once per commit."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._by_commit: dict[str | None, dict[str, str]] = {}
+
+    def since(self, commit: str | None) -> dict[str, str]:
+        if commit not in self._by_commit:
+            self._by_commit[commit] = renames_since(self.root, commit)
+        return self._by_commit[commit]
+
+
+class Files:
+    """Each file read once per review (many anchors share a file)."""
+
+    def __init__(self):
+        self._lines: dict[Path, list[str] | None] = {}
+
+    def read(self, path: Path) -> list[str] | None:
+        if path not in self._lines:
+            self._lines[path] = read_lines(path)
+        return self._lines[path]
+
+
+def locate_ref(root: Path, ref: FileRef, renames: Renames, files: Files | None = None) -> Located | None:
+    """Where an anchored reference is now (None for a plain file or glob reference)."""
+    if not ref.is_anchor:
+        return None
+    read = (files or Files()).read
+    anchor = Anchor(ref.path, ref.line_start, ref.line_end, ref.symbol, ref.anchor_text, ref.commit)
+    found = locate(anchor, root, read=read)
+    if found.status == "orphaned" and read(root / ref.path) is None:
+        found = locate(anchor, root, renames.since(ref.commit), read=read)
+    return found
+
+
+@record
+class AnchorState:
+    """One anchored reference of a live record and where it is now."""
+
+    kind: str
+    record_id: str
+    ref: FileRef
+    now: Located
+
+    def to_json(self) -> dict:
+        return {"id": self.record_id, "kind": self.kind, "path": self.ref.path, "line_start": self.ref.line_start,
+                "line_end": self.ref.line_end, "symbol": self.ref.symbol, "status": self.now.status,
+                "now": self.now.to_json()}
+
+
+def all_anchors(store: Store) -> list[AnchorState]:
+    """Every anchor of a live (not archived) record, with its status."""
+    live: set[str] = set()
+    for kind, table in queries.TABLES.items():
+        archived = "" if kind == "memory" else " WHERE archived_at IS NULL"
+        live.update(row[0] for row in store.execute(f"SELECT id FROM {table}{archived}"))
+    renames, files = Renames(store.root), Files()
+    states = []
+    for kind, record_id, ref in queries.file_refs(store):
+        if record_id not in live or not ref.is_anchor:
+            continue
+        states.append(AnchorState(kind, record_id, ref, locate_ref(store.root, ref, renames, files)))
+    return states
+
+
+def verify(store: Store, kind: str, record_id: str) -> list[tuple[FileRef, Located, str]]:
+    """Accept a record as still true: move each of its anchors to where the code is now, with a new
+    snapshot. An anchor whose code is gone becomes a reference to the file (dropped if the file is
+    gone too). Returns (old ref, where it is, what was done). Caller holds a write transaction."""
+    from ..gitinfo import head_commit
+    from ..redaction import redact
+
+    record = queries.get(store, kind, record_id)
+    commit = head_commit(store.root)
+    renames = Renames(store.root)
+    done = []
+    for ref in record.files:
+        now = locate_ref(store.root, ref, renames)
+        if now is None:
+            continue
+        if now.status == "orphaned":
+            if (store.root / now.path).is_file():
+                store.execute("UPDATE refs SET line_start = NULL, line_end = NULL, symbol = NULL, anchor_text = NULL, "
+                              "fingerprint = NULL, path = ? WHERE id = ?", (now.path, ref.ref_id))
+                done.append((ref, now, "kept as a reference to the file (the code is gone)"))
+            else:
+                store.execute("DELETE FROM refs WHERE id = ?", (ref.ref_id,))
+                done.append((ref, now, "dropped (the file is gone)"))
+            continue
+        start, end, text = snapshot(store.root, now.path, now.line_start, now.line_end, ref.symbol)
+        text = redact(text, "anchored code") if text else None
+        store.execute("UPDATE refs SET path = ?, line_start = ?, line_end = ?, anchor_text = ?, fingerprint = ?, "
+                      "commit_sha = ? WHERE id = ?",
+                      (now.path, start, end, text, fingerprint(text.splitlines()) if text else None, commit,
+                       ref.ref_id))
+        done.append((ref, now, "re-anchored" if now.status != "fresh" else "unchanged"))
+    store.touch(kind, record_id)
+    return done
+
+
+def annotate(root: Path, records) -> None:
+    """Set `ref.now` on every anchored reference of these records (for context and hooks)."""
+    renames, files = Renames(root), Files()
+    for record in records:
+        for ref in getattr(record, "files", ()):
+            if ref.is_anchor:
+                ref.now = locate_ref(root, ref, renames, files)
+
+
+def follow(store: Store, states: list[AnchorState]) -> int:
+    """Move anchors whose code moved or whose file was renamed to where it is now (the code is the
+    same, so the memory still holds). Caller holds a write transaction; returns how many moved."""
+    moved = 0
+    for state in states:
+        now = state.now
+        if now.status not in ("moved", "renamed"):
+            continue
+        store.execute("UPDATE refs SET path = ?, line_start = ?, line_end = ? WHERE id = ?",
+                      (now.path, now.line_start, now.line_end, state.ref.ref_id))
+        store.touch(state.kind, state.record_id)
+        moved += 1
+    return moved

@@ -1,0 +1,193 @@
+// A user's session in real VS Code (code-server in headless Chromium), driven by
+// tests/editors/test_vscode.py. It does what a user does with the IMI extension and writes what
+// they would have seen to a JSON file (the Python test asserts on it), with screenshots.
+//
+// Environment: IMI_URL (code-server with the workspace), IMI_OUT (JSON file), IMI_SHOTS (folder),
+// IMI_VSCODE_DIR (editors/vscode, for playwright-core), IMI_CHROMIUM, IMI_TASK_TODO (a task id).
+import { createRequire } from 'module';
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const require = createRequire(join(env('IMI_VSCODE_DIR'), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const shots = env('IMI_SHOTS');
+const seen = { steps: [], console_errors: [] };
+const save = () => writeFileSync(env('IMI_OUT'), JSON.stringify(seen, null, 2));
+const TIMEOUT = 30000;
+
+const browser = await chromium.launch({
+  executablePath: env('IMI_CHROMIUM'),
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+page.on('console', (m) => {
+  if (m.type() === 'error' && /imi/i.test(m.text())) seen.console_errors.push(m.text().slice(0, 500));
+});
+
+async function step(name, body) {
+  try {
+    await body();
+    seen.steps.push(name);
+    save();
+  } catch (err) {
+    seen.failed = { step: name, error: String(err && err.stack || err) };
+    save();
+    await page.screenshot({ path: join(shots, `failed-${name}.png`) }).catch(() => {});
+    await browser.close();
+    process.exit(1);
+  }
+}
+
+const statusItem = () => page.locator('[id="imi.imi-memory.imi.task"]');
+const memoryPane = () => page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Project Memory"]') });
+
+async function rows(container) {
+  return container.locator('.monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({
+      label: e.querySelector('.label-name')?.textContent ?? e.textContent,
+      description: e.querySelector('.label-description')?.textContent ?? '',
+      level: Number(e.getAttribute('aria-level')),
+    })));
+}
+
+async function palette(command) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function answerInput(text) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name.split('/').pop() }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name.split('/').pop() }).waitFor();
+}
+
+async function goToLine(line) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+await step('open', async () => {
+  await page.goto(env('IMI_URL'));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+});
+
+await step('status_bar', async () => {
+  // the status bar item appears once the server answered: the extension is active and connected
+  await statusItem().waitFor({ timeout: 90000 });
+  seen.status_before = (await statusItem().innerText()).trim();
+});
+
+await step('memory_view', async () => {
+  // room for the view: fold the file tree, unfold Project Memory
+  const files = page.locator('.pane-header[aria-label^="Explorer Section"]');
+  if ((await files.getAttribute('aria-expanded')) === 'true') await files.click();
+  const header = page.locator('.pane-header[aria-label^="Project Memory"]');
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const pane = memoryPane();
+  const goal = pane.locator('.monaco-list-row', { hasText: 'Ship the CSV importer' });
+  await goal.waitFor({ timeout: TIMEOUT });
+  await goal.locator('.monaco-tl-twistie').click();  // a click on the row itself opens the record
+  await pane.locator('.monaco-list-row', { hasText: 'Write rows in one transaction' }).waitFor({ timeout: TIMEOUT });
+  seen.memory_rows = await rows(pane);
+});
+
+await step('lenses', async () => {
+  await openFile('src/cache.py');
+  const lenses = page.locator('.codelens-decoration');
+  await lenses.filter({ hasText: 'lesson' }).nth(1).waitFor({ timeout: TIMEOUT });
+  seen.lenses = await lenses.evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  await page.screenshot({ path: join(shots, 'vscode-lens-and-memory.png') });
+});
+
+await step('hover', async () => {
+  // the lens line's hover: the records in markdown
+  const line = page.locator('.view-lines .view-line').nth(9);
+  await line.hover({ position: { x: 40, y: 5 } });
+  const hover = page.locator('.monaco-hover-content').first();
+  await hover.waitFor({ state: 'visible', timeout: TIMEOUT }).catch(() => {});
+  seen.hover = (await hover.isVisible()) ? (await hover.innerText()).trim() : '';
+  if (seen.hover) await page.screenshot({ path: join(shots, 'vscode-hover.png') });
+  await page.keyboard.press('Escape');
+});
+
+await step('warning', async () => {
+  const problems = page.locator('[id="status.problems"]');
+  seen.problems_before = await problems.getAttribute('aria-label');
+  await goToLine(13);
+  await page.keyboard.press('End');
+  await page.keyboard.type('  # read without the lock', { delay: 15 });
+  await page.waitForFunction(
+    () => /Warning/i.test(document.querySelector('[id="status.problems"]')?.getAttribute('aria-label') ?? ''),
+    null, { timeout: TIMEOUT });
+  seen.problems_after = await problems.getAttribute('aria-label');
+  await page.keyboard.press('Control+Shift+M');
+  const markers = page.locator('.markers-panel .monaco-list-row');
+  await markers.filter({ hasText: 'Lesson' }).first().waitFor({ timeout: TIMEOUT });
+  seen.problems = await markers.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent));
+  seen.squiggles = await page.locator('.squiggly-warning').count();
+  await page.screenshot({ path: join(shots, 'vscode-lesson-warning.png') });
+});
+
+await step('start_task', async () => {
+  await palette('IMI: Start Task');
+  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Document the import format' });
+  await choice.waitFor({ timeout: TIMEOUT });
+  seen.start_choices = await page.locator('.quick-input-list .monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent));
+  await choice.click();
+  await page.waitForFunction(
+    () => /Document the import format/.test(document.querySelector('[id="imi.imi-memory.imi.task"]')?.textContent ?? ''),
+    null, { timeout: TIMEOUT });
+  seen.status_after_start = (await statusItem().innerText()).trim();
+});
+
+await step('record_lesson', async () => {
+  await openFile('src/db.py');
+  await goToLine(9);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+  await palette('IMI: Record Lesson Here');
+  seen.lesson_prompt = await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .quick-input-description').first().innerText().catch(() => '');
+  await answerInput('A second connect() broke WAL checkpoints');
+  await answerInput('Reuse the connection: call connection(), never sqlite3.connect');
+  await page.locator('.notifications-toasts', { hasText: 'Recorded lesson' }).waitFor({ timeout: TIMEOUT });
+  seen.lesson_toast = (await page.locator('.notifications-toasts').innerText()).trim();
+});
+
+await step('context', async () => {
+  await palette('IMI: Show Context');
+  await page.locator('.tab.active', { hasText: 'context' }).waitFor({ timeout: TIMEOUT });
+  seen.context_tab = (await page.locator('.tab.active').innerText()).trim();
+  seen.context_text = await page.locator('.editor-instance .view-lines').first().innerText();
+});
+
+await browser.close();
+seen.steps.push('done');
+save();
