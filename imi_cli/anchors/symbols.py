@@ -28,7 +28,7 @@ _DECLARATIONS = {
         r"^(?P<indent>[ \t]*)(?:export[ \t]+)?(?:const|let|var)[ \t]+{name}\b",
         r"^(?P<indent>[ \t]*)(?:export[ \t]+)?type[ \t]+{name}\b",
         r"^(?P<indent>[ \t]*)(?:(?:public|private|protected|static|readonly|async|override|get|set)[ \t]+)*"
-        r"\*?{name}[ \t]*(?:<[^>]*>)?[ \t]*\(",
+        r"\*?{name}[ \t]*(?:<[^>]*>)?[ \t]*\([^;]*\{[ \t]*$",  # a method: `name(args) {` (not a call)
     ],
     "go": [r"^(?P<indent>[ \t]*)func[ \t]+(?:\([^)]*\)[ \t]*)?{name}\b", r"^(?P<indent>[ \t]*)type[ \t]+{name}\b",
            r"^(?P<indent>[ \t]*)(?:var|const)[ \t]+{name}\b"],
@@ -66,14 +66,32 @@ def _resolve(lines: list[str], language: str, parts: list[str], lo: int, hi: int
     return None
 
 
+_COMPILED: dict[str, list[re.Pattern[str]]] = {}
+
+
+def _patterns(language: str) -> list[re.Pattern[str]]:
+    """The language's declaration patterns with the declared name captured (compiled once: compiling
+    one pattern per symbol looked up cost more than all the rest of an anchor review)."""
+    if language not in _COMPILED:
+        _COMPILED[language] = [re.compile(p.replace("{name}", r"(?P<name>[\w$]+)\b"))
+                               for p in _DECLARATIONS[language]]
+    return _COMPILED[language]
+
+
 def _declarations(lines: list[str], language: str, name: str, lo: int, hi: int):
     if name in _KEYWORDS_NOT_METHODS or not re.fullmatch(r"[\w$]+", name):
         return
-    patterns = [re.compile(p.replace("{name}", re.escape(name))) for p in _DECLARATIONS[language]]
+    patterns = _patterns(language)
     for index in range(lo, hi + 1):
-        if any(p.match(lines[index]) for p in patterns):
-            end = _python_end(lines, index, hi) if language == "python" else _brace_end(lines, index, hi)
-            yield _with_decorators(lines, index, language), end
+        line = lines[index]
+        if name not in line:
+            continue
+        for pattern in patterns:
+            match = pattern.match(line)
+            if match and match.group("name") == name:
+                end = _python_end(lines, index, hi) if language == "python" else _brace_end(lines, index, hi)
+                yield _with_decorators(lines, index, language), end
+                break
 
 
 def _with_decorators(lines: list[str], index: int, language: str) -> int:

@@ -35,7 +35,8 @@ def _load(store: Store, task_id: str) -> Task:
 
 def _unfinished_blockers(store: Store, task_id: str) -> list[str]:
     return [row[0] for row in store.execute(
-        "SELECT b.id FROM task_deps d JOIN tasks b ON b.id = d.blocked_by WHERE d.task_id = ? AND b.status != 'done'",
+        "SELECT b.id FROM task_deps d JOIN tasks b ON b.id = d.blocked_by WHERE d.task_id = ? AND b.status != 'done' "
+        "AND b.archived_at IS NULL",
         (task_id,))]
 
 
@@ -167,6 +168,8 @@ def fail(store: Store, task_id: str, reason: str, prov: Provenance, *, force: bo
         task = _load(store, task_id)
         if task.status == "done":
             raise Conflict(f"task {task.id} is already done")
+        if task.status != "in_progress" and not force:
+            raise Conflict(f"task {task.id} is not in progress ({task.status}): nothing to give back")
         _require_claimant(task, prov.agent, force, "fail")
         store.execute("UPDATE tasks SET status = 'todo', agent_id = NULL, claimed_at = NULL, updated_at = ? "
                       "WHERE id = ?", (prov.at, task.id))

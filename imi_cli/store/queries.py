@@ -182,7 +182,7 @@ def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
 
 READY = ("status = 'todo' AND archived_at IS NULL AND NOT EXISTS ("
          "SELECT 1 FROM task_deps d JOIN tasks b ON b.id = d.blocked_by "
-         "WHERE d.task_id = tasks.id AND b.status != 'done')")
+         "WHERE d.task_id = tasks.id AND b.status != 'done' AND b.archived_at IS NULL)")
 
 
 def ready_count(store: Store) -> int:

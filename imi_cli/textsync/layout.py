@@ -80,7 +80,7 @@ def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
     for folder, kind in DIR_KINDS.items():
         try:
             entries = os.scandir(base / folder)
-        except FileNotFoundError:
+        except OSError:  # missing, or something else than a folder: no versions there
             continue
         with entries:
             for entry in entries:

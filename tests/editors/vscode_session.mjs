@@ -170,9 +170,8 @@ await step('start_task', async () => {
 
 await step('record_lesson', async () => {
   await openFile('src/db.py');
-  await goToLine(9);
-  await page.keyboard.press('Home');
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+  await goToLine(8);  // `def connection(...)`, at column 0
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');  // whole lines 8-11
   await palette('IMI: Record Lesson Here');
   seen.lesson_prompt = await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .quick-input-description').first().innerText().catch(() => '');
   await answerInput('A second connect() broke WAL checkpoints');

@@ -58,6 +58,12 @@ async def test_the_severity_follows_the_settings_and_warnings_can_be_turned_off(
     params = await published_after(client, lambda: change(client, uri, 2, "x"))
     assert params.diagnostics[0].severity == types.DiagnosticSeverity.Error
 
+    # the user changes the setting: the shown warning follows at once
+    client.set_configuration({"diagnostics": {"severity": "hint"}}, section="imi")
+    params = await published_after(client, lambda: client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)))
+    assert params.diagnostics[0].severity == types.DiagnosticSeverity.Hint
+
 
 async def test_no_warnings_when_turned_off(client, memory):
     project, _ = memory

@@ -32,6 +32,27 @@ async def test_each_folder_of_a_multi_root_workspace_uses_its_own_memory(client,
     assert {s.location.uri for s in found} == {(front.root / "main.py").as_uri(), (back.root / "main.py").as_uri()}
 
 
+async def test_a_folder_added_later_gets_its_memory(client, tmp_path, clean_env):
+    first, second = Project(tmp_path / "first", clean_env), Project(tmp_path / "second", clean_env)
+    for project in (first, second):
+        project.root.mkdir()
+        project.ok("init")
+        project.file("x.py", "a\n")
+    second.ok("log", "second folder note", "--files", "x.py")
+    await start(client, first.root)
+    uri = open_doc(client, second.root / "x.py")
+    assert await lenses(client, uri) == []  # not part of the workspace yet
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        event=types.WorkspaceFoldersChangeEvent(
+            added=[types.WorkspaceFolder(uri=second.root.as_uri(), name="second")], removed=[])))
+    [lens] = await lenses(client, uri)
+    assert lens.command.title == "⚑ 1 note"
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        event=types.WorkspaceFoldersChangeEvent(
+            added=[], removed=[types.WorkspaceFolder(uri=second.root.as_uri(), name="second")])))
+    assert await lenses(client, uri) == []
+
+
 async def test_without_memory_the_server_is_quiet_and_offers_to_initialise(client, bare):
     bare.file("src/app.py", "a\nb\nc\n")
     await start(client, bare.root)

@@ -25,12 +25,19 @@ function here(): Here | undefined {
   return { where: anchor(editor.document.uri.toString(), selection), label: anchorLabel(relative, selection) };
 }
 
-/** The folder of the active file (else the first folder), for commands that read a folder's memory. */
-function folderUri(): string | undefined {
-  const editor = vscode.window.activeTextEditor;
-  const folder =
-    (editor && vscode.workspace.getWorkspaceFolder(editor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.toString();
+/**
+ * The active file's URI when it lies in a workspace folder: the server picks that folder's memory
+ * by it (several folders, several memories). Undefined otherwise: the server then uses the folder
+ * of the last file worked in.
+ */
+function activeFileUri(): string | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return uri && uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(uri) ? uri.toString() : undefined;
+}
+
+function withActiveFile(args: Record<string, unknown> = {}): Record<string, unknown>[] {
+  const uri = activeFileUri();
+  return uri ? [{ ...args, uri }] : Object.keys(args).length ? [args] : [];
 }
 
 async function ask(prompt: string, placeHolder: string, optional = false): Promise<string | undefined> {
@@ -64,7 +71,7 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
   const multiFolder = () => (memory.tree?.folders.filter((f) => f.memory).length ?? 0) > 1;
 
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'imi.ui.showContext': () => run('imi.showContext', ...(folderUri() ? [{ uri: folderUri() }] : [])),
+    'imi.ui.showContext': () => run('imi.showContext', ...withActiveFile()),
 
     'imi.ui.showFileMemory': () => {
       const at = here();
@@ -125,10 +132,10 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
     'imi.ui.search': async () => {
       const query = await ask('Search the project memory', 'words to look for');
       if (!query) return;
-      return run('imi.search', { query, ...(folderUri() ? { uri: folderUri() } : {}) });
+      return run('imi.search', ...withActiveFile({ query }));
     },
 
-    'imi.ui.init': () => run('imi.init', ...(folderUri() ? [{ uri: folderUri() }] : [])),
+    'imi.ui.init': () => run('imi.init', ...withActiveFile()),
 
     'imi.ui.refresh': () => memory.refresh(),
 
