@@ -152,17 +152,22 @@ def peak_rss_kb(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
     return max(0, int(out.strip() or 0))
 
 
-def measure(cmd: Command, imi: list[str], cwd: Path, runs: int, warmup: int, env: dict[str, str]) -> Result:
-    result = Result(cmd)
+def measure(cmds: list[Command], imi: list[str], cwd: Path, runs: int, warmup: int,
+            env: dict[str, str]) -> list[Result]:
+    """Time the commands round by round (each once per round), so a burst of other work on the
+    machine spreads over all of them instead of landing on one."""
+    results = [Result(cmd) for cmd in cmds]
     for i in range(warmup + runs):
-        args = [a.replace("{n}", str(i)) for a in cmd.args]
-        ms, out, cpu = run_once(imi + args, cwd, env)
-        if i >= warmup:
-            result.times_ms.append(ms)
-            result.cpu_ms.append(cpu)
-            result.chars = len(out)
-    result.rss_kb = peak_rss_kb(imi + [a.replace("{n}", "rss") for a in cmd.args], cwd, env)
-    return result
+        for result in results:
+            args = [a.replace("{n}", str(i)) for a in result.command.args]
+            ms, out, cpu = run_once(imi + args, cwd, env)
+            if i >= warmup:
+                result.times_ms.append(ms)
+                result.cpu_ms.append(cpu)
+                result.chars = len(out)
+    for result in results:
+        result.rss_kb = peak_rss_kb(imi + [a.replace("{n}", "rss") for a in result.command.args], cwd, env)
+    return results
 
 
 def commands_for(samples: dict) -> list[Command]:
@@ -190,21 +195,24 @@ def bench_project(root: Path, imi: list[str], runs: int, warmup: int, only: list
     """Benchmark every command on one project; returns (manifest, results)."""
     manifest = load_manifest(root)
     env = child_env()
-    results = []
-    for cmd in sorted(commands_for(manifest["samples"]), key=lambda c: c.writes):
+    chosen = []
+    for cmd in commands_for(manifest["samples"]):
         if only and not any(cmd.label.startswith(o) for o in only):
             continue
         if cmd.writes and "generator_version" not in manifest:
             print(f"  {cmd.label:45s} skipped: {root} was not made by bench/generate.py, and timing a write "
                   f"would add notes to its memory")
             continue
-        result = measure(cmd, imi, root, runs, warmup, env)
-        results.append(result)
-        if not quiet:
+        chosen.append(cmd)
+    # Reads first, writes after: the reads see the generated data unchanged.
+    results = measure([c for c in chosen if not c.writes], imi, root, runs, warmup, env)
+    results += measure([c for c in chosen if c.writes], imi, root, runs, warmup, env)
+    if not quiet:
+        for result in results:
             mark = {True: "ok", False: "MISSED", None: ""}[result.met]
-            print(f"  {cmd.label:45s} median {result.median:8.1f} ms  p95 {result.p95:8.1f} ms  "
-                  f"cpu {result.cpu:8.1f} ms  "
-                  f"{result.chars:>10,} chars  {result.rss_kb / 1024:6.1f} MB  {mark}", flush=True)
+            print(f"  {result.command.label:45s} median {result.median:8.1f} ms  p95 {result.p95:8.1f} ms  "
+                  f"cpu {result.cpu:8.1f} ms  {result.chars:>10,} chars  {result.rss_kb / 1024:6.1f} MB  {mark}",
+                  flush=True)
     return manifest, results
 
 
@@ -255,9 +263,8 @@ def ensure_project(workdir: Path, scale_name: str, fresh: bool) -> Path:
 
 # --- Start-up costs ---------------------------------------------------------------------------------------------
 
-def startup_costs(imi: list[str], cwd: Path, runs: int) -> list[tuple[str, float]]:
-    """Median wall time of Python's own start and of the imports imi pays before doing any work."""
-    env = child_env()
+def startup_costs(imi: list[str], cwd: Path, runs: int, warmup: int) -> list[Result]:
+    """Python's own start and the imports imi pays before doing any work, timed like the commands."""
     probes = [
         ("python -c pass", [sys.executable, "-c", "pass"]),
         ("python -c 'import apsw'", [sys.executable, "-c", "import apsw"]),
@@ -265,11 +272,7 @@ def startup_costs(imi: list[str], cwd: Path, runs: int) -> list[tuple[str, float
         ("python -c 'import imi_cli.cli'", [sys.executable, "-c", "import imi_cli.cli"]),
         ("imi --version", imi + ["--version"]),
     ]
-    out = []
-    for label, argv in probes:
-        times = [run_once(argv, cwd, env)[0] for _ in range(runs + 2)][2:]
-        out.append((label, statistics.median(times)))
-    return out
+    return measure([Command(label, argv, None) for label, argv in probes], [], cwd, runs, warmup, child_env())
 
 
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
@@ -378,9 +381,9 @@ def issue2_markdown(manifest: dict, results: list[Result], runs: int, warmup: in
             ("context --file", "plan --json")) else ""
         lines.append(f"| `{r.command.label}` | {_fmt_ms(r.median)} | {_fmt_ms(r.p95)} | {target} | {met} | "
                      f"{reference} | {_fmt_ms(r.cpu)} | {r.chars:,} | {r.rss_kb / 1024:.1f} |")
-    lines += ["", "Start-up costs (median of fresh processes, same machine):", "",
-              "| what | median ms |", "|---|---:|"]
-    lines += [f"| `{label}` | {ms:.1f} |" for label, ms in startup]
+    lines += ["", "Start-up costs (fresh processes, timed the same way):", "",
+              "| what | median ms | CPU ms | peak RSS MB |", "|---|---:|---:|---:|"]
+    lines += [f"| `{r.command.label}` | {r.median:.1f} | {r.cpu:.1f} | {r.rss_kb / 1024:.1f} |" for r in startup]
     total, tree = imports
     lines += ["", f"Imports of `python -X importtime -m imi_cli context`: {total / 1000:.1f} ms in all (importtime "
                   f"adds its own overhead); the ones over 1 ms, indented under the module that imported them:", "",
@@ -650,9 +653,9 @@ def _main(args) -> int:
     print(f"{root}", flush=True)
     manifest, results = bench_project(root, imi, args.runs, args.warmup, args.only)
     save_raw(f"scale-{manifest.get('scale')}", [(manifest, results)], args.runs, args.warmup)
-    startup = startup_costs(imi, root, args.runs)
-    for label, ms in startup:
-        print(f"  {label:45s} median {ms:8.1f} ms")
+    startup = startup_costs(imi, root, args.runs, args.warmup)
+    for r in startup:
+        print(f"  {r.command.label:45s} median {r.median:8.1f} ms  cpu {r.cpu:8.1f} ms  {r.rss_kb / 1024:6.1f} MB")
     imports = import_times(root, ["context"])
     print(f"  imports of `imi context`: {imports[0] / 1000:.1f} ms under -X importtime")
     print("    " + import_tree_text(imports[1]).replace("\n", "\n    "))

@@ -62,7 +62,7 @@ class Killer:
             args, finishing = self._line(rng, held)
             proc = subprocess.Popen([*IMI, *args, "--json"], cwd=self.project.root, env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0.0, 0.3))
+            time.sleep(rng.uniform(0.0, 0.6))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
             out, err = proc.communicate(timeout=60)
