@@ -400,7 +400,6 @@ def report(manifest: dict, inproc: dict, stdio: dict, command: str, load: float)
     init_med, init_p95, init_max = Series("", stdio["init"]).row()
     fl_med, fl_p95, fl_max = Series("", stdio["first_lens"]).row()
     rss_mb, hwm_mb = stdio["rss_kb"] / 1024, stdio["hwm_kb"] / 1024
-    diag_p95 = max(touch_p95, else_p95)
 
     def met(ok: bool) -> str:
         return "yes" if ok else "**no**"

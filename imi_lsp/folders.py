@@ -20,6 +20,7 @@ from imi_cli.paths import relative_to_root
 from imi_cli.refindex import LiveIndex, RefIndex
 from imi_cli.store import Store, open_store
 from imi_cli.store.connection import DB_DIR, DB_NAME, find_database
+from imi_cli.textsync import attach
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class FolderMemory:
         self.problem: str | None = None
         self._identity: tuple[int, int] | None = None
         self._failed: tuple | None = None
+        self._text_problem: str | None = None
 
     # state -------------------------------------------------------------------------------------
     @property
@@ -144,8 +146,27 @@ class FolderMemory:
         if self.live is live:  # not closed or replaced meanwhile
             live.install(version, index)
 
+    def _follow_text(self) -> bool:
+        """Team memory in git (`.imi/records/`): what the CLI does on every command, the server does on
+        every poll: keep its writes exporting version files, and import the ones git brought in (a few
+        stat calls when nothing changed). True when that wrote to the database."""
+        store = self.store
+        before = store.conn.total_changes()
+        try:
+            attach(store)
+        except apsw.BusyError:  # another process is writing: catch up on a later poll
+            return False
+        except (ImiError, OSError) as exc:
+            if str(exc) != self._text_problem:  # once per distinct problem, not twice a second
+                self._text_problem = str(exc)
+                log.warning("imi: following .imi/records/: %s", exc)
+            return False
+        self._text_problem = None
+        return store.conn.total_changes() != before
+
     def check(self) -> str | None:
-        """Notice outside changes: "opened", "reopened", "stale" (another process committed) or None.
+        """Notice outside changes: "opened", "reopened", "synced" (records from git imported), "stale"
+        (another process committed) or None.
 
         Raises ImiError (after updating the state) when the database went away or
         became unusable, so the caller can tell the user once.
@@ -162,6 +183,8 @@ class FolderMemory:
             self.open()
             return "reopened"
         try:
+            if self._follow_text():
+                return "synced"
             return "stale" if self.live.changed() else None
         except apsw.Error as exc:
             self.close(str(exc))

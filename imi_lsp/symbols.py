@@ -48,9 +48,11 @@ def location(memory: FolderMemory, record) -> types.Location:
 @guarded(default=[])
 def workspace_symbol(ls: ImiLanguageServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
     symbols: list[types.WorkspaceSymbol] = []
+    searched: set = set()
     for memory in ls.folders:
-        if memory.store is None:
+        if memory.store is None or memory.db_path in searched:  # nested folders may share one database
             continue
+        searched.add(memory.db_path)
         for hit in queries.search(memory.store, params.query, LIMIT):
             record = queries.get(memory.store, hit.kind, hit.id)
             if record is None or getattr(record, "archived_at", None):

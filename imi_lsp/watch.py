@@ -23,7 +23,7 @@ async def check_folders(ls: ImiLanguageServer) -> bool:
     for memory in list(ls.folders):
         try:
             state = memory.check()
-            if state == "stale":
+            if state in ("stale", "synced"):
                 await memory.reload_in_background()
             if state is not None:
                 changed = True

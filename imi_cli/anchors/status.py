@@ -10,7 +10,6 @@ Moved and renamed anchors are still true; changed and orphaned ones are stale.
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from ..typed import record
@@ -83,6 +82,8 @@ def _closest(lines: list[str], wanted: list[str], near: int) -> tuple[tuple[int,
     """
     if not wanted:
         return None
+    from difflib import SequenceMatcher  # only stale-looking anchors get here
+
     index, text = _block_positions(lines)
     size = len(wanted)
     matcher = SequenceMatcher(autojunk=False)
@@ -128,6 +129,8 @@ def locate(anchor: Anchor, root: Path, renames: dict[str, str] | None = None, re
             if not wanted or now == wanted:
                 moved = (span[0], span[1]) != (anchor.line_start, anchor.line_end)
                 return Located("moved" if moved and not renamed else same, path, *span)
+            from difflib import SequenceMatcher
+
             ratio = SequenceMatcher(None, wanted, now, autojunk=False).ratio()
             return Located("changed", path, *span, ratio)
     if not wanted:  # nothing recorded to compare with (an old reference): judge by the lines existing

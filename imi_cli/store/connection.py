@@ -72,6 +72,9 @@ class Store:
         # (team memory: write their version files); it returns the files it wrote.
         self.touched: dict[tuple[str, str], None] = {}
         self.before_commit = None
+        # What to run first in every write transaction, once it holds the lock (team memory: take in
+        # version files that appeared since the store was opened, e.g. left by a killed writer).
+        self.on_begin = None
         self.actor: str | None = None  # the agent writing in this session, for the text's history
         self._depth = 0
 
@@ -114,6 +117,8 @@ class Store:
         self._depth, self.touched = 1, {}
         written: list[Path] = []
         try:
+            if self.on_begin:
+                self.on_begin(self)
             yield self
             if self.before_commit and self.touched:
                 written = self.before_commit(self, list(self.touched))

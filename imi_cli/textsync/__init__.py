@@ -32,9 +32,25 @@ def attach(store: Store) -> None:
     store.before_commit = _before_commit
     if store.readonly:
         return
-    from . import importer
+    _catch_up(store)
+    store.on_begin = _catch_up
 
-    importer.check(store)
+
+def _catch_up(store: Store) -> None:
+    """Import version files the database lacks, when the record folders changed since the last sync.
+
+    Runs on opening and again at the start of every write transaction: between opening and
+    writing, another process may have added files (a writer killed after writing its file, before
+    its commit); taking them in under the write lock keeps this write from recording a text
+    signature that hides them. The check is a few `stat` calls; the importer (and its imports)
+    load only when something changed.
+    """
+    from . import layout, state
+
+    if state.get(store, "text_signature") != layout.signature(store.root):
+        from . import importer
+
+        importer.check(store)
 
 
 def enable(store: Store):

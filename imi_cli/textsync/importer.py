@@ -197,9 +197,15 @@ def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names
     for kind in APPLY_ORDER:
         for record_id in by_kind.get(kind, []):
             versions = versions_of.get(record_id, [])
-            chosen, record = _winning_record(store, kind, record_id, versions, payloads, report)
-            if not links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]):
-                continue
+            while True:
+                chosen, record = _winning_record(store, kind, record_id, versions, payloads, report)
+                if links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]):
+                    break
+                # The winning file cannot be stored (hand-made, or from a foreign tool): it was
+                # reported; forget it so the next sync reads and reports it again, and let the
+                # next version hold.
+                store.execute("DELETE FROM text_versions WHERE name = ?", (layout.file_name(record_id, chosen[0]),))
+                versions = [v for v in versions if v[0] != chosen[0]]
             if kind == "task":
                 task_states[record_id] = record
             report.records += 1
@@ -214,7 +220,7 @@ def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names
         versions = _versions(store, [record_id]).get(record_id, [])
         chosen, record = _winning_record(store, kind, record_id, versions, {}, report)
         if links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]) and kind == "task":
-            links.blockers(record_id, record)
+            links.blockers(record_id, record)  # (a version that cannot be stored keeps the record as it was)
     links.save()
 
 

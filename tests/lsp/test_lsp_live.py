@@ -120,3 +120,20 @@ async def test_a_write_behind_another_process_lock_fails_cleanly_while_reads_go_
         holder.execute("ROLLBACK")
         holder.close()
     assert await command(client, "imi.recordNote", {"text": "now it goes in", "uri": uri})
+
+
+async def test_records_brought_in_by_git_reach_the_editor_without_a_cli_command(client, memory, tmp_path):
+    project, _ = memory
+    clone = tmp_path / "clone"
+    shutil.copytree(project.root, clone)  # a teammate's clone: same memory, its own database
+    from imi_testing import Project
+
+    teammate = Project(clone, project.env)
+    teammate.ok("lesson", "the teammate's lesson", "--correct-behavior", "pull first", "--files", "src/other.py")
+    await start(client, project.root)
+    uri = open_doc(client, project.root / "src/other.py")
+    assert titles(await lenses(client, uri)) == ["⚑ 1 decision"]
+    # `git pull`: the teammate's version files arrive in .imi/records/; no imi command runs here
+    shutil.copytree(clone / ".imi" / "records", project.root / ".imi" / "records", dirs_exist_ok=True)
+    found = await until(lambda: _titled(client, uri, "⚑ 1 lesson · 1 decision"), timeout=2)
+    assert found

@@ -185,3 +185,59 @@ def test_a_killed_writer_leaves_no_lock_behind(project):
     assert time.monotonic() - began < 5
     assert project.json("show", goal)["name"] == "G"  # the killed transaction left nothing
     assert integrity(project.db) == "ok"
+
+
+_OPENED_EARLY = """
+import sys
+from imi_cli import recording
+from imi_cli.store import open_store
+store = open_store()
+prov = recording.provenance(store, "early")
+print("open", flush=True)
+sys.stdin.readline()
+print(recording.add_note(store, prov, "written by the process that opened early"), flush=True)
+"""
+
+_DIES_BEFORE_COMMIT = """
+import time
+from imi_cli import recording
+from imi_cli.store import open_store
+store = open_store()
+write_files = store.before_commit
+def then_hang(store, touched):
+    written = write_files(store, touched)
+    print("written", flush=True)
+    time.sleep(60)
+store.before_commit = then_hang
+recording.add_note(store, recording.provenance(store, "doomed"), "written by the process killed before its commit")
+"""
+
+
+def test_a_version_file_left_by_a_killed_writer_reaches_the_database(project):
+    """A writer killed between writing its version file and committing leaves a file the database
+    lacks. A process that opened the project before that (another agent waiting for the write
+    lock, a language server) and writes next must still bring the database in step with the text."""
+    project.ok("log", "first")
+    early = subprocess.Popen([*IMI[:1], "-c", _OPENED_EARLY], cwd=project.root, env=project.process_env(),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    doomed = subprocess.Popen([*IMI[:1], "-c", _DIES_BEFORE_COMMIT], cwd=project.root, env=project.process_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert early.stdout.readline().strip() == b"open", early.stderr.read()
+        assert doomed.stdout.readline().strip() == b"written", doomed.stderr.read()
+        doomed.kill()
+        doomed.wait(timeout=10)
+        early.stdin.write(b"go\n")
+        early.stdin.flush()
+        out, err = early.communicate(timeout=60)
+        assert early.returncode == 0, err
+    finally:
+        for proc in (early, doomed):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    status = project.sub("status")
+    assert status.code == 0, str(status)
+    assert_text_matches_db(project)
+    assert {row[0] for row in project.sql("SELECT content FROM direction_notes")} == {
+        "first", "written by the process that opened early", "written by the process killed before its commit"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RECORD_TABLES, Clone, assert_has, assert_rebuild_matches
+from team_git import RECORD_TABLES, Clone, assert_has, assert_rebuild_matches
 from imi_testing import IMI, db_checksum
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "imi-0.3.20" / "state.db"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import assert_rebuild_matches, same_records
+from team_git import assert_rebuild_matches, same_records
 
 
 def _two_sides(team):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import assert_has, assert_rebuild_matches, same_records
+from team_git import assert_has, assert_rebuild_matches, same_records
 
 
 def test_two_clones_with_hundreds_of_records_each_merge_with_no_conflict(team):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import assert_has
+from team_git import assert_has
 from imi_cli.textsync.githooks import BEGIN, END
 
 
