@@ -147,11 +147,22 @@ def pct(values: list[float], q: float) -> float:
 
 @dataclass
 class Series:
+    """Wall times, and for calls timed inside the server the CPU time of the calling thread."""
+
     label: str
     ms: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     def row(self) -> tuple[float, float, float]:
         return statistics.median(self.ms), pct(self.ms, 0.95), max(self.ms)
+
+    def time(self, call, *args):
+        """Call and record; CPU time tells the server's own cost apart from waiting on a busy machine."""
+        c0, t0 = time.thread_time(), time.perf_counter()
+        result = call(*args)
+        self.ms.append((time.perf_counter() - t0) * 1000)
+        self.cpu.append((time.thread_time() - c0) * 1000)
+        return result
 
 
 # in the server ------------------------------------------------------------------------------------
@@ -168,11 +179,19 @@ class _Sink:
         pass
 
 
+def _did_change(server, change) -> None:
+    from imi_lsp import diagnostics
+
+    for content_change in change.content_changes:  # what pygls does before calling the handler
+        server.workspace.update_text_document(change.text_document, content_change)
+    diagnostics.did_change(server, change)
+
+
 def measure_in_process(root: Path, samples: int, seed: int) -> dict:
     """Call the registered handlers directly on a server that was initialised like any other."""
     from lsprotocol import types
 
-    from imi_lsp import diagnostics, lenses
+    from imi_lsp import lenses
     from imi_lsp.server import create_server
 
     server = create_server()
@@ -207,14 +226,10 @@ def measure_in_process(root: Path, samples: int, seed: int) -> dict:
         server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python", version=1,
                                                                   text=document(path)))
         params = types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        t0 = time.perf_counter()
-        found = lenses.code_lens(server, params)
-        lens.ms.append((time.perf_counter() - t0) * 1000)
+        found = lens.time(lenses.code_lens, server, params)
         lens_counts.append(len(index.records(path)))
         for item in found[:3]:
-            t0 = time.perf_counter()
-            lenses.code_lens_resolve(server, item)
-            resolve.ms.append((time.perf_counter() - t0) * 1000)
+            resolve.time(lenses.code_lens_resolve, server, item)
         # one edit inside a lesson's area (or anywhere, for a file a lesson names whole), one elsewhere
         hits = [h for h in index.hits(path) if h.record.kind == "lesson"]
         anchored = [h.lines() for h in hits if h.anchored]
@@ -237,11 +252,7 @@ def measure_in_process(root: Path, samples: int, seed: int) -> dict:
                 content_changes=[types.TextDocumentContentChangePartial(
                     range=types.Range(start=types.Position(line=line, character=0),
                                       end=types.Position(line=line, character=0)), text="x")])
-            t0 = time.perf_counter()
-            for content_change in change.content_changes:  # what pygls does before calling the handler
-                server.workspace.update_text_document(change.text_document, content_change)
-            diagnostics.did_change(server, change)
-            series.ms.append((time.perf_counter() - t0) * 1000)
+            series.time(_did_change, server, change)
         server.workspace.remove_text_document(uri)
         server.warnings.pop(uri, None)
     # a write by another process: how long the reload takes
@@ -261,6 +272,7 @@ def measure_in_process(root: Path, samples: int, seed: int) -> dict:
     memory.close()
     return {"open_ms": open_ms, "index_ms": index_ms, "refs_indexed": len(index), "lens": lens.ms,
             "resolve": resolve.ms, "touch": touching.ms, "else": elsewhere.ms, "reload_ms": reload_ms,
+            "cpu": {"lens": lens.cpu, "resolve": resolve.cpu, "touch": touching.cpu, "else": elsewhere.cpu},
             "reloaded": reloaded, "lens_records_max": max(lens_counts), "lens_records_median":
             statistics.median(lens_counts), "files": len(paths)}
 
@@ -291,6 +303,7 @@ async def _session(root: Path, edits: int, docs: list[str]) -> dict:
         capabilities=types.ClientCapabilities(), root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)]))
     init_ms = (time.perf_counter() - t0) * 1000
+    init_cpu_ms = _cpu_ms(client._server.pid)
     client.initialized(types.InitializedParams())
     first = docs[0]
     uri = (root / first).as_uri()
@@ -299,7 +312,8 @@ async def _session(root: Path, edits: int, docs: list[str]) -> dict:
     await client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
     first_lens_ms = (time.perf_counter() - t0) * 1000
-    result = {"init_ms": init_ms, "first_lens_ms": first_lens_ms, "pid": client._server.pid}
+    result = {"init_ms": init_ms, "init_cpu_ms": init_cpu_ms, "first_lens_ms": first_lens_ms,
+              "first_lens_cpu_ms": _cpu_ms(client._server.pid)}
     if edits:
         round_trips = []
         opened = {}
@@ -334,6 +348,27 @@ async def _session(root: Path, edits: int, docs: list[str]) -> dict:
 _touch_line: dict[str, int] = {}
 
 
+def _cpu_ms(pid: int) -> float:
+    """User + system CPU time of a process so far (clock ticks, usually 10 ms)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _startup_costs(runs: int) -> dict[str, float]:
+    """Median wall time of fresh processes that only import what the server needs."""
+    cases = {"`python -c pass`": "pass", "`import lsprotocol.types`": "import lsprotocol.types",
+             "`import pygls.lsp.server`": "import pygls.lsp.server",
+             "`create_server()` (every import the server needs)":
+                 "from imi_lsp.server import create_server; create_server()"}
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    for _ in range(runs):
+        for label, code in cases.items():
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=_server_env())
+            times[label].append((time.perf_counter() - t0) * 1000)
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
 def _memory(pid: int) -> tuple[int, int]:
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -363,6 +398,8 @@ def measure_stdio(root: Path, starts: int, edits: int) -> dict:
     cold = [asyncio.run(_session(root, 0, docs)) for _ in range(starts)]
     edited = asyncio.run(_session(root, edits, docs))
     return {"init": [c["init_ms"] for c in cold], "first_lens": [c["first_lens_ms"] for c in cold],
+            "init_cpu": [c["init_cpu_ms"] for c in cold], "first_lens_cpu": [c["first_lens_cpu_ms"] for c in cold],
+            "startup": _startup_costs(max(3, starts // 2)),
             "round_trips": edited["round_trips"], "rss_kb": edited["rss_kb"], "hwm_kb": edited["hwm_kb"]}
 
 
@@ -405,20 +442,22 @@ def report(manifest: dict, inproc: dict, stdio: dict, command: str, load: float)
         return "yes" if ok else "**no**"
 
     p = manifest["params"]
+    cpu = {key: _fmt(pct(values, 0.95)) for key, values in inproc["cpu"].items()}
     rows = [
-        ("`initialize` answered, fresh process", len(stdio["init"]), init_med, init_p95, init_max, "< 1 s",
-         met(init_p95 < TARGETS["initialize"])),
+        ("`initialize` answered, fresh process", len(stdio["init"]), init_med, init_p95, init_max,
+         _fmt(pct(stdio["init_cpu"], 0.95)), "< 1 s", met(init_p95 < TARGETS["initialize"])),
         ("first code lens answered, fresh process (index of every reference loaded)", len(stdio["first_lens"]),
-         fl_med, fl_p95, fl_max, "—", ""),
-        ("`textDocument/codeLens`, in the server", len(inproc["lens"]), lens_med, lens_p95, lens_max, "p95 ≤ 5 ms",
-         met(lens_p95 <= TARGETS["lens_p95"])),
-        ("`codeLens/resolve`, in the server", len(inproc["resolve"]), res_med, res_p95, res_max, "—", ""),
+         fl_med, fl_p95, fl_max, _fmt(pct(stdio["first_lens_cpu"], 0.95)), "—", ""),
+        ("`textDocument/codeLens`, in the server", len(inproc["lens"]), lens_med, lens_p95, lens_max, cpu["lens"],
+         "p95 ≤ 5 ms", met(lens_p95 <= TARGETS["lens_p95"])),
+        ("`codeLens/resolve`, in the server", len(inproc["resolve"]), res_med, res_p95, res_max, cpu["resolve"],
+         "—", ""),
         ("`didChange` touching a lesson (update, check, publish), in the server", len(inproc["touch"]), touch_med,
-         touch_p95, touch_max, "p95 ≤ 5 ms", met(touch_p95 <= TARGETS["diag_p95"])),
+         touch_p95, touch_max, cpu["touch"], "p95 ≤ 5 ms", met(touch_p95 <= TARGETS["diag_p95"])),
         ("`didChange` elsewhere (update, check), in the server", len(inproc["else"]), else_med, else_p95, else_max,
-         "p95 ≤ 5 ms", met(else_p95 <= TARGETS["diag_p95"])),
+         cpu["else"], "p95 ≤ 5 ms", met(else_p95 <= TARGETS["diag_p95"])),
         ("`didChange` sent → `publishDiagnostics` received, over stdio", len(stdio["round_trips"]), rt_med, rt_p95,
-         rt_max, "p95 ≤ 30 ms", met(rt_p95 <= TARGETS["stdio_p95"])),
+         rt_max, "", "p95 ≤ 30 ms", met(rt_p95 <= TARGETS["stdio_p95"])),
     ]
     lines = [
         MARK_START,
@@ -430,11 +469,11 @@ def report(manifest: dict, inproc: dict, stdio: dict, command: str, load: float)
         f"before {load:.2f}.",
         f"Reproduce: `{command}`.",
         "",
-        "| measure | n | median ms | p95 ms | max ms | target | met |",
-        "|---|---:|---:|---:|---:|---|:---:|",
+        "| measure | n | median ms | p95 ms | max ms | p95 CPU ms | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|:---:|",
     ]
-    lines += [f"| {label} | {n:,} | {_fmt(a)} | {_fmt(b)} | {_fmt(c)} | {target} | {ok} |"
-              for label, n, a, b, c, target, ok in rows]
+    lines += [f"| {label} | {n:,} | {_fmt(a)} | {_fmt(b)} | {_fmt(c)} | {cpu_ms} | {target} | {ok} |"
+              for label, n, a, b, c, cpu_ms, target, ok in rows]
     lines += [
         "",
         f"Resident memory of the server after start, 51 open documents and {len(stdio['round_trips'])} edits: "
@@ -442,6 +481,11 @@ def report(manifest: dict, inproc: dict, stdio: dict, command: str, load: float)
         f"Loading the path index ({inproc['refs_indexed']:,} references) takes {inproc['index_ms']:.0f} ms; it "
         f"happens once, after `initialize` has been answered, and again ({inproc['reload_ms']:.0f} ms, in a "
         f"worker thread while the old index keeps answering) when another process commits. Opening the database inside `initialize` takes {inproc['open_ms']:.0f} ms.",
+        "p95 CPU ms is the CPU time the server spent: for calls in the server, its thread's CPU time during the "
+        "call; for fresh processes, the process's CPU time (user + system, 10 ms ticks) until the answer. It "
+        "shows the server's own cost whatever else the machine is doing.",
+        "Start-up costs (median wall time of fresh processes, same run): " + ", ".join(
+            f"{label} {ms:.0f} ms" for label, ms in stdio["startup"].items()) + ".",
         f"The in-server lens figures cover {inproc['files']:,} different files, each asked for the first time "
         f"(nothing cached), named by a median of {inproc['lens_records_median']:.0f} and at most "
         f"{inproc['lens_records_max']} records.",

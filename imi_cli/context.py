@@ -266,7 +266,8 @@ def _footer(sections: list[Section], budget: int) -> str:
 
 def _annotate(store: Store, records) -> None:
     """Where anchored code is now, for records that have anchors (reads their files)."""
-    if any(ref.is_anchor for record in records for ref in getattr(record, "files", ())):
+    if any(ref.is_anchor and (ref.anchor_text or ref.symbol)
+           for record in records for ref in getattr(record, "files", ())):
         from .anchors.review import annotate
 
         annotate(store.root, records)
@@ -339,7 +340,7 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work."""
     now = now or now_ms()
     lease = lease_ms(store)
-    found = [record for record, _refs in queries.records_naming(store, path)]
+    found = [record for record, _refs in queries.records_naming(store, path, newest=max(20, budget // 50))]
     task_ids = {r.id for r in found if r.kind == "task"}
     for record in list(found):  # a completion summary that names the file stands for its task
         if record.kind == "memory" and record.type == "completion":

@@ -48,8 +48,8 @@ def compute(store: Store, now: int | None = None) -> list[Signal]:
         "SELECT d.id, d.what FROM decisions d WHERE d.archived_at IS NULL AND d.kind = 'decision' "
         "AND NOT EXISTS (SELECT 1 FROM refs r JOIN refs w ON w.path = r.path AND w.kind IN ('task', 'goal') "
         "                WHERE r.record_id = d.id) "
-        "AND NOT EXISTS (SELECT 1 FROM goals g WHERE d.affects IS NOT NULL AND d.affects != '' "
-        "                AND (g.name = d.affects OR g.id = d.affects)) "
+        "AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = d.affects) "  # two lookups, each on an index
+        "AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.name = d.affects) "
         "ORDER BY d.created_at DESC")]
     idle = [(row[0], row[1]) for row in store.execute(
         "SELECT g.id, g.name FROM goals g WHERE g.archived_at IS NULL AND g.status NOT IN ('done', 'archived') "

@@ -74,10 +74,6 @@ class FolderMemory:
         """The path index; empty when there is no usable database."""
         return self.live.index if self.live else _EMPTY
 
-    @property
-    def generation(self) -> int:
-        return self.live.generation if self.live else 0
-
     def relative(self, fs_path: str | Path) -> str | None:
         """A file's repo-relative path in this memory, or None when it lies outside."""
         rel = relative_to_root(fs_path, self.root)

@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls import uris
 
 from .folders import NO_MEMORY
-from .server import ImiLanguageServer, guarded
+from .server import ImiLanguageServer, describe, guarded
 from .watch import watch
 
 
@@ -20,9 +20,12 @@ def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
 
 @guarded()
 async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) -> None:
-    for memory in ls.folders:  # load the path indexes now: `initialize` has been answered already
-        memory.preload()
     ls.run_task(watch(ls))
+    for memory in ls.folders:  # load the path indexes now: `initialize` has been answered already
+        try:
+            memory.preload()
+        except Exception as exc:  # reported; the watcher notices if the database recovers
+            ls.note(f"loading the memory of {memory.folder}: {describe(exc)}", types.MessageType.Warning)
     missing = [f for f in ls.folders if f.store is None and f.problem == NO_MEMORY]
     for memory in missing:
         ls.note(f"no project memory in {memory.folder} yet: the command imi.init creates it")
@@ -41,6 +44,8 @@ async def did_change_configuration(ls: ImiLanguageServer, params: types.DidChang
 
 @guarded()
 def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    if ls.db_override is not None:  # one database for everything, whatever the folders
+        return
     removed = {uris.to_fs_path(f.uri) for f in params.event.removed}
     for memory in [m for m in ls.folders if str(m.folder) in removed]:
         memory.close()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 
 def renames_since(root: Path, commit: str | None) -> dict[str, str]:
     """{old path: new path} for files git sees as renamed since `commit` (staged and unstaged changes
     included). Empty without git, without the commit, or on any git error."""
+    import subprocess  # only when an anchored file is missing
+
     base = commit or "HEAD"
     try:
         result = subprocess.run(["git", "-C", str(root), "diff", "-M", "--name-status", "-z", base, "--"],

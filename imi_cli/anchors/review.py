@@ -119,7 +119,7 @@ def annotate(root: Path, records) -> None:
     renames, files = Renames(root), Files()
     for record in records:
         for ref in getattr(record, "files", ()):
-            if ref.is_anchor:
+            if ref.is_anchor and (ref.anchor_text or ref.symbol):  # a bare line number has nothing to compare
                 ref.now = locate_ref(root, ref, renames, files)
 
 

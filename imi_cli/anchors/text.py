@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 MAX_ANCHOR_LINES = 400
@@ -26,4 +25,6 @@ def normalized(lines: list[str]) -> list[str]:
 
 def fingerprint(lines: list[str]) -> str:
     """A short hash of a block's normalized lines."""
+    import hashlib
+
     return hashlib.sha256("\n".join(normalized(lines)).encode("utf-8", "surrogatepass")).hexdigest()[:16]

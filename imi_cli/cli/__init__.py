@@ -89,6 +89,9 @@ def run(argv: list[str] | None = None) -> int:
         return _fail("interrupted", 130, as_json)
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file named on the line cannot be read or written (EIO, ENOSPC, EISDIR...)
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}", 1, as_json)
     except Exception as exc:
         message = _database_error(exc)
         if message:

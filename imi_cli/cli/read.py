@@ -84,6 +84,7 @@ def status(app: App):
     now, lease = now_ms(), lease_ms(store)
     wip = queries.tasks(store, status="in_progress")
     stale = [t for t in wip if is_stale(t, now, lease)]
+    stale_ids = {t.id for t in stale}
     ready_count = queries.ready_count(store)
     if app.out.as_json:
         app.out.json({"db_path": str(store.db_path), "counts": counts, "ready": ready_count,
@@ -94,7 +95,7 @@ def status(app: App):
              f"{counts['done']} done) · {ready_count} ready · {counts['decisions']} decisions · "
              f"{counts['lessons']} lessons"]
     for t in wip:
-        mark = "  STALE" if t in stale else ""
+        mark = "  STALE" if t.id in stale_ids else ""
         lines.append(f"  in progress: {t.title}  {t.id}  @{t.claimant}  heartbeat {ago(t.last_ping_at, now)}{mark}")
     app.out.text("\n".join(lines))
 

@@ -68,6 +68,7 @@ class Store:
         self.db_path = db_path
         self.root = root
         self.readonly = readonly
+        self.readonly_reason: str | None = None  # why it is read-only unasked (a read-only folder, a full disk)
         # Records changed in the open write transaction, and what to run before it commits
         # (team memory: write their version files); it returns the files it wrote.
         self.touched: dict[tuple[str, str], None] = {}
@@ -105,7 +106,8 @@ class Store:
         "database is locked" when another agent is writing.
         """
         if self.readonly:
-            raise ImiError(f"{self.db_path} is read-only: nothing was written")
+            raise ImiError(f"cannot write: {self.readonly_reason}; nothing was written" if self.readonly_reason
+                           else f"{self.db_path} is open read-only: nothing was written")
         if self._depth:  # nested: part of the transaction already open
             self._depth += 1
             try:
@@ -123,11 +125,13 @@ class Store:
             if self.before_commit and self.touched:
                 written = self.before_commit(self, list(self.touched))
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if not self.conn.getautocommit():
                 self.conn.execute("ROLLBACK")
             for path in written:  # the command failed: leave no trace of it in the text either
                 path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):  # writing a version file: a full disk, a read-only folder
+                raise ImiError(_os_error_line(exc)) from exc
             raise
         finally:
             self._depth, self.touched = 0, {}
@@ -141,24 +145,97 @@ class Store:
         self.conn.close()
 
 
+def _os_error_line(exc: OSError) -> str:
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"the disk is full{where}: nothing was written"
+    return f"{exc.strerror or exc}{where}: nothing was written"
+
+
 def _connect(db_path: Path, readonly: bool) -> apsw.Connection:
     flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
+    conn = apsw.Connection(str(db_path), flags=flags)
     try:
-        conn = apsw.Connection(str(db_path), flags=flags)
-        conn.set_busy_timeout(BUSY_TIMEOUT_MS)
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
-    except apsw.Error as exc:
-        raise ImiError(f"cannot open {db_path}: {exc}") from None
+        _configure(conn)
+        if readonly:
+            conn.execute("PRAGMA schema_version").fetchall()  # reading a WAL database needs its index (-shm)
+    except (apsw.ReadOnlyError, apsw.CantOpenError, apsw.IOError) as exc:
+        conn.close()
+        if not readonly:
+            raise
+        return _connect_immutable(db_path, exc)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _configure(conn: apsw.Connection) -> None:
+    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
+
+
+def _connect_immutable(db_path: Path, cause: apsw.Error) -> apsw.Connection:
+    """Read a database whose WAL index cannot be created (a read-only folder, a full disk): as the
+    file is, with no locks. Only when no write-ahead log holds pages the file lacks."""
+    from urllib.parse import quote
+
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise cause
+    conn = apsw.Connection(f"file:{quote(str(db_path))}?immutable=1",
+                           flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI)
+    try:
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+# Errors that mean "this database cannot be written here" rather than "this is not a database".
+_CANNOT_WRITE = (apsw.ReadOnlyError, apsw.CantOpenError, apsw.IOError, apsw.FullError)
+
+
+def _open(path: Path, readonly: bool) -> apsw.Connection:
+    conn = _connect(path, readonly)
+    try:
+        if readonly:
+            migrations.check_readable(conn, path)
+        else:
+            migrations.upgrade(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the database cannot be written (checked before opening), or None."""
+    for where in (path, path.parent):
+        if not os.access(where, os.W_OK):
+            return f"{where} is read-only"
+    return None
+
+
+def _no_room(path: Path) -> bool:
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 1 << 20
 
 
 def open_store(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
     """Open (or with `create`, make) the project database and bring its schema up to date.
 
-    Raises ImiError with one clear line when there is no project, the file is not
-    a database, or it was written by a newer version.
+    A database that cannot be written (a read-only folder or file system, a full disk) is opened
+    read-only: reads work, writes fail with the reason. Raises ImiError with one clear line when
+    there is no project, the file is not a database, or it was written by a newer version.
     """
     path = db_path or find_database()
     if path is None:
@@ -167,19 +244,23 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
         raise ImiError(f"no IMI database at {path}: run `imi init` first")
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _connect(path, readonly)
+    reason = None
+    if not readonly and not create:
+        reason = _unwritable(path)
+        readonly = reason is not None
     try:
-        if readonly:
-            migrations.check_readable(conn, path)
-        else:
-            migrations.upgrade(conn, path)
+        try:
+            conn = _open(path, readonly)
+        except _CANNOT_WRITE as exc:
+            if readonly or create:
+                raise
+            reason = f"the disk is full ({path.parent})" if _no_room(path) else f"{path} cannot be written ({exc})"
+            readonly = True
+            conn = _open(path, readonly)
     except apsw.Error as exc:
-        conn.close()
-        raise ImiError(f"{path} is not a usable IMI database: {exc}") from None
-    except ImiError:
-        conn.close()
-        raise
+        raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)
+    store.readonly_reason = reason
     from ..textsync import attach  # team memory in git: the database follows the text
 
     try:

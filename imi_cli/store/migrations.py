@@ -264,6 +264,12 @@ CREATE INDEX IF NOT EXISTS tasks_goal_status_idx ON tasks(goal_id, status);
 def _v3_anchor_text(conn: apsw.Connection) -> None:
     """2 -> 3: the anchored lines as they were, so an anchor's status can be computed later."""
     _ensure_columns(conn, "refs", {"anchor_text": "TEXT"})
+    conn.execute("""
+CREATE INDEX IF NOT EXISTS tasks_done_idx ON tasks(status, completed_at);
+CREATE INDEX IF NOT EXISTS decisions_kind_idx ON decisions(kind, created_at);
+CREATE INDEX IF NOT EXISTS notes_kind_idx ON direction_notes(kind, created_at);
+CREATE INDEX IF NOT EXISTS goals_name_idx ON goals(name);
+""")
 
 
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text]

@@ -306,8 +306,12 @@ def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
     return [(row[0], row[1], _ref(row)) for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs")]
 
 
-def records_naming(store: Store, path: str) -> list[tuple[Record, list[FileRef]]]:
-    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs."""
+def records_naming(store: Store, path: str, newest: int | None = None) -> list[tuple[Record, list[FileRef]]]:
+    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs.
+
+    With `newest`, only that many of each kind, the newest (ids start with their creation time):
+    a file named by thousands of records is shown by its latest few anyway.
+    """
     hits: dict[tuple[str, str], list[FileRef]] = defaultdict(list)
     for row in store.execute(
         f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE path = ? OR is_glob = 1", (path,)):
@@ -318,6 +322,8 @@ def records_naming(store: Store, path: str) -> list[tuple[Record, list[FileRef]]
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
     for kind, record_id in hits:
         ids_by_kind[kind].append(record_id)
+    if newest is not None:
+        ids_by_kind = {kind: sorted(ids, reverse=True)[:newest] for kind, ids in ids_by_kind.items()}
     loaded: dict[tuple[str, str], Record] = {}
     for kind, ids in ids_by_kind.items():
         for start in range(0, len(ids), 500):

@@ -32,7 +32,12 @@ def attach(store: Store) -> None:
     store.before_commit = _before_commit
     if store.readonly:
         return
-    _catch_up(store)
+    import apsw
+
+    try:
+        _catch_up(store)
+    except apsw.FullError:  # no room to record the catch-up: reads go on; a write says the disk is full
+        pass
     store.on_begin = _catch_up
 
 

@@ -20,7 +20,7 @@ RECORDS = ".imi/records"
 KIND_DIRS = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons", "note": "notes",
              "memory": "memories"}
 DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
-_NAME = re.compile(r"^([0-9A-Za-z_-]{1,64})\.([0-9a-z]{17})\.json$")
+_NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{17})\.json")  # a stamp is 17 of [0-9a-z] (hlc.py)
 
 
 def records_dir(root: Path) -> Path:
@@ -34,7 +34,7 @@ def file_name(record_id: str, stamp: str) -> str:
 
 def parse_name(name: str) -> tuple[str, str] | None:
     """(record id, stamp) of a version file's name, or None for anything else in the folder."""
-    match = _NAME.match(name)
+    match = _NAME.fullmatch(name)
     if not match or not hlc.is_stamp(match.group(2)):
         return None
     return match.group(1), match.group(2)
@@ -59,12 +59,16 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        if durable:
-            handle.flush()
-            os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk, say: leave no half-written file behind
+        tmp.unlink(missing_ok=True)
+        raise
     if durable and os.name != "nt":  # the new name too: a file the database counts on must survive a crash
         folder = os.open(path.parent, os.O_RDONLY)
         try:
@@ -77,16 +81,16 @@ def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
     """Every version file on disk: name -> (kind, record id, stamp)."""
     found: dict[str, tuple[str, str, str]] = {}
     base = records_dir(root)
+    match = _NAME.fullmatch  # runs once per file on every sync: the pattern alone decides (see parse_name)
     for folder, kind in DIR_KINDS.items():
         try:
-            entries = os.scandir(base / folder)
+            names = os.listdir(base / folder)
         except OSError:  # missing, or something else than a folder: no versions there
             continue
-        with entries:
-            for entry in entries:
-                parsed = parse_name(entry.name)
-                if parsed:
-                    found[entry.name] = (kind, parsed[0], parsed[1])
+        for name in names:
+            parsed = match(name)
+            if parsed:
+                found[name] = (kind, parsed.group(1), parsed.group(2))
     return found
 
 

@@ -3,7 +3,7 @@
 -- a user would have seen to a JSON file. The Python test asserts on that file and on the
 -- database the commands wrote to.
 --
--- Environment: IMI_WS (workspace), IMI_OUT (the JSON file), IMI_TASK_TODO, IMI_TASK_WIP (task ids).
+-- Environment: IMI_WS (workspace), IMI_OUT (the JSON file).
 local ws, out_file = assert(vim.env.IMI_WS), assert(vim.env.IMI_OUT)
 local seen = { steps = {} }
 local TIMEOUT = 15000
@@ -137,13 +137,17 @@ vim.wait(TIMEOUT, function()
 end, 50)
 seen.db_lenses_after = lenses(db_buf)
 
-vim.cmd('ImiStart ' .. assert(vim.env.IMI_TASK_TODO))
+-- no id: pick among the ready tasks, then among those in progress (the user's own first)
+seen.start_completion = vim.fn.getcompletion('ImiStart ', 'cmdline')
+vim.cmd('ImiStart')
 seen.task_started = message_like('Started task')
+seen.start_select = seen.select
 step('ImiStart')
 
 answers = { 'Documented the columns in docs/import.md' }
-vim.cmd('ImiComplete ' .. vim.env.IMI_TASK_TODO)
+vim.cmd('ImiComplete')
 seen.task_completed = message_like('Completed task')
+seen.complete_select = seen.select
 step('ImiComplete')
 
 -- reading: views open as buffers

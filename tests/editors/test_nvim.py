@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import LESSON_LINES, LESSON_TEXT, LESSON_FIX
+from editor_demo import LESSON_LINES, LESSON_TEXT, LESSON_FIX
 from tools import NVIM_RUNTIME, nvim, require
 
 pytestmark = pytest.mark.slow
@@ -24,8 +24,7 @@ def session(demo, module_tmp):
     binary = nvim()
     require(binary)
     out = module_tmp / "seen.json"
-    env = {**demo.env, "IMI_WS": str(demo.root), "IMI_OUT": str(out),
-           "IMI_TASK_TODO": demo.ids["task_todo"], "IMI_TASK_WIP": demo.ids["task_wip"]}
+    env = {**demo.env, "IMI_WS": str(demo.root), "IMI_OUT": str(out)}
     proc = subprocess.run([str(binary), "--clean", "--cmd", f"set runtimepath^={NVIM_RUNTIME}", "-l", SESSION],
                           cwd=demo.root, env=env, capture_output=True, text=True, timeout=180)
     seen = json.loads(out.read_text()) if out.is_file() else {}
@@ -88,11 +87,20 @@ def test_recording_commands_write_to_the_memory_with_the_anchor(session):
     assert any("lesson" in lens["title"] for lens in seen["db_lenses_after"]), seen["db_lenses_after"]
 
 
-def test_task_commands_claim_and_complete(session):
+def test_task_commands_pick_claim_and_complete(session):
     seen, demo = session
+    todo, wip = demo.ids["task_todo"], demo.ids["task_wip"]
+    assert seen["start_completion"] == [todo]  # <Tab> after :ImiStart offers the ready task
+    # :ImiStart with no id offered the ready task (the picker's first choice was taken) ...
+    assert seen["start_select"]["prompt"] == "Start which task?"
+    assert seen["start_select"]["items"] == [f"Document the import format ({todo})"]
+    # ... and :ImiComplete the tasks in progress, the user's own before claude-1's
+    assert seen["complete_select"]["items"] == [f"Document the import format ({todo}, tester)",
+                                                f"Write rows in one transaction ({wip}, claude-1)"]
     assert seen["task_started"] and seen["task_completed"], seen["messages"]
-    task = demo.tasks()[demo.ids["task_todo"]]
+    task = demo.tasks()[todo]
     assert task["status"] == "done"
+    assert demo.tasks()[wip]["status"] == "in_progress"  # claude-1's is untouched
 
 
 def test_reading_commands_open_views(session):

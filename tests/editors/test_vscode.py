@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LESSON_FIX, LESSON_LINES, LESSON_TEXT
+from editor_demo import LESSON_FIX, LESSON_LINES, LESSON_TEXT
 from tools import VSCODE, chromium, code_server, extension_deps, node24, npm, require
 
 pytestmark = pytest.mark.slow
@@ -98,6 +98,14 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) 
     pytest.fail(f"code-server did not answer on {url} within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+def test_extension_typechecks_and_its_unit_tests_pass(editor_env):
+    """tsc --strict over the sources, then node --test over the pure modules (launch, settings, model, args)."""
+    require(npm(), extension_deps())
+    run(["npm", "run", "typecheck"], cwd=VSCODE, env=editor_env, timeout=300, what="npm run typecheck")
+    out = run(["npm", "test"], cwd=VSCODE, env=editor_env, timeout=300, what="npm test")
+    assert "# fail 0" in out and "# pass 0" not in out, out[-2000:]
+
+
 @pytest.fixture(scope="module")
 def vsix(module_tmp, editor_env) -> Path:
     """The extension built and packaged as a user's VS Code or Cursor installs it."""
@@ -137,7 +145,8 @@ def session(demo, module_tmp, editor_env, vsix):
         shots.mkdir(parents=True)
         seen_file = module_tmp / "seen-vscode.json"
         session_env = {**env, "IMI_URL": f"http://127.0.0.1:{port}/?folder={demo.root}", "IMI_OUT": str(seen_file),
-                       "IMI_SHOTS": str(shots), "IMI_VSCODE_DIR": str(VSCODE), "IMI_CHROMIUM": str(browser)}
+                       "IMI_SHOTS": str(shots), "IMI_VSCODE_DIR": str(VSCODE), "IMI_CHROMIUM": str(browser),
+                       "IMI_PYTHON": sys.executable, "IMI_WS": str(demo.root)}
         proc_out = None
         try:
             proc_out = run([str(node), str(SESSION)], cwd=module_tmp, env=session_env, timeout=300,
@@ -170,6 +179,12 @@ def test_hover_shows_the_lesson(session):
     seen, _ = session
     assert LESSON_TEXT in seen["hover"]
     assert LESSON_FIX in seen["hover"]
+
+
+def test_a_write_by_the_cli_shows_up_in_lens_and_view(session):
+    seen, _ = session
+    assert seen["lenses_after_cli"][0] == "⚑ 1 lesson · 1 decision"
+    assert seen["live_lens_ms"] < 5000 and seen["live_view_ms"] < 5000, (seen["live_lens_ms"], seen["live_view_ms"])
 
 
 def test_typing_in_the_lessons_area_puts_a_warning_in_problems(session):

@@ -60,6 +60,11 @@ def chromium() -> Path | Missing:
     return Missing(f"chromium is not installed (apt-get install chromium, or {SETUP})")
 
 
+def tmux() -> Path | Missing:
+    found = shutil.which("tmux")
+    return Path(found) if found else Missing(f"tmux is not installed (apt-get install tmux, or {SETUP})")
+
+
 def npm() -> Path | Missing:
     found = shutil.which("npm")
     return Path(found) if found else Missing("npm is not installed")

@@ -3,8 +3,10 @@
 // they would have seen to a JSON file (the Python test asserts on it), with screenshots.
 //
 // Environment: IMI_URL (code-server with the workspace), IMI_OUT (JSON file), IMI_SHOTS (folder),
-// IMI_VSCODE_DIR (editors/vscode, for playwright-core), IMI_CHROMIUM, IMI_TASK_TODO (a task id).
+// IMI_VSCODE_DIR (editors/vscode, for playwright-core), IMI_CHROMIUM, IMI_PYTHON (runs the imi CLI),
+// IMI_WS (the workspace).
 import { createRequire } from 'module';
+import { execFileSync } from 'child_process';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 
@@ -109,6 +111,14 @@ await step('memory_view', async () => {
   // room for the view: fold the file tree, unfold Project Memory
   const files = page.locator('.pane-header[aria-label^="Explorer Section"]');
   if ((await files.getAttribute('aria-expanded')) === 'true') await files.click();
+  // and a wider side bar, so the rows read in full on the screenshots
+  const bar = await page.locator('.part.sidebar').boundingBox();
+  if (bar) {
+    await page.mouse.move(bar.x + bar.width + 1, bar.y + bar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + 470, bar.y + bar.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
   const header = page.locator('.pane-header[aria-label^="Project Memory"]');
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   const pane = memoryPane();
@@ -134,8 +144,21 @@ await step('hover', async () => {
   const hover = page.locator('.monaco-hover-content').first();
   await hover.waitFor({ state: 'visible', timeout: TIMEOUT }).catch(() => {});
   seen.hover = (await hover.isVisible()) ? (await hover.innerText()).trim() : '';
+  await page.waitForTimeout(800);  // the hover fades in
   if (seen.hover) await page.screenshot({ path: join(shots, 'vscode-hover.png') });
   await page.keyboard.press('Escape');
+});
+
+await step('live', async () => {
+  // another process (an agent, the CLI) records a decision about the open file: lens and view follow
+  execFileSync(env('IMI_PYTHON'), ['-m', 'imi_cli', 'decide', 'Entries expire after max_age seconds',
+    'stale prices were served for hours', '--files', 'src/cache.py'], { cwd: env('IMI_WS'), env: { ...process.env, IMI_AGENT_ID: 'claude-2' } });
+  const started = Date.now();
+  await page.locator('.codelens-decoration', { hasText: '1 decision' }).first().waitFor({ timeout: TIMEOUT });
+  seen.live_lens_ms = Date.now() - started;
+  await memoryPane().locator('.monaco-list-row', { hasText: 'Entries expire after max_age seconds' }).waitFor({ timeout: TIMEOUT });
+  seen.live_view_ms = Date.now() - started;
+  seen.lenses_after_cli = await page.locator('.codelens-decoration').evaluateAll((els) => els.map((e) => e.textContent.trim()));
 });
 
 await step('warning', async () => {

@@ -64,14 +64,15 @@ async def test_the_severity_follows_the_settings_and_warnings_can_be_turned_off(
         types.DidChangeConfigurationParams(settings=None)))
     assert params.diagnostics[0].severity == types.DiagnosticSeverity.Hint
 
-
-async def test_no_warnings_when_turned_off(client, memory):
-    project, _ = memory
-    await start(client, project.root, options={"imi": {"diagnostics": {"enable": False}}})
-    uri = open_doc(client, project.root / "src/app.py")
-    change(client, uri, 2, "x")
+    # turned off: the shown warning goes, and edits publish nothing more
+    client.set_configuration({"diagnostics": {"enable": False}}, section="imi")
+    params = await published_after(client, lambda: client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)))
+    assert list(params.diagnostics) == []
+    count = len(client.published)
+    change(client, uri, 2, "y")
     await barrier(client)
-    assert client.published == []
+    assert len(client.published) == count
 
 
 async def test_code_actions_acknowledge_the_lesson_for_the_session_or_open_it(client, memory):

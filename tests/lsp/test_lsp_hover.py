@@ -7,7 +7,7 @@ from lsprotocol import types
 from lsp_helpers import hover, open_doc, start
 
 
-async def test_hover_on_the_first_line_shows_every_record_with_who_when_and_why(client, memory):
+async def test_hover_shows_the_records_in_markdown_on_the_first_line_and_in_anchored_ranges(client, memory):
     project, ids = memory
     await start(client, project.root)
     uri = open_doc(client, project.root / "src/app.py")
@@ -22,16 +22,12 @@ async def test_hover_on_the_first_line_shows_every_record_with_who_when_and_why(
     assert "recorded by **tester**" in text  # who recorded the lesson
     assert "remember that src/app.py is hot" in text
 
-
-async def test_hover_inside_an_anchored_range_shows_only_its_records(client, memory):
-    project, ids = memory
-    await start(client, project.root)
-    uri = open_doc(client, project.root / "src/app.py")
+    # inside the anchored range: only its records, over the range
     found = await hover(client, uri, 3)  # line 4, inside 3-4
     assert "the mutex was dropped before the write" in found.contents.value
     assert "use WAL mode" not in found.contents.value
     assert (found.range.start.line, found.range.end.line) == (2, 4)
-    assert await hover(client, uri, 6) is None
+    assert await hover(client, uri, 6) is None  # elsewhere: nothing
 
 
 async def test_hover_respects_the_kinds_setting(client, memory):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from lsp_helpers import command, lenses, messages, open_doc, shown_text, start
+from lsp_helpers import command, lenses, messages, open_doc, shown_text, start, until
 
 
 async def test_a_named_file_gets_a_summary_lens_and_a_lens_above_the_anchored_range(client, memory):
@@ -41,17 +41,20 @@ async def test_files_named_only_by_a_glob_get_one_lens_and_others_none(client, m
     assert messages(client) == ""  # nothing to complain about
 
 
-async def test_lenses_can_be_turned_off_or_limited_to_some_kinds(client, memory):
+async def test_lenses_can_be_limited_to_some_kinds_or_turned_off(client, memory):
     project, _ = memory
     await start(client, project.root, options={"imi": {"kinds": ["lesson", "task"]}})
-    top, _anchored = await lenses(client, open_doc(client, project.root / "src/app.py"))
+    uri = open_doc(client, project.root / "src/app.py")
+    top, _anchored = await lenses(client, uri)
     assert top.command.title == "⚑ 1 lesson · task in progress by claude-1"
 
+    client.set_configuration({"codeLens": {"enable": False}}, section="imi")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    assert await until(lambda: _no_lenses(client, uri)) is True
 
-async def test_lenses_off(client, memory):
-    project, _ = memory
-    await start(client, project.root, options={"imi": {"codeLens": {"enable": False}}})
-    assert await lenses(client, open_doc(client, project.root / "src/app.py")) == []
+
+async def _no_lenses(client, uri):
+    return await lenses(client, uri) == []
 
 
 async def test_an_invalid_setting_is_reported_and_the_default_kept(client, memory):

@@ -198,3 +198,12 @@ def test_the_server_never_imports_click_and_the_index_never_imports_the_protocol
     subprocess.run([sys.executable, "-c", code], check=True)
     code = "import sys, imi_cli.refindex; assert not {'pygls', 'lsprotocol'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_command_line_reports_its_version_and_refuses_an_unwritable_log_cleanly(tmp_path):
+    version = subprocess.run([sys.executable, "-m", "imi_lsp", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("imi-lsp ")
+    bad = subprocess.run([sys.executable, "-m", "imi_lsp", "--log-file", str(tmp_path / "no" / "such" / "x.log")],
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("imi-lsp: error: cannot write the log file") and len(bad.stderr.splitlines()) == 1

@@ -187,3 +187,25 @@ def wait_gone(pid: int, timeout: float = 5) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.01)
+
+
+def checksum_anyhow(db: Path) -> str:
+    """Like imi_testing.db_checksum, but through `open_store(readonly=True)`, which can still read
+    when SQLite cannot create its WAL index (a full disk, a read-only folder)."""
+    import hashlib
+
+    from imi_cli.store import open_store
+
+    store = open_store(db, readonly=True)
+    try:
+        digest = hashlib.sha256()
+        tables = [row[0] for row in store.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for table in tables:
+            rows = sorted(repr(row) for row in store.execute(f'SELECT * FROM "{table}"'))
+            digest.update(f"{table}:{len(rows)}\n".encode())
+            for row in rows:
+                digest.update(row.encode("utf-8", "backslashreplace") + b"\n")
+        return digest.hexdigest()
+    finally:
+        store.close()

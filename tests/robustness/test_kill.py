@@ -4,13 +4,16 @@ version file is ever read, and the database and the text agree after the next co
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import signal
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +22,7 @@ from robust_helpers import (LOCK_WORDS, all_version_files, assert_text_matches_d
                             leftover_tmp, seed, version_files)
 
 WRITERS = 4
+FORK_WRITER = Path(__file__).with_name("fork_writer.py")
 
 
 class Killer:
@@ -35,6 +39,13 @@ class Killer:
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.seed = seed_value
+        self.durations: list[float] = []  # how long writers that were not killed took
+
+    def typical(self) -> float:
+        """The median time a writer takes (of the recent ones left alone), to aim the kills."""
+        with self.lock:
+            recent = sorted(self.durations[-21:])
+        return recent[len(recent) // 2] if recent else 0.05
 
     def _line(self, rng: random.Random, held: list[str]) -> tuple[tuple, str | None]:
         """A write command, and the task it finishes (if any)."""
@@ -53,28 +64,46 @@ class Killer:
     def _worker(self, index: int) -> None:
         rng = random.Random(self.seed * 100 + index)
         agent = f"writer-{index}"
-        env = self.project.process_env({"IMI_AGENT_ID": agent})
+        scratch = self.project.root.parent / f"fork-{index}"
+        scratch.mkdir()
+        server = subprocess.Popen([sys.executable, str(FORK_WRITER), str(scratch)], cwd=self.project.root,
+                                  env=self.project.process_env({"IMI_AGENT_ID": agent}), stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert json.loads(server.stdout.readline()) == {"ready": True}
+            self._write_and_kill(server, rng, agent)
+        finally:
+            server.stdin.close()
+            server.wait(timeout=60)
+
+    def _write_and_kill(self, server: subprocess.Popen, rng: random.Random, agent: str) -> None:
         held: list[str] = []
-        while True:
+        for number in itertools.count():
             with self.lock:
                 if self.kills >= self.target:
                     return
             args, finishing = self._line(rng, held)
-            proc = subprocess.Popen([*IMI, *args, "--json"], cwd=self.project.root, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0.0, 0.6))
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-            out, err = proc.communicate(timeout=60)
-            out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+            server.stdin.write(json.dumps({"argv": [*args, "--json"]}) + "\n")
+            server.stdin.flush()
+            pid = json.loads(server.stdout.readline())["pid"]
+            began = time.monotonic()
+            if number % 5:
+                time.sleep(rng.uniform(0.0, 1.2) * self.typical())
+                try:
+                    os.kill(pid, signal.SIGKILL)  # the server has not reaped it yet: the pid is still its child
+                except ProcessLookupError:
+                    pass
+            ended = json.loads(server.stdout.readline())
             with self.lock:
-                if proc.returncode == -signal.SIGKILL:
+                if not number % 5:  # every fifth writer runs to the end: how long writers take now
+                    self.durations.append(time.monotonic() - began)
+                if ended["code"] == -signal.SIGKILL:
                     self.kills += 1
                     if finishing and args[0] in ("complete", "fail"):
                         held.remove(finishing)  # it may or may not have happened: do not rely on either
                     continue
                 self.survived += 1
-                self._record(agent, args, proc.returncode, out, err, held, finishing)
+                self._record(agent, args, ended["code"], ended["out"], ended["err"], held, finishing)
 
     def _record(self, agent, args, code, out, err, held, finishing) -> None:
         if any(word in err for word in LOCK_WORDS) or "Traceback" in err or "internal error" in err:
@@ -220,10 +249,11 @@ def test_a_version_file_left_by_a_killed_writer_reaches_the_database(project):
     project.ok("log", "first")
     early = subprocess.Popen([*IMI[:1], "-c", _OPENED_EARLY], cwd=project.root, env=project.process_env(),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    doomed = subprocess.Popen([*IMI[:1], "-c", _DIES_BEFORE_COMMIT], cwd=project.root, env=project.process_env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    doomed = None
     try:
         assert early.stdout.readline().strip() == b"open", early.stderr.read()
+        doomed = subprocess.Popen([*IMI[:1], "-c", _DIES_BEFORE_COMMIT], cwd=project.root,
+                                  env=project.process_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert doomed.stdout.readline().strip() == b"written", doomed.stderr.read()
         doomed.kill()
         doomed.wait(timeout=10)
@@ -233,7 +263,7 @@ def test_a_version_file_left_by_a_killed_writer_reaches_the_database(project):
         assert early.returncode == 0, err
     finally:
         for proc in (early, doomed):
-            if proc.poll() is None:
+            if proc and proc.poll() is None:
                 proc.kill()
                 proc.wait()
     status = project.sub("status")

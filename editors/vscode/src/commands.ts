@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 
 import { anchor, Anchor, anchorLabel, answer, decisionArgs, lessonArgs, noteArgs } from './args';
 import { Memory } from './memory';
-import { inProgress, Open, startable, TaskChoice, taskChoices, taskIdOf } from './model';
+import { allTasks, inProgress, Open, startable, TaskChoice, taskChoices, taskIdOf } from './model';
+import { Server } from './protocol';
 import { ImiServer } from './server';
 import { openNode, OPEN_COMMAND } from './tree';
 
@@ -66,17 +67,17 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
     }
   };
   const showRecord = async (id: string) => {
-    await run('imi.showRecord', { id });
+    await run(Server.showRecord, { id });
   };
   const multiFolder = () => (memory.tree?.folders.filter((f) => f.memory).length ?? 0) > 1;
 
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'imi.ui.showContext': () => run('imi.showContext', ...withActiveFile()),
+    'imi.ui.showContext': () => run(Server.showContext, ...withActiveFile()),
 
     'imi.ui.showFileMemory': () => {
       const at = here();
       if (!at) return vscode.window.showInformationMessage('IMI: open a file of the workspace first');
-      return run('imi.showFileMemory', { uri: at.where.uri });
+      return run(Server.showFileMemory, { uri: at.where.uri });
     },
 
     'imi.ui.recordLesson': async () => {
@@ -86,7 +87,7 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
       if (!text) return;
       const correct = await ask('What is the correct behaviour?', 'e.g. take the cache lock first, then read');
       if (!correct) return;
-      return run('imi.recordLesson', lessonArgs(at?.where, text, correct));
+      return run(Server.recordLesson, lessonArgs(at?.where, text, correct));
     },
 
     'imi.ui.recordDecision': async () => {
@@ -96,13 +97,13 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
       if (!what) return;
       const why = await ask('Why?', 'e.g. WAL readers never block the writer');
       if (!why) return;
-      return run('imi.recordDecision', decisionArgs(at?.where, what, why));
+      return run(Server.recordDecision, decisionArgs(at?.where, what, why));
     },
 
     'imi.ui.logNote': async () => {
       const text = await ask('Direction note (shown in the context for a week)', 'e.g. focus on the importer this week');
       if (!text) return;
-      return run('imi.recordNote', noteArgs(undefined, text));
+      return run(Server.recordNote, noteArgs(undefined, text));
     },
 
     'imi.ui.startTask': async (node?: unknown) => {
@@ -113,7 +114,7 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
         id = (await pickTask(choices, 'Start which task?'))?.id;
       }
       if (!id) return;
-      return run('imi.startTask', { taskId: id });
+      return run(Server.startTask, { taskId: id });
     },
 
     'imi.ui.completeTask': async (node?: unknown) => {
@@ -124,18 +125,19 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
         id = choices.length === 1 ? choices[0].id : (await pickTask(choices, 'Complete which task?'))?.id;
       }
       if (!id) return;
-      const summary = await ask('What was done? (a summary for whoever comes next)', 'e.g. added the importer with tests');
+      const title = allTasks(memory.tree).find((t) => t.task.id === id)?.task.title ?? id;
+      const summary = await ask(`What was done on "${title}"? (a summary for whoever comes next)`, 'e.g. added the importer with tests');
       if (!summary) return;
-      return run('imi.completeTask', { taskId: id, summary });
+      return run(Server.completeTask, { taskId: id, summary });
     },
 
     'imi.ui.search': async () => {
       const query = await ask('Search the project memory', 'words to look for');
       if (!query) return;
-      return run('imi.search', ...withActiveFile({ query }));
+      return run(Server.search, ...withActiveFile({ query }));
     },
 
-    'imi.ui.init': () => run('imi.init', ...withActiveFile()),
+    'imi.ui.init': () => run(Server.init, ...withActiveFile()),
 
     'imi.ui.refresh': () => memory.refresh(),
 

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 
 import { MemoryTree } from './model';
+import { Server } from './protocol';
 import { ImiServer } from './server';
 
-export const TREE_COMMAND = 'imi.memoryTree';
 const DEBOUNCE_MS = 300;
 
 export type MemoryState = 'starting' | 'ready' | 'noMemory' | 'failed' | 'unsupported';
@@ -44,13 +44,13 @@ export class Memory implements vscode.Disposable {
 
   async refresh(): Promise<void> {
     if (this.server.state !== 'running') return;
-    if (!this.server.offers(TREE_COMMAND)) {
-      this.output.warn(`this imi-lsp has no ${TREE_COMMAND} command: update imi-memory to see the Project Memory view`);
+    if (!this.server.offers(Server.memoryTree)) {
+      this.output.warn(`this imi-lsp has no ${Server.memoryTree} command: update imi-memory to see the Project Memory view`);
       this.set(undefined, 'unsupported');
       return;
     }
     try {
-      const tree = await this.server.execute<MemoryTree>(TREE_COMMAND);
+      const tree = await this.server.execute<MemoryTree>(Server.memoryTree);
       const ok = tree && Array.isArray(tree.folders);
       this.set(ok ? tree : undefined, ok && tree.folders.some((f) => f.memory) ? 'ready' : 'noMemory');
     } catch (err) {

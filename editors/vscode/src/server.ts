@@ -16,12 +16,13 @@ import {
 } from 'vscode-languageclient/node';
 
 import { Attempt, Candidate, candidates, commandLine, failureMessage, lastLine, probeArgs } from './launch';
+import { Server } from './protocol';
 import { initializationOptions } from './settings';
 
 export type ServerState = 'starting' | 'running' | 'failed' | 'stopped';
 
 /** Server commands the hovers and lenses may link to (markdown `command:` links). */
-const LINKED_COMMANDS = ['imi.showRecord', 'imi.showRecords', 'imi.showFileMemory', 'imi.acknowledgeLesson'];
+const LINKED_COMMANDS = [Server.showRecord, Server.showRecords, Server.showFileMemory, Server.acknowledgeLesson];
 
 function isExecutable(file: string): boolean {
   try {

@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 
+import { Server } from './protocol';
 import { ImiServer } from './server';
 
 export const CONTEXT_TOOL = 'imi_context';
@@ -46,7 +47,7 @@ export function registerTools(server: ImiServer): vscode.Disposable[] {
       prepareInvocation: () => ({ invocationMessage: 'Reading the project memory' }),
       invoke: async () => {
         const folder = vscode.workspace.workspaceFolders?.[0];
-        return result(await ask('imi.readContext', folder ? { uri: folder.uri.toString() } : {}));
+        return result(await ask(Server.readContext, folder ? { uri: folder.uri.toString() } : {}));
       },
     }),
     vscode.lm.registerTool<{ path: string }>(FILE_TOOL, {
@@ -54,7 +55,7 @@ export function registerTools(server: ImiServer): vscode.Disposable[] {
       invoke: async (options) => {
         const uri = typeof options.input?.path === 'string' ? fileUri(options.input.path) : undefined;
         if (!uri) return result('IMI: give the file as a path inside the workspace.');
-        return result(await ask('imi.readFileMemory', { uri: uri.toString() }));
+        return result(await ask(Server.readFileMemory, { uri: uri.toString() }));
       },
     }),
   ];

@@ -45,9 +45,8 @@ function M.in_progress(tree)
   return vim.list_extend(mine, others)
 end
 
---- Pick a task from `list` (straight away when there is one), then call `done` with its id.
+--- Pick a task from `list` (shown even when there is one: the user sees what gets claimed), then call `done` with its id.
 local function pick(list, prompt, done)
-  if #list == 1 then return done(list[1].id) end
   vim.ui.select(list, {
     prompt = prompt,
     format_item = function(t)

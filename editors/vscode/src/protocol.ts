@@ -1,0 +1,23 @@
+/**
+ * The server's command ids this extension calls, in one place (tests/editors/test_client_contract.py
+ * checks each against the server's list).
+ */
+export const Server = {
+  showContext: 'imi.showContext',
+  showFileMemory: 'imi.showFileMemory',
+  showRecord: 'imi.showRecord',
+  showRecords: 'imi.showRecords',
+  acknowledgeLesson: 'imi.acknowledgeLesson',
+  search: 'imi.search',
+  recordLesson: 'imi.recordLesson',
+  recordDecision: 'imi.recordDecision',
+  recordNote: 'imi.recordNote',
+  startTask: 'imi.startTask',
+  completeTask: 'imi.completeTask',
+  init: 'imi.init',
+  /** Data for the view, the status bar and the pickers (JSON; opens nothing). */
+  memoryTree: 'imi.memoryTree',
+  /** Text for the Language Model Tools (opens nothing). */
+  readContext: 'imi.readContext',
+  readFileMemory: 'imi.readFileMemory',
+} as const;

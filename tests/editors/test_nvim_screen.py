@@ -1,0 +1,69 @@
+"""Neovim 0.11 on a real terminal (tmux): what is drawn on the screen, and screenshots for docs/editors.md.
+
+The headless test (test_nvim.py) checks what Neovim holds; this one checks what it draws:
+the lens text above the lesson's lines and the warning after an edit there, as a user reads
+them. The screen is also saved as PNG (tests/editors/artifacts/nvim/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from editor_demo import LESSON_LINES
+from terminal import Tmux, screenshot, to_html
+from tools import NVIM_RUNTIME, chromium, nvim, require, tmux
+
+pytestmark = pytest.mark.slow
+INIT = Path(__file__).with_name("nvim_screen_init.lua")
+ARTIFACTS = Path(__file__).with_name("artifacts") / "nvim"
+WIDTH, HEIGHT = 118, 30
+
+
+@pytest.fixture(scope="module")
+def screen(demo, module_tmp, editor_env):
+    binary = nvim()
+    require(binary, tmux())
+    env = {**editor_env, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    command = f"{binary} --cmd 'set runtimepath^={NVIM_RUNTIME}' -u {INIT} src/cache.py"
+    term = Tmux(module_tmp / "tmux.sock", command, cwd=demo.root, env=env, width=WIDTH, height=HEIGHT)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield term, env
+    finally:
+        term.close()
+
+
+def save(term: Tmux, env: dict, name: str) -> None:
+    """The screen as a PNG for the docs (when Chromium is there; the assertions do not need it)."""
+    browser = chromium()
+    page = ARTIFACTS / f"{name}.html"
+    page.write_text(to_html(term.screen(colours=True), name))
+    if isinstance(browser, Path):
+        screenshot(browser, page, ARTIFACTS / f"{name}.png", 20 + WIDTH * 9 + 12, 20 + HEIGHT * 19, env)
+
+
+def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_shows_the_warning(screen):
+    term, env = screen
+    start, end = LESSON_LINES
+    shown = term.wait_for(f"⚑ 1 lesson (lines {start}-{end})")
+    assert "⚑ 1 lesson" in shown.splitlines()[0]  # the file's lens, at the end of line 1
+    term.keys("13G")
+    term.keys("A")
+    term.keys("  # read without the lock", literal=True)
+    term.keys("Escape")
+    shown = term.wait_for("Lesson ")
+    line = next(row for row in shown.splitlines() if "read without the lock" in row)
+    assert "W " in line or "Lesson" in line  # the sign column, and the warning's text at the end of the line
+    save(term, env, "nvim-lens-and-warning")
+
+
+def test_hover_shows_the_lesson(screen):
+    term, env = screen
+    term.keys(f"{LESSON_LINES[0]}G")
+    term.keys("K")
+    shown = term.wait_for("Correct behaviour")
+    assert "Verified by" in shown
+    save(term, env, "nvim-hover")
+    term.keys("Escape")
