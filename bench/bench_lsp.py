@@ -518,7 +518,7 @@ def plot(inproc: dict, stdio: dict) -> bool:
     ax.set_xlabel("milliseconds (log scale)")
     ax.set_ylabel("fraction of requests")
     ax.set_title("imi-lsp on 10,000 lessons and decisions, 50,000 file references")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="center right")
     ax.grid(True, which="both", alpha=0.3)
     PLOT.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
@@ -533,6 +533,13 @@ another process commits, which it notices through `PRAGMA data_version`), so a l
 or a keystroke never reads the database. The in-server figures time the registered
 handlers called in the server's process; the stdio figure is what an editor waits
 for, from sending `didChange` to receiving the warning.
+
+Before and after optimising (same machine, 8 interleaved cold starts each, load
+average about 4): with the path index loaded inside `initialize`, as first built, the
+server answered `initialize` in 915 ms median (660 ms CPU); loading the index right
+after `initialize` has been answered brought that to 514 ms (400 ms CPU). Reloading
+after another process writes moved from the event loop to a worker thread, so edits
+are not held up for the quarter second of CPU a reload of 50,000 references takes.
 """
 
 

@@ -156,8 +156,8 @@ async def show_records(ls: ImiLanguageServer, *args):
     uri = _text(options, "uri", "imi.showRecords")
     start, end = options.get("start"), options.get("end")
     if start is not None:
-        start = _line(start, "start")
-        end = _line(end if end is not None else start, "end")
+        start = _line(start, "imi.showRecords: start")
+        end = _line(end if end is not None else start, "imi.showRecords: end")
     where = ls.locate(uri)
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")

@@ -82,7 +82,9 @@ class FolderMemory:
         return rel
 
     def contains(self, fs_path: str | Path) -> bool:
-        """Whether a file is inside this workspace folder."""
+        """Whether a file (or the folder itself) is inside this workspace folder."""
+        if Path(os.path.normpath(Path(fs_path).absolute())) == Path(os.path.normpath(self.folder.absolute())):
+            return True
         return relative_to_root(fs_path, self.folder) is not None
 
     # lifecycle ---------------------------------------------------------------------------------

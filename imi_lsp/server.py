@@ -205,6 +205,8 @@ def describe(exc: BaseException) -> str:
         return "the database is busy (another process holds a write lock); nothing was written, try again"
     if isinstance(exc, apsw.Error):
         return f"database error: {exc}"
+    if isinstance(exc, OSError):
+        return f"file system error: {exc}"
     return f"internal error: {type(exc).__name__}: {exc}"
 
 
@@ -218,7 +220,7 @@ def guarded(default: Any = None, *, loud: bool = False) -> Callable:
     def wrap(func: Callable) -> Callable:
         def report(ls: ImiLanguageServer, exc: BaseException) -> None:
             message = describe(exc)
-            if not isinstance(exc, (ImiError, apsw.Error)):
+            if not isinstance(exc, (ImiError, apsw.Error, OSError)):
                 log.exception("%s failed", func.__name__)
             if loud:
                 ls.tell(message, types.MessageType.Error)
@@ -251,9 +253,9 @@ def guarded(default: Any = None, *, loud: bool = False) -> Callable:
 
 def create_server(db_path: Path | None = None, poll_seconds: float = POLL_SECONDS) -> ImiLanguageServer:
     """Build the server with every feature registered (used by `__main__` and tests alike)."""
-    from . import actions, commands, diagnostics, hover, lenses, lifecycle, symbols
+    from . import actions, commands, data, diagnostics, hover, lenses, lifecycle, symbols
 
     server = ImiLanguageServer(db_path, poll_seconds)
-    for module in (lifecycle, lenses, hover, diagnostics, actions, symbols, commands):
+    for module in (lifecycle, lenses, hover, diagnostics, actions, symbols, commands, data):
         module.register(server)
     return server

@@ -76,6 +76,8 @@ def run(argv: list[str] | None = None) -> int:
     for number, arg in enumerate(raw, 1):
         if not arg.isascii() and not _is_utf8(arg):  # the OS handed over bytes that are not UTF-8
             return _fail(f"argument {number} is not valid UTF-8 text", 2, as_json)
+        if "\x00" in arg:  # no command line can hold one; only a caller of run() can pass it
+            return _fail(f"argument {number} contains a NUL character", 2, as_json)
     app = App(Output(as_json), agent)
     try:
         with redaction.policy(allow_secrets) as secrets:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import Conflict, ImiError
+from ..errors import Conflict, ImiError, UsageError
 from .app import App
 from .options import pass_app
 
@@ -45,7 +45,11 @@ def sync(app: App, quiet):
 
     store = _require_text(app)
     report = importer.sync(store, export_untracked=True)
-    with store.write():  # conflicts an earlier command found while catching up: shown once, here
+    if store.caught_up is not None:  # opening the store already took in what git brought: count it
+        caught = len(store.caught_up.conflicts)
+        report = store.caught_up.merged(report)
+        del report.conflicts[:caught]  # kept as unreported: they come back just below
+    with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
         report.conflicts[:0] = importer.unreported(store, clear=True)
     lines = _report_lines(report)
     if quiet and not (report.conflicts or report.skipped):
@@ -74,6 +78,14 @@ def rebuild(app: App, force):
                    + "".join(f"\n{line}" for line in _attention(report)))
 
 
+def _overwrites_memory(store, target: Path) -> bool:
+    target = target.resolve()
+    db = store.db_path.resolve()
+    if db.parent.name == ".imi" and target.is_relative_to(db.parent):
+        return True
+    return target in {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
@@ -83,6 +95,10 @@ def export_(app: App, fmt, output):
     from ..textsync.transfer import export_lines
 
     store = app.store()
+    if output and _overwrites_memory(store, Path(output)):
+        # opening it truncates it: `-o .imi/state.db` would destroy the very memory being exported
+        raise UsageError(f"{output} is part of the project memory (the database or .imi/): "
+                         "write the export somewhere else")
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         count = 0

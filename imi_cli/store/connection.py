@@ -77,6 +77,7 @@ class Store:
         # version files that appeared since the store was opened, e.g. left by a killed writer).
         self.on_begin = None
         self.actor: str | None = None  # the agent writing in this session, for the text's history
+        self.caught_up = None  # team memory: what catching up with git's changes did since opening (a SyncReport)
         self._depth = 0
 
     def touch(self, kind: str, record_id: str) -> None:

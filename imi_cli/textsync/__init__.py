@@ -55,7 +55,9 @@ def _catch_up(store: Store) -> None:
     if state.get(store, "text_signature") != layout.signature(store.root):
         from . import importer
 
-        importer.check(store)
+        report = importer.check(store)
+        if report is not None:
+            store.caught_up = report if store.caught_up is None else store.caught_up.merged(report)
 
 
 def enable(store: Store):
@@ -66,4 +68,6 @@ def enable(store: Store):
     layout.records_dir(store.root).mkdir(parents=True, exist_ok=True)
     store.before_commit = _before_commit
     report = importer.sync(store, export_untracked=True)
+    if store.caught_up is not None:  # opening the store already loaded what git brought (a fresh clone)
+        report = store.caught_up.merged(report)
     return report, githooks.install(store.root)

@@ -58,6 +58,12 @@ class SyncReport:
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unreadable files
 
+    def merged(self, later: SyncReport) -> SyncReport:
+        """This report followed by a later one, as one."""
+        return SyncReport(self.imported + later.imported, self.forgotten + later.forgotten,
+                          self.records + later.records, self.exported + later.exported,
+                          self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)))
+
     def to_json(self) -> dict:
         return {"imported_versions": self.imported, "forgotten_versions": self.forgotten,
                 "records_updated": self.records, "records_exported": self.exported,

@@ -20,6 +20,35 @@ def columns(store: Store, table: str) -> list[str]:
     return _columns_cache[key]
 
 
+_types_cache: dict[tuple[int, str], dict[str, str]] = {}
+# Times are milliseconds a clock can show (years 1 to 9999); other integers fit a double exactly.
+_TIME_RANGE = (-62_135_596_800_000, 253_402_300_799_999)
+_INT_RANGE = (-(2**53), 2**53)
+
+
+def _column_types(store: Store, table: str) -> dict[str, str]:
+    key = (id(store.conn), table)
+    if key not in _types_cache:
+        _types_cache[key] = {row[1]: row[2].upper() for row in store.execute(f"PRAGMA table_info({table})")}
+    return _types_cache[key]
+
+
+def check_types(store: Store, table: str, values: dict) -> None:
+    """Refuse (ValueError) a value its column cannot hold: text from a hand edit, a bad merge or a
+    foreign tool must not put a string where the code reads a time, or a time no clock can show."""
+    types = _column_types(store, table)
+    for column, value in values.items():
+        declared = types.get(column, "")
+        if value is None or not declared:
+            continue
+        if "INT" in declared or declared == "DATETIME":
+            low, high = _TIME_RANGE if column.endswith("_at") or column == "due_date" else _INT_RANGE
+            if not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(f"{column} must be a whole number from {low} to {high}, not {value!r:.40}")
+        elif "TEXT" in declared and not isinstance(value, str):
+            raise ValueError(f"{column} must be text, not {type(value).__name__}")
+
+
 def read_record(store: Store, kind: str, record_id: str) -> dict | None:
     """Everything the text keeps of one record, or None when it is not in the database."""
     table = TABLES[kind]
@@ -61,15 +90,18 @@ def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -
     if "workspace_path" in columns(store, table):
         names.append("workspace_path")
         values["workspace_path"] = str(store.root)
+    check_types(store, table, values)
+    refs = [(kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
+                                for f in REF_FIELDS])
+            for ref in record.get("files") or [] if isinstance(ref, dict) and isinstance(ref.get("path"), str)]
+    for ref in refs:
+        check_types(store, "refs", dict(zip(REF_FIELDS, ref[2:])))
     cols = ["id", *[n for n in names if n in values]]
     params = [record_id, *[values[n] for n in cols[1:]]]
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:]) or "id = id"
     store.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                   f"ON CONFLICT(id) DO UPDATE SET {updates}", tuple(params))
     store.execute("DELETE FROM refs WHERE record_id = ?", (record_id,))
-    refs = [(kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
-                                for f in REF_FIELDS])
-            for ref in record.get("files") or [] if isinstance(ref, dict) and isinstance(ref.get("path"), str)]
     if refs:
         store.conn.executemany(f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) "
                                f"VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})", refs)

@@ -88,6 +88,7 @@ def test_imi_sync_reports_a_conflict_that_git_brought_in_without_hooks(team):
     alice.commit("alice archives")
     alice.git("-c", "core.hooksPath=/dev/null", "pull", "-q", "--no-edit", "origin", "bob")  # a client that skips hooks
     report = alice.imi("sync")
+    assert report.out.startswith("Read 3 new versions (0 gone); 3 records updated"), report.out  # task, goal, memory
     assert f"task {ids['task']} was changed on both sides" in report.out, report.out
     assert "by alice" in report.out and "by bob" in report.out
     assert alice.json("sync")["conflicts"] == []  # reported once, when it arrived

@@ -121,7 +121,9 @@ def test_a_fresh_clone_plus_init_has_the_whole_teams_memory(team):
     bob.commit("b")
     bob.git("pull", "-q", "--no-edit")
     bob.git("push", "-q")
-    carol = team("carol")
+    carol = team("carol", init=False)
+    loaded = carol.imi("init").out
+    assert f"Loaded {len(bob.texts())} records from .imi/records/" in loaded, loaded
     assert_has(carol, written)
     assert carol.git("status", "--porcelain").stdout == ""  # init wrote nothing new: the text was complete
     same_records(bob, carol)

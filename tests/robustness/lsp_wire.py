@@ -1,0 +1,127 @@
+"""A raw JSON-RPC client for the language server over stdio, able to send what a typed client
+never would: malformed params, unknown methods, wrong types, bad JSON, huge documents.
+
+It answers the server's own requests (configuration, capability registration, refreshes) with
+an empty result, like a minimal editor, and keeps every notification it receives.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+SERVER = [sys.executable, "-m", "imi_lsp"]
+
+
+class Wire:
+    """One server process and the messages going back and forth."""
+
+    def __init__(self, cwd, env: dict[str, str], args: tuple[str, ...] = ()):
+        self.proc = subprocess.Popen([*SERVER, *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.ids = itertools.count(1)
+        self.responses: dict = {}
+        self.arrived = threading.Condition()
+        self.notifications: queue.Queue = queue.Queue()
+        self.stderr = bytearray()
+        self.write_lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    # sending ---------------------------------------------------------------------------------------
+    def send_bytes(self, body: bytes) -> None:
+        with self.write_lock:
+            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.proc.stdin.flush()
+
+    def send(self, message) -> None:
+        self.send_bytes(json.dumps(message).encode("utf-8", "surrogatepass"))
+
+    def notify(self, method: str, params=None) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, **({} if params is None else {"params": params})})
+
+    def request(self, method: str, params=None, timeout: float = 10, **extra) -> dict:
+        """Send a request and wait for its response (the whole response object: result or error)."""
+        request_id = next(self.ids)
+        self.send({"jsonrpc": "2.0", "id": request_id, "method": method,
+                   **({} if params is None else {"params": params}), **extra})
+        return self.wait_for(request_id, timeout)
+
+    def wait_for(self, request_id, timeout: float = 10) -> dict:
+        deadline = time.monotonic() + timeout
+        key = json.dumps(request_id)
+        with self.arrived:
+            while key not in self.responses:
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise AssertionError(f"no response to request {request_id!r} within {timeout} s "
+                                         f"(server {'exited ' + str(self.proc.returncode) if self.proc.poll() is not None else 'running'}); "
+                                         f"stderr: {self.stderr[-2000:].decode('utf-8', 'replace')}")
+                self.arrived.wait(min(left, 0.2))
+            return self.responses.pop(key)
+
+    # receiving -------------------------------------------------------------------------------------
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            message = json.loads(stream.read(length))
+            if "method" in message and "id" in message:  # the server asks the client something
+                self.send({"jsonrpc": "2.0", "id": message["id"],
+                           "result": [] if message["method"] == "workspace/configuration" else None})
+            elif "method" in message:
+                self.notifications.put(message)
+            else:
+                with self.arrived:
+                    self.responses[json.dumps(message.get("id"))] = message
+                    self.arrived.notify_all()
+
+    def _drain_stderr(self) -> None:
+        for chunk in iter(lambda: self.proc.stderr.read1(65536), b""):
+            self.stderr += chunk
+
+    # lifecycle -------------------------------------------------------------------------------------
+    def initialize(self, root) -> dict:
+        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {},
+                                             "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}]})
+        assert "result" in result, result
+        self.notify("initialized", {})
+        return result["result"]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, timeout: float = 10) -> int | None:
+        """shutdown + exit; kill it if it does not go. Returns the exit code."""
+        try:
+            if self.alive():
+                self.request("shutdown", None, timeout=timeout)
+                self.notify("exit")
+                self.proc.wait(timeout=timeout)
+        except (AssertionError, BrokenPipeError, OSError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+        return self.proc.returncode
