@@ -24,8 +24,9 @@ from imi_cli.textsync import attach
 
 log = logging.getLogger(__name__)
 
-# Reads in WAL mode never wait on writers; this bounds a server write behind another process's lock.
-BUSY_TIMEOUT_MS = 2_000
+# Reads in WAL mode never wait on writers; this bounds how long a server write (on the event loop) waits
+# behind another process's write lock before it reports "busy" instead of freezing the editor.
+BUSY_TIMEOUT_MS = 1_000
 _EMPTY = RefIndex((), {})
 NO_MEMORY = "no .imi/ yet"
 

@@ -20,6 +20,7 @@ import apsw
 from lsprotocol import types
 from pygls import uris
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -36,7 +37,22 @@ POLL_SECONDS = 0.5
 
 
 class ImiProtocol(LanguageServerProtocol):
-    """The stock protocol, but an unknown command is also logged (the client gets the error reply)."""
+    """The stock protocol, but every request is answered and an unknown command is also logged."""
+
+    def structure_message(self, data: dict[str, Any]):
+        # pygls logs a request whose params it cannot read (or whose method it cannot type) and
+        # drops it without a reply: the editor would wait for it forever. Answer it with the error.
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "jsonrpc" in data and "id" in data and "method" in data:
+                msg_id = data["id"] if isinstance(data["id"], (int, str)) and not isinstance(data["id"], bool) else None
+                method = data["method"]
+                known = isinstance(method, str) and (self.get_message_type(method) is not None
+                                                     or method in self.fm.features)
+                error = exc if known else JsonRpcMethodNotFound.of(str(method))
+                self._send_response(msg_id, None, error.to_response_error())
+            raise
 
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
