@@ -15,7 +15,6 @@ fresh process.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics

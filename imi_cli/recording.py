@@ -7,7 +7,6 @@ from pathlib import Path
 
 from . import paths
 from .agents import agent_id
-from .errors import UsageError
 from .gitinfo import head_commit
 from .priorities import parse_priority
 from .store import Store

@@ -16,9 +16,8 @@ from pygls import uris
 
 from imi_cli import context, recording
 from imi_cli.errors import ImiError, NotFound, UsageError
-from imi_cli.store import claims, open_store, queries
-from imi_cli.store.connection import write_gitignore
-from imi_cli.textsync import enable as enable_team_memory
+from imi_cli.store import claims, queries
+from imi_cli.project import init_project
 
 from . import render, views
 from .diagnostics import republish
@@ -363,13 +362,8 @@ async def init(ls: ImiLanguageServer, *args):
         ls.tell(f"Project memory is already set up at {memory.db_path}")
         return {"db_path": str(memory.db_path), "created": False}
     db_path = memory.db_path
-    # the steps `imi init` takes: the database, its .gitignore, team memory in .imi/records/
-    store = open_store(db_path, create=True)
-    try:
-        write_gitignore(db_path)
-        enable_team_memory(store)
-    finally:
-        store.close()
+    store, _report, _hooks = init_project(db_path)  # what `imi init` does
+    store.close()
     memory.open()
     await ls.memory_changed()
     ls.tell(f"Initialised project memory at {db_path}")

@@ -117,8 +117,8 @@ def verify(store: Store, kind: str, record_id: str) -> list[tuple[FileRef, Locat
 def annotate(root: Path, records) -> None:
     """Set `ref.now` on every anchored reference of these records (for context and hooks)."""
     renames, files = Renames(root), Files()
-    for record in records:
-        for ref in getattr(record, "files", ()):
+    for item in records:
+        for ref in getattr(item, "files", ()):
             if ref.is_anchor and (ref.anchor_text or ref.symbol):  # a bare line number has nothing to compare
                 ref.now = locate_ref(root, ref, renames, files)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..store import Store, open_store
 from .output import Output
@@ -26,9 +25,9 @@ class App:
             self._store = open_store()
         return self._store
 
-    def open_at(self, db_path: Path, create: bool) -> Store:
-        self._store = open_store(db_path, create=create)
-        return self._store
+    def adopt(self, store: Store) -> None:
+        """Use (and later close) a store opened elsewhere."""
+        self._store = store
 
     def prov(self) -> Provenance:
         """Who is writing, now, at which commit."""

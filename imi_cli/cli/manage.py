@@ -10,7 +10,7 @@ import click
 from ..clock import now_ms
 from ..errors import Conflict, ImiError
 from ..store import find_database, queries, writes
-from ..store.connection import DB_DIR, DB_NAME, workspace_root_for, write_gitignore
+from ..store.connection import DB_DIR, DB_NAME, workspace_root_for
 from .app import App
 from .options import pass_app
 
@@ -40,11 +40,10 @@ def init(app: App, agents, remove):
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
-    store = app.open_at(db_path, create=True)
-    write_gitignore(db_path)
-    from ..textsync import enable
+    from ..project import init_project
 
-    synced, hooks = enable(store)
+    store, synced, hooks = init_project(db_path)
+    app.adopt(store)
     enclosing = find_database(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
     changes = agent_files.install(store.root, chosen) if chosen else []

@@ -1,8 +1,9 @@
-"""A raw JSON-RPC client for the language server over stdio, able to send what a typed client
-never would: malformed params, unknown methods, wrong types, bad JSON, huge documents.
+"""A raw JSON-RPC client for the language server, able to send what a typed client never would:
+malformed params, unknown methods, wrong types, bad JSON, huge documents.
 
-It answers the server's own requests (configuration, capability registration, refreshes) with
-an empty result, like a minimal editor, and keeps every notification it receives.
+It talks over the server's stdio (a process it starts) or over a TCP connection, answers the
+server's own requests (configuration, capability registration, refreshes) with an empty result,
+like a minimal editor, and keeps every notification it receives.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -19,25 +21,37 @@ SERVER = [sys.executable, "-m", "imi_lsp"]
 
 
 class Wire:
-    """One server process and the messages going back and forth."""
+    """One server and the messages going back and forth."""
 
-    def __init__(self, cwd, env: dict[str, str], args: tuple[str, ...] = ()):
-        self.proc = subprocess.Popen([*SERVER, *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def __init__(self, cwd=None, env: dict[str, str] | None = None, args: tuple[str, ...] = (),
+                 command: list[str] | None = None, conn: socket.socket | None = None):
+        self.conn = conn
+        if conn is None:
+            self.proc = subprocess.Popen([*(command or SERVER), *args], cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            incoming = self.proc.stdout
+        else:
+            self.proc = None
+            incoming = conn.makefile("rb")
         self.ids = itertools.count(1)
         self.responses: dict = {}
         self.arrived = threading.Condition()
         self.notifications: queue.Queue = queue.Queue()
         self.stderr = bytearray()
         self.write_lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        threading.Thread(target=self._read, args=(incoming,), daemon=True).start()
+        if self.proc is not None:
+            threading.Thread(target=self._drain_stderr, daemon=True).start()
 
     # sending ---------------------------------------------------------------------------------------
     def send_bytes(self, body: bytes) -> None:
+        frame = b"Content-Length: %d\r\n\r\n" % len(body) + body
         with self.write_lock:
-            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            self.proc.stdin.flush()
+            if self.conn is not None:
+                self.conn.sendall(frame)
+            else:
+                self.proc.stdin.write(frame)
+                self.proc.stdin.flush()
 
     def send(self, message) -> None:
         self.send_bytes(json.dumps(message).encode("utf-8", "surrogatepass"))
@@ -58,16 +72,15 @@ class Wire:
         with self.arrived:
             while key not in self.responses:
                 left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise AssertionError(f"no response to request {request_id!r} within {timeout} s "
-                                         f"(server {'exited ' + str(self.proc.returncode) if self.proc.poll() is not None else 'running'}); "
-                                         f"stderr: {self.stderr[-2000:].decode('utf-8', 'replace')}")
+                if left <= 0 or not self.alive():
+                    state = "running" if self.alive() else f"exited {self.proc.returncode}"
+                    raise AssertionError(f"no response to request {request_id!r} within {timeout} s (server "
+                                         f"{state}); stderr: {self.stderr[-2000:].decode('utf-8', 'replace')}")
                 self.arrived.wait(min(left, 0.2))
             return self.responses.pop(key)
 
     # receiving -------------------------------------------------------------------------------------
-    def _read(self) -> None:
-        stream = self.proc.stdout
+    def _read(self, stream) -> None:
         while True:
             length = None
             while True:
@@ -104,24 +117,27 @@ class Wire:
         return result["result"]
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.proc is None or self.proc.poll() is None
 
     def close(self, timeout: float = 10) -> int | None:
-        """shutdown + exit; kill it if it does not go. Returns the exit code."""
+        """shutdown + exit; kill the process if it does not go. Returns its exit code."""
         try:
-            if self.alive():
-                self.request("shutdown", None, timeout=timeout)
-                self.notify("exit")
+            self.request("shutdown", None, timeout=timeout)
+            self.notify("exit")
+            if self.proc is not None:
                 self.proc.wait(timeout=timeout)
-        except (AssertionError, BrokenPipeError, OSError, subprocess.TimeoutExpired):
+        except (AssertionError, OSError, subprocess.TimeoutExpired):
             pass
         finally:
-            if self.proc.poll() is None:
+            if self.conn is not None:
+                self.conn.close()
+            elif self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait()
-            for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-                try:
-                    pipe.close()
-                except OSError:
-                    pass
-        return self.proc.returncode
+            if self.proc is not None:
+                for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                    try:
+                        pipe.close()
+                    except OSError:
+                        pass
+        return None if self.proc is None else self.proc.returncode

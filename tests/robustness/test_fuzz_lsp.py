@@ -97,7 +97,7 @@ methods = st.one_of(st.text(max_size=40), st.sampled_from(["textDocument/nope", 
                                                             "TEXTDOCUMENT/HOVER", "x" * 10_000]))
 
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=150)
 @given(method=methods.filter(lambda m: m not in KNOWN), params=json_values, as_request=st.booleans())
 def test_unknown_methods_get_method_not_found(wire, method, params, as_request):
     if as_request:
@@ -158,7 +158,7 @@ def mutated(draw, value):
     return value
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=500)
 @given(data=st.data(), method=st.sampled_from(sorted(_valid("file:///x"))))
 @example(data=None, method="textDocument/hover")
 def test_malformed_params_never_kill_the_server(wire, memory, data, method):
@@ -238,7 +238,7 @@ def test_a_request_cancelled_or_repeated(wire):
 
 
 # commands ---------------------------------------------------------------------------------------
-@settings(SETTINGS, max_examples=80)
+@settings(SETTINGS, max_examples=300)
 @given(data=st.data())
 def test_commands_with_arguments_of_any_shape(wire, memory, data):
     """Every command the server offers, with arguments of any shape: an answer, and when it is an

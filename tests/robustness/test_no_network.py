@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from imi_testing import IMI
-from lsp_wire import Wire
+from lsp_wire import SERVER, Wire
 
 AUDIT_HOOK = '''
 import json, os, sys
@@ -35,8 +35,8 @@ _EVENTS = {"socket.__new__", "socket.bind", "socket.connect", "socket.getaddrinf
 if _LOG:
     def _hook(event, args):
         if event in _EVENTS:
-            if event == "socket.__new__":
-                args = args[1:]  # the socket object itself says nothing yet: family, type, proto
+            if args and type(args[0]).__name__ == "socket":
+                args = args[1:]  # the socket object itself: what matters is family, address, host
             with open(_LOG, "a") as log:
                 log.write(json.dumps([os.getpid(), event, [a if isinstance(a, (int, str)) else repr(a)
                                                              for a in args]]) + "\\n")
@@ -45,8 +45,7 @@ if _LOG:
 
 
 def _workload(project, env: dict[str, str], run) -> None:
-    """Real work through every front end: CLI commands (reads, writes, claims, sync, hooks), an MCP
-    session, and a language server session over stdio."""
+    """Real work through the CLI (reads, writes, claims, sync, export, a hook) and an MCP session."""
     project.file("src/app.py", "".join(f"line {i}\n" for i in range(1, 11)))
     for args in (["log", "no network, please", "--files", "src/app.py"], ["goal", "G"],
                  ["lesson", "sockets leak", "--correct-behavior", "open none", "--files", "src/app.py:3-4"],
@@ -61,15 +60,42 @@ def _workload(project, env: dict[str, str], run) -> None:
     hook = run([*IMI, "hook", "session-start"], input=json.dumps({"cwd": str(project.root)}).encode())
     assert hook.returncode == 0
 
-    mcp = run([*IMI, "mcp"], input=b"".join(json.dumps(m).encode() + b"\n" for m in (
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "context", "arguments": {}}},
-        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "search", "arguments": {"query": "x"}}},
-    )), timeout=60)
-    answers = [json.loads(line) for line in mcp.stdout.splitlines() if line.strip()]
-    assert {a.get("id") for a in answers} >= {1, 2, 3}, mcp.stderr
+    _mcp_session(run)
+
+
+MCP_INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
+
+
+def _mcp_session(run) -> None:
+    """`imi mcp`: initialize, then call two tools, answers read before stdin closes."""
+    proc = run([*IMI, "mcp"], interactive=True)
+    try:
+        def say(message) -> None:
+            proc.stdin.write(json.dumps(message).encode() + b"\n")
+            proc.stdin.flush()
+
+        def answer() -> dict:
+            while True:
+                line = proc.stdout.readline()
+                assert line, proc.stderr.read().decode()
+                message = json.loads(line)
+                if "id" in message and "method" not in message:
+                    return message
+
+        say(MCP_INIT)
+        assert "result" in answer()
+        say({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        say({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "context", "arguments": {}}})
+        assert "no network" in json.dumps(answer())
+        say({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "search",
+                                                                          "arguments": {"query": "network"}}})
+        assert answer()["id"] == 3
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
 
 
 def _lsp_session(wire: Wire, root: Path) -> None:
@@ -98,7 +124,10 @@ def audited(project, tmp_path):
         "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
         "IMI_TEST_SOCKET_LOG": str(log), "XDG_CACHE_HOME": str(tmp_path / "cache")})
 
-    def run(argv, input=None, timeout=60):
+    def run(argv, input=None, timeout=60, interactive=False):
+        if interactive:
+            return subprocess.Popen(argv, cwd=project.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
         return subprocess.run(argv, cwd=project.root, env=env, input=input, capture_output=True, timeout=timeout)
 
     def events():
@@ -136,14 +165,12 @@ def test_language_server_over_tcp_only_listens_on_the_requested_port(memory_for_
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "imi_lsp", "--tcp", "--port", str(port)], cwd=project.root,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        conn = _connect(port)
-        wire = _TcpWire(conn)
+        wire = Wire(conn=_connect(port))
         wire.initialize(project.root)
         assert wire.request("workspace/symbol", {"query": "sockets"})["result"]
-        wire.request("shutdown", None)
-        wire.notify("exit")
+        wire.close()
         server.wait(timeout=15)
     finally:
         if server.poll() is None:
@@ -172,30 +199,6 @@ def _connect(port: int, timeout: float = 20) -> socket.socket:
             time.sleep(0.1)
 
 
-class _TcpWire(Wire):
-    """The same client over a TCP connection (the test's own socket, not the server's)."""
-
-    def __init__(self, conn: socket.socket):  # noqa: super().__init__ starts a process; this one talks TCP
-        import itertools
-        import queue
-        import threading
-
-        self.conn = conn
-        self.ids = itertools.count(1)
-        self.responses = {}
-        self.arrived = threading.Condition()
-        self.notifications = queue.Queue()
-        self.stderr = bytearray()
-        self.write_lock = threading.Lock()
-        reader = conn.makefile("rb")
-        self.proc = type("P", (), {"stdout": reader, "poll": staticmethod(lambda: None), "returncode": None})()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def send_bytes(self, body: bytes) -> None:
-        with self.write_lock:
-            self.conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-
 @pytest.fixture
 def memory_for_lsp(project):
     project.file("src/app.py", "".join(f"line {i}\n" for i in range(1, 11)))
@@ -209,49 +212,49 @@ needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installe
 SYSCALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")
 
 
-def _traced(project, tmp_path):
-    log = tmp_path / "strace.log"
-    env = project.process_env({"XDG_CACHE_HOME": str(tmp_path / "cache")})
-
-    def run(argv, input=None, timeout=60):
-        return subprocess.run([STRACE, "-f", "-qq", "-e", "trace=%network", "-o", str(log), "-A", *argv],
-                              cwd=project.root, env=env, input=input, capture_output=True, timeout=timeout)
-
-    def calls():
-        found = []
-        for line in log.read_text().splitlines() if log.exists() else []:
-            match = SYSCALL.match(line)
-            if match:
-                found.append((match.group(2), match.group(3)))
-        return found
-
-    return run, env, calls, log
+def _syscalls(log: Path) -> list[tuple[str, str]]:
+    if not log.exists():
+        return []
+    return [(m.group(2), m.group(3)) for m in map(SYSCALL.match, log.read_text().splitlines()) if m]
 
 
 def _network_calls(calls) -> list:
-    """System calls that reach beyond the machine's local IPC."""
+    """System calls that reach beyond local IPC: a socket of any family but AF_UNIX, a connect or bind
+    to anything but a unix path, a datagram to or from a network address."""
     bad = []
-    for name, rest in calls:
-        if name in ("socket", "connect", "bind", "listen", "accept", "accept4", "sendto", "sendmsg", "recvfrom"):
-            if "AF_UNIX" in rest or (name in ("sendto", "recvfrom", "sendmsg") and "NULL" in rest) \
-                    or name in ("sendmsg",) and "msg_name=NULL" in rest:
-                continue
-            if name in ("sendto", "recvfrom") and not re.search(r"sa_family=AF_INET", rest):
-                continue
-            bad.append((name, rest[:200]))
+    for name, args in calls:
+        if name == "socket" and not args.startswith("AF_UNIX"):
+            bad.append((name, args[:200]))
+        elif name in ("connect", "bind") and "AF_UNIX" not in args:
+            bad.append((name, args[:200]))
+        elif name in ("sendto", "sendmsg", "recvfrom", "recvmsg") and "sa_family=AF_INET" in args:
+            bad.append((name, args[:200]))
     return bad
+
+
+def _strace(log: Path) -> list[str]:
+    return [STRACE, "-f", "-qq", "-A", "-e", "trace=%network", "-o", str(log)]
 
 
 @needs_strace
 def test_strace_sees_no_network_from_the_cli_mcp_and_git(project, tmp_path):
-    run, env, calls, log = _traced(project, tmp_path)
-    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)  # so the CLI really runs git
+    log = tmp_path / "strace.log"
+    env = project.process_env({"XDG_CACHE_HOME": str(tmp_path / "cache")})
+
+    def run(argv, input=None, timeout=60, interactive=False):
+        argv = [*_strace(log), *argv]
+        if interactive:
+            return subprocess.Popen(argv, cwd=project.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+        return subprocess.run(argv, cwd=project.root, env=env, input=input, capture_output=True, timeout=timeout)
+
     probe = run([sys.executable, "-c", "import socket; socket.socket(socket.AF_INET).close()"])
-    assert probe.returncode == 0 and any(n == "socket" and "AF_INET" in r for n, r in calls()), probe.stderr
+    assert probe.returncode == 0 and _network_calls(_syscalls(log)), f"strace cannot see here: {probe.stderr}"
     log.unlink()
+    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)  # so the CLI really runs git
     _workload(project, env, run)
-    assert calls(), "strace recorded nothing at all: check that it can trace here"
-    assert _network_calls(calls()) == []
+    assert any(name == "socketpair" for name, _ in _syscalls(log)), "strace saw nothing of the MCP server"
+    assert _network_calls(_syscalls(log)) == []
 
 
 @needs_strace
@@ -259,25 +262,6 @@ def test_strace_sees_no_network_from_the_language_server(memory_for_lsp, tmp_pat
     project = memory_for_lsp
     log = tmp_path / "strace.log"
     env = project.process_env({"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    wire = Wire(project.root, env)  # replaced below by the traced process
-    wire.close()
-    traced = _StraceWire(project.root, env, log)
-    _lsp_session(traced, project.root)
-    found = [(m.group(2), m.group(3)) for m in map(SYSCALL.match, log.read_text().splitlines()) if m]
-    assert any(name == "socketpair" for name, _ in found), "strace saw nothing of the server"
-    assert _network_calls(found) == []
-
-
-class _StraceWire(Wire):
-    """The stdio client, with the server started under strace."""
-
-    def __init__(self, cwd, env, log: Path):
-        import lsp_wire
-
-        original = lsp_wire.SERVER
-        lsp_wire_server = [STRACE, "-f", "-qq", "-e", "trace=%network", "-o", str(log), *original]
-        try:
-            lsp_wire.SERVER = lsp_wire_server
-            super().__init__(cwd, env)
-        finally:
-            lsp_wire.SERVER = original
+    _lsp_session(Wire(project.root, env, command=[*_strace(log), *SERVER]), project.root)
+    assert any(name == "socketpair" for name, _ in _syscalls(log)), "strace saw nothing of the server"
+    assert _network_calls(_syscalls(log)) == []
