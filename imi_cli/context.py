@@ -285,8 +285,9 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     notes = queries.notes(store, "note", since_ms=since, limit=fetch)
     decisions = queries.decisions(store, "decision", limit=fetch)
     lessons = queries.lessons(store, limit=fetch)
-    goals = [g for g in queries.goals(store, active_only=True) if not goal_id or g.id == goal_id]
-    in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress")
+    goals = queries.goals(store, active_only=True, goal_id=goal_id, limit=fetch)
+    in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
+    scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
     completions = queries.completions(store, limit=5, goal_id=goal_id)
 
     def attach(records):
@@ -327,10 +328,14 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
                 "(none)", "imi search WORDS", attach),
         Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
                 _count(store, f"SELECT count(*) FROM lessons WHERE {live}"), "(none)", "imi search WORDS", attach),
-        Section("goals", "Active goals", goals, goal_item, empty_text="(none: `imi goal NAME` adds one)",
-                more="imi plan"),
-        Section("in_progress", "In progress", in_progress, in_progress_item, empty_text="(nothing claimed)",
-                more="imi status", prepare=attach),
+        Section("goals", "Active goals", goals, goal_item,
+                _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
+                              + (" AND id = ?" if goal_id else ""), scope[1]),
+                "(none: `imi goal NAME` adds one)", "imi plan"),
+        Section("in_progress", "In progress", in_progress, in_progress_item,
+                _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
+                       scope[1]),
+                "(nothing claimed)", "imi status", prepare=attach),
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
                 empty_text="(none yet)", more="imi plan"),
     ]

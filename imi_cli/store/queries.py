@@ -140,12 +140,21 @@ def attach_blockers(store: Store, tasks: list[Task]) -> None:
         task.blocked_by = blockers.get(task.id, [])
 
 
-def goals(store: Store, *, include_archived: bool = False, active_only: bool = False) -> list[Goal]:
+ACTIVE_GOAL = "archived_at IS NULL AND status NOT IN ('done', 'archived')"
+
+
+def goals(store: Store, *, include_archived: bool = False, active_only: bool = False,
+          goal_id: str | None = None, limit: int | None = None) -> list[Goal]:
     """Goals, most urgent first."""
     where = [] if include_archived else ["archived_at IS NULL"]
     if active_only:
-        where.append("status NOT IN ('done', 'archived')")
-    return _select(store, "goal", " AND ".join(where), order=f"{rank_sql('priority')}, created_at")
+        where.append(ACTIVE_GOAL)
+    bindings: tuple = ()
+    if goal_id:
+        where.append("id = ?")
+        bindings = (goal_id,)
+    return _select(store, "goal", " AND ".join(where), bindings, order=f"{rank_sql('priority')}, created_at",
+                   limit=limit)
 
 
 def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
