@@ -26,14 +26,16 @@ class Renames:
 
 
 class Files:
-    """Each file read once per review (many anchors share a file)."""
+    """Each file read once per review (many anchors share a file); `reader` may serve some files from
+    elsewhere (an editor's open documents)."""
 
-    def __init__(self):
+    def __init__(self, reader=read_lines):
         self._lines: dict[Path, list[str] | None] = {}
+        self._reader = reader
 
     def read(self, path: Path) -> list[str] | None:
         if path not in self._lines:
-            self._lines[path] = read_lines(path)
+            self._lines[path] = self._reader(path)
         return self._lines[path]
 
 
@@ -79,23 +81,25 @@ def all_anchors(store: Store) -> list[AnchorState]:
     return states
 
 
-def verify(store: Store, kind: str, record_id: str) -> list[tuple[FileRef, Located, str]]:
+def verify(store: Store, kind: str, record_id: str, read=read_lines) -> list[tuple[FileRef, Located, str]]:
     """Accept a record as still true: move each of its anchors to where the code is now, with a new
     snapshot. An anchor whose code is gone becomes a reference to the file (dropped if the file is
-    gone too). Returns (old ref, where it is, what was done). Caller holds a write transaction."""
+    gone too). Returns (old ref, where it is, what was done). Caller holds a write transaction.
+    `read` gives a file's lines: an editor passes its open documents' text, saved or not."""
     from ..gitinfo import head_commit
     from ..redaction import redact
 
     record = queries.get(store, kind, record_id)
     commit = head_commit(store.root)
     renames = Renames(store.root)
+    files = Files(read)
     done = []
     for ref in record.files:
-        now = locate_ref(store.root, ref, renames)
+        now = locate_ref(store.root, ref, renames, files)
         if now is None:
             continue
         if now.status == "orphaned":
-            if (store.root / now.path).is_file():
+            if (store.root / now.path).is_file() or files.read(store.root / now.path) is not None:
                 store.execute("UPDATE refs SET line_start = NULL, line_end = NULL, symbol = NULL, anchor_text = NULL, "
                               "fingerprint = NULL, path = ? WHERE id = ?", (now.path, ref.ref_id))
                 done.append((ref, now, "kept as a reference to the file (the code is gone)"))
@@ -103,7 +107,7 @@ def verify(store: Store, kind: str, record_id: str) -> list[tuple[FileRef, Locat
                 store.execute("DELETE FROM refs WHERE id = ?", (ref.ref_id,))
                 done.append((ref, now, "dropped (the file is gone)"))
             continue
-        start, end, text = snapshot(store.root, now.path, now.line_start, now.line_end, ref.symbol)
+        start, end, text = snapshot(store.root, now.path, now.line_start, now.line_end, ref.symbol, files.read)
         text = redact(text, "anchored code") if text else None
         store.execute("UPDATE refs SET path = ?, line_start = ?, line_end = ?, anchor_text = ?, fingerprint = ?, "
                       "commit_sha = ? WHERE id = ?",

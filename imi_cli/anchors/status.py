@@ -150,12 +150,13 @@ def locate(anchor: Anchor, root: Path, renames: dict[str, str] | None = None, re
 
 
 def snapshot(root: Path, path: str, line_start: int | None, line_end: int | None,
-             symbol: str | None) -> tuple[int | None, int | None, str | None]:
+             symbol: str | None, read=read_lines) -> tuple[int | None, int | None, str | None]:
     """(line_start, line_end, text) to store for a new anchor; a symbol is resolved to its lines.
-    The text is None when the file or lines cannot be read (the reference is kept without a snapshot)."""
+    The text is None when the file or lines cannot be read (the reference is kept without a snapshot).
+    `read` gives a file's lines (an editor passes the text of its open documents)."""
     from .text import MAX_ANCHOR_LINES
 
-    lines = read_lines(root / path)
+    lines = read(root / path)
     if lines is None:
         return line_start, line_end, None
     if symbol:

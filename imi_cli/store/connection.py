@@ -14,7 +14,6 @@ from . import migrations
 
 DB_DIR = ".imi"
 DB_NAME = "state.db"
-RECORDS_DIR = "records"
 BUSY_TIMEOUT_MS = 30_000
 
 

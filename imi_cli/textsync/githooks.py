@@ -20,8 +20,9 @@ BEGIN, END = "# >>> imi: keep .imi/state.db in step with .imi/records >>>", "# <
 def _block() -> str:
     python = sys.executable
     return (f"{BEGIN}\n"
-            "if command -v imi >/dev/null 2>&1; then imi sync --quiet || true\n"
-            f"elif [ -x '{python}' ]; then '{python}' -m imi_cli sync --quiet || true\n"
+            # the Python that installed the hook first: an older `imi` (IMI 0.3) may come first on PATH
+            f"if [ -x '{python}' ]; then '{python}' -m imi_cli sync --quiet || true\n"
+            "elif command -v imi >/dev/null 2>&1; then imi sync --quiet || true\n"
             "fi\n"
             f"{END}\n")
 

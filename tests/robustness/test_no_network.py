@@ -208,7 +208,6 @@ def memory_for_lsp(project):
 
 # strace -----------------------------------------------------------------------------------------
 STRACE = shutil.which("strace")
-needs_strace = pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
 SYSCALL = re.compile(r"^(\d+)\s+(\w+)\((.*)$")
 
 
@@ -236,32 +235,39 @@ def _strace(log: Path) -> list[str]:
     return [STRACE, "-f", "-qq", "-A", "-e", "trace=%network", "-o", str(log)]
 
 
-@needs_strace
-def test_strace_sees_no_network_from_the_cli_mcp_and_git(project, tmp_path):
+@pytest.fixture
+def strace_log(tmp_path) -> Path:
+    """A log for strace, once strace has shown it can see a socket being opened here."""
+    if STRACE is None:
+        pytest.skip("strace is not installed (apt-get install strace)")
     log = tmp_path / "strace.log"
+    probe = subprocess.run([*_strace(log), sys.executable, "-c", "import socket; socket.socket(socket.AF_INET)"],
+                           capture_output=True, timeout=60)
+    if probe.returncode != 0 or not _network_calls(_syscalls(log)):
+        pytest.skip(f"strace cannot trace here (is ptrace allowed?): {probe.stderr.decode()[-300:]}")
+    log.unlink()
+    return log
+
+
+def test_strace_sees_no_network_from_the_cli_mcp_and_git(project, tmp_path, strace_log):
     env = project.process_env({"XDG_CACHE_HOME": str(tmp_path / "cache")})
 
     def run(argv, input=None, timeout=60, interactive=False):
-        argv = [*_strace(log), *argv]
+        argv = [*_strace(strace_log), *argv]
         if interactive:
             return subprocess.Popen(argv, cwd=project.root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE)
         return subprocess.run(argv, cwd=project.root, env=env, input=input, capture_output=True, timeout=timeout)
 
-    probe = run([sys.executable, "-c", "import socket; socket.socket(socket.AF_INET).close()"])
-    assert probe.returncode == 0 and _network_calls(_syscalls(log)), f"strace cannot see here: {probe.stderr}"
-    log.unlink()
     subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)  # so the CLI really runs git
     _workload(project, env, run)
-    assert any(name == "socketpair" for name, _ in _syscalls(log)), "strace saw nothing of the MCP server"
-    assert _network_calls(_syscalls(log)) == []
+    assert any(name == "socketpair" for name, _ in _syscalls(strace_log)), "strace saw nothing of the MCP server"
+    assert _network_calls(_syscalls(strace_log)) == []
 
 
-@needs_strace
-def test_strace_sees_no_network_from_the_language_server(memory_for_lsp, tmp_path):
+def test_strace_sees_no_network_from_the_language_server(memory_for_lsp, tmp_path, strace_log):
     project = memory_for_lsp
-    log = tmp_path / "strace.log"
     env = project.process_env({"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    _lsp_session(Wire(project.root, env, command=[*_strace(log), *SERVER]), project.root)
-    assert any(name == "socketpair" for name, _ in _syscalls(log)), "strace saw nothing of the server"
-    assert _network_calls(_syscalls(log)) == []
+    _lsp_session(Wire(project.root, env, command=[*_strace(strace_log), *SERVER]), project.root)
+    assert any(name == "socketpair" for name, _ in _syscalls(strace_log)), "strace saw nothing of the server"
+    assert _network_calls(_syscalls(strace_log)) == []
