@@ -109,6 +109,7 @@ class RefIndex:
         self._globs: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
         self._summaries = summaries
         self._cache: dict[str, list[Hit]] = {}
+        self._anchored: dict[str, list[Hit]] | None = None
         exact, globs, known = self._exact, self._globs, summaries.get
         count = 0
         for kind, record_id, ref in refs:
@@ -154,6 +155,16 @@ class RefIndex:
             if wanted is None or rec.kind in wanted:
                 seen.setdefault((rec.kind, rec.id), rec)
         return list(seen.values())
+
+    def anchored_paths(self) -> dict[str, list[Hit]]:
+        """Exact paths named by anchored references (lines or a symbol), with those references; computed
+        once per index (an editor asks which of these files git renamed)."""
+        found = self._anchored
+        if found is None:
+            found = {path: anchored for path, hits in self._exact.items()
+                     if (anchored := [h for h in hits if h.ref.is_anchor])}
+            self._anchored = found
+        return found
 
     def summary(self, kind: str, record_id: str) -> Summary | None:
         """The summary of one live record, or None if it is archived, gone or names no file."""

@@ -1,4 +1,5 @@
-"""Code actions on a lesson warning: acknowledge it for this session, or open the lesson."""
+"""Code actions on a lesson warning (acknowledge it for this session, or open the lesson) and on a stale
+anchor (re-anchor, verify, supersede: fixes.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from lsprotocol import types
 
 from imi_cli.context import shorten
 
+from . import fixes
 from .diagnostics import CODE, SOURCE
 from .server import ImiLanguageServer, guarded
 
@@ -42,6 +44,7 @@ def code_action(ls: ImiLanguageServer, params: types.CodeActionParams) -> list[t
         actions.append(types.CodeAction(
             title=f"Open lesson {found}", kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
             command=types.Command(title="Open lesson", command=SHOW_RECORD, arguments=[found])))
+    actions.extend(fixes.actions(ls, params))
     where = ls.locate(uri)
     if where is not None and where[0].index.hits(where[1]):
         actions.append(types.CodeAction(

@@ -19,7 +19,7 @@ from imi_cli.errors import ImiError, NotFound, UsageError
 from imi_cli.store import claims, queries
 from imi_cli.project import init_project
 
-from . import render, views
+from . import anchoring, render, views
 from .diagnostics import republish
 from .folders import NO_MEMORY, FolderMemory
 from .lenses import records_for, visible
@@ -161,7 +161,8 @@ async def show_records(ls: ImiLanguageServer, *args):
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    summaries = records_for(visible(memory.index.hits(rel), ls.settings.kinds), start, end)
+    summaries = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
+                            anchoring.where(ls, uri))
     found = [r for s in summaries if (r := queries.get(memory.store, s.kind, s.id)) is not None]
     where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
     text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
@@ -228,7 +229,8 @@ def _how(kind: str, fields: str, cli: str) -> str:
             f"{{{fields}, uri, range}} (the IMI VS Code and Neovim clients ask for it), or run `{cli}`.")
 
 
-async def _record(ls: ImiLanguageServer, kind: str, memory: FolderMemory, record_id: str) -> dict:
+async def _record(ls: ImiLanguageServer, kind: str, memory: FolderMemory, record_id: str, uri: str | None) -> dict:
+    anchoring.snapshot_document(ls, memory, kind, record_id, uri)  # the lines the user sees, saved or not
     await _written(ls, memory)
     found = queries.get(memory.store, kind, record_id)
     files = ", ".join(ref.label() for ref in getattr(found, "files", []))
@@ -249,7 +251,7 @@ async def record_decision(ls: ImiLanguageServer, *args):
     memory, files = anchor(ls, options, cmd)
     store = memory.store
     record_id = recording.add_decision(store, recording.provenance(store), what, why, affects, files=files)
-    return await _record(ls, "decision", memory, record_id)
+    return await _record(ls, "decision", memory, record_id, options.get("uri"))
 
 
 @guarded(loud=True)
@@ -266,7 +268,7 @@ async def record_lesson(ls: ImiLanguageServer, *args):
     memory, files = anchor(ls, options, cmd)
     store = memory.store
     record_id = recording.add_lesson(store, recording.provenance(store), text, correct, verified, files=files)
-    return await _record(ls, "lesson", memory, record_id)
+    return await _record(ls, "lesson", memory, record_id, options.get("uri"))
 
 
 @guarded(loud=True)
@@ -281,7 +283,7 @@ async def record_note(ls: ImiLanguageServer, *args):
     memory, files = anchor(ls, options, cmd)
     store = memory.store
     record_id = recording.add_note(store, recording.provenance(store), text, "note", files=files)
-    return await _record(ls, "note", memory, record_id)
+    return await _record(ls, "note", memory, record_id, options.get("uri"))
 
 
 # tasks ------------------------------------------------------------------------------------------

@@ -6,21 +6,27 @@ from lsprotocol import types
 
 from imi_cli.store import queries
 
-from . import render
+from . import anchoring, render
+from .anchoring import STORED, Where
 from .lenses import unique, visible
 from .server import ImiLanguageServer, guarded
 
 HOVER_LIMIT = 12
 
 
-def chosen(hits, line: int):
-    """The hits a hover at 0-based `line` shows, and the 0-based lines it covers (or None)."""
+def chosen(hits, line: int, where: Where = STORED):
+    """The hits a hover at 0-based `line` shows, and the 0-based lines it covers (or None).
+    `where` gives each reference's lines now (live in an open document)."""
     if line == 0:
         return hits, (0, 0)
-    inside = [h for h in hits if h.anchored and h.lines()[0] <= line + 1 <= h.lines()[1]]
+    inside = []
+    for hit in hits:
+        lines = where.lines(hit)
+        if lines is not None and not where.gone(hit) and lines[0] <= line + 1 <= lines[1]:
+            inside.append((hit, lines))
     if not inside:
         return [], None
-    return inside, (min(h.lines()[0] for h in inside) - 1, max(h.lines()[1] for h in inside) - 1)
+    return [h for h, _ in inside], (min(r[0] for _, r in inside) - 1, max(r[1] for _, r in inside) - 1)
 
 
 @guarded()
@@ -31,7 +37,8 @@ def hover(ls: ImiLanguageServer, params: types.HoverParams) -> types.Hover | Non
     if where is None:
         return None
     memory, rel = where
-    hits, lines = chosen(visible(memory.index.hits(rel), ls.settings.kinds), params.position.line)
+    hits, lines = chosen(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), params.position.line,
+                         anchoring.where(ls, uri))
     if not hits:
         return None
     summaries = unique(h.record for h in hits)

@@ -1,5 +1,8 @@
 """Code lenses: one on the first line of a file that records name, one above each anchored range.
 
+In an open document the ranges are where the anchored code is now, moved with every
+edit before anything is saved (anchoring.py).
+
 The first answer only places the lenses (a dict lookup in the path index); the
 title and the command come with `codeLens/resolve`.
 """
@@ -13,6 +16,8 @@ from lsprotocol import types
 
 from imi_cli.refindex import Hit, Summary
 
+from . import anchoring
+from .anchoring import STORED, Where
 from .server import ImiLanguageServer, guarded
 
 SHOW_RECORDS = "imi.showRecords"
@@ -62,23 +67,24 @@ def title(records: list[Summary]) -> str:
     return "⚑ " + " · ".join(parts) if parts else "⚑ project memory"
 
 
-def place(hits: list[Hit], uri: str, line_count: int) -> list[types.CodeLens]:
-    """Unresolved lenses: line 0 for the file, plus one per distinct anchored range (clamped into the file)."""
+def place(hits: list[Hit], uri: str, line_count: int, where: Where = STORED) -> list[types.CodeLens]:
+    """Unresolved lenses: line 0 for the file, plus one per distinct anchored range (clamped into the file).
+    `where` gives each reference's lines now (live in an open document); code that is gone gets no range lens."""
     if not hits:
         return []
     lenses = [types.CodeLens(range=_line(0), data={"uri": uri})]
-    ranges = sorted({h.lines() for h in hits if h.anchored})
+    ranges = sorted({lines for h in hits if (lines := where.lines(h)) is not None and not where.gone(h)})
     for start, end in ranges:
         line = min(start - 1, max(line_count - 1, 0))
         lenses.append(types.CodeLens(range=_line(line), data={"uri": uri, "start": start, "end": end}))
     return lenses
 
 
-def records_for(hits: list[Hit], start: int | None, end: int | None) -> list[Summary]:
-    """The records a lens stands for: all of the file's, or those anchored at exactly that range."""
+def records_for(hits: list[Hit], start: int | None, end: int | None, where: Where = STORED) -> list[Summary]:
+    """The records a lens stands for: all of the file's, or those anchored at exactly that range (as it is now)."""
     if start is None:
         return unique(h.record for h in hits)
-    return unique(h.record for h in hits if h.lines() == (start, end))
+    return unique(h.record for h in hits if where.lines(h) == (start, end) and not where.gone(h))
 
 
 def _line(line: int) -> types.Range:
@@ -93,8 +99,10 @@ def code_lens(ls: ImiLanguageServer, params: types.CodeLensParams) -> list[types
     if where is None or not ls.settings.code_lens:
         return []
     memory, rel = where
-    hits = visible(memory.index.hits(rel), ls.settings.kinds)
-    return place(hits, uri, ls.line_count(uri) if any(h.anchored for h in hits) else 1)
+    hits = visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds)
+    where_now = anchoring.where(ls, uri)
+    ranged = any(where_now.lines(h) is not None for h in hits)
+    return place(hits, uri, ls.line_count(uri) if ranged else 1, where_now)
 
 
 @guarded()
@@ -106,7 +114,8 @@ def code_lens_resolve(ls: ImiLanguageServer, lens: types.CodeLens) -> types.Code
     where = ls.locate(uri) if isinstance(uri, str) else None
     if where is not None:
         memory, rel = where
-        records = records_for(visible(memory.index.hits(rel), ls.settings.kinds), start, end)
+        records = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
+                              anchoring.where(ls, uri))
     text = title(records) if records else "⚑ no memory here any more"
     if start is not None and records:
         text += f" (lines {start}-{end})" if end != start else f" (line {start})"

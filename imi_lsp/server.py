@@ -73,6 +73,8 @@ class ImiLanguageServer(LanguageServer):
         # uri -> lesson id -> the warning shown for it in that document
         self.warnings: dict[str, dict[str, types.Diagnostic]] = {}
         self.acknowledged: set[str] = set()
+        # uri -> an open document's anchors, followed as it is edited (anchoring.py)
+        self.documents: dict[str, Any] = {}
         self.last_uri: str | None = None
         self._tasks: set[asyncio.Task] = set()
 
@@ -269,9 +271,9 @@ def guarded(default: Any = None, *, loud: bool = False) -> Callable:
 
 def create_server(db_path: Path | None = None, poll_seconds: float = POLL_SECONDS) -> ImiLanguageServer:
     """Build the server with every feature registered (used by `__main__` and tests alike)."""
-    from . import actions, commands, data, diagnostics, hover, lenses, lifecycle, symbols
+    from . import actions, commands, data, diagnostics, fixes, hover, lenses, lifecycle, symbols
 
     server = ImiLanguageServer(db_path, poll_seconds)
-    for module in (lifecycle, lenses, hover, diagnostics, actions, symbols, commands, data):
+    for module in (lifecycle, lenses, hover, diagnostics, actions, symbols, commands, data, fixes):
         module.register(server)
     return server

@@ -2,7 +2,7 @@
 
 ```json
 {"imi": {"codeLens": {"enable": true},
-         "diagnostics": {"enable": true, "severity": "warning"},
+         "diagnostics": {"enable": true, "severity": "warning", "staleAnchors": true},
          "kinds": ["lesson", "decision", "task", "goal", "note"]}}
 ```
 A value of the wrong type or out of range is ignored (the default stays) and
@@ -36,6 +36,8 @@ class Settings:
     """`imi.diagnostics.enable`: a warning when an edit touches an area with a recorded lesson."""
     severity: str = "warning"
     """`imi.diagnostics.severity`: error, warning, information or hint."""
+    stale_anchors: bool = True
+    """`imi.diagnostics.staleAnchors`: an Information diagnostic where a record's anchored code changed or is gone."""
     kinds: tuple[str, ...] = field(default=KINDS)
     """`imi.kinds`: which record kinds lenses and hovers show (lesson, decision, task, goal, note)."""
 
@@ -73,6 +75,7 @@ def merge(base: Settings, payload: Any) -> tuple[Settings, list[str]]:
 
     take("codeLens", "enable", "code_lens", lambda v: isinstance(v, bool), "use true or false")
     take("diagnostics", "enable", "diagnostics", lambda v: isinstance(v, bool), "use true or false")
+    take("diagnostics", "staleAnchors", "stale_anchors", lambda v: isinstance(v, bool), "use true or false")
     take("diagnostics", "severity", "severity", lambda v: isinstance(v, str) and v.lower() in SEVERITIES,
          "use " + ", ".join(SEVERITIES))
     take("", "kinds", "kinds",

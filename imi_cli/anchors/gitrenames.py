@@ -30,3 +30,18 @@ def renames_since(root: Path, commit: str | None) -> dict[str, str]:
         else:
             index += 2
     return found
+
+
+def renamed_paths(root: Path, commits_by_path: dict[str, set[str | None]]) -> dict[str, str]:
+    """{old path: new path} for missing files that git saw renamed since one of the commits their
+    anchors were made at (one `git diff` per distinct commit)."""
+    by_commit: dict[str | None, dict[str, str]] = {}
+    found: dict[str, str] = {}
+    for path, commits in commits_by_path.items():
+        for commit in sorted(commits, key=lambda c: c or ""):
+            if commit not in by_commit:
+                by_commit[commit] = renames_since(root, commit)
+            if path in by_commit[commit]:
+                found[path] = by_commit[commit][path]
+                break
+    return found

@@ -70,13 +70,6 @@ def shift(start: int, end: int, edit: Edit) -> tuple[int, int]:
     return new_first[0] + 1, max(last + 1, new_first[0])
 
 
-def touched_lines(edit: Edit) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The 0-based lines an edit touched before it (first, last) and where its text sits after it."""
-    added = edit.text.count("\n")
-    return (edit.start_line, max(edit.end_line, edit.start_line + added)), \
-        (edit.start_line, edit.start_line + added)
-
-
 @record
 class LiveAnchor:
     """One anchored reference in an open document: where it is in the document's current text."""

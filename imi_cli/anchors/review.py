@@ -140,3 +140,66 @@ def follow(store: Store, states: list[AnchorState]) -> int:
         store.touch(state.kind, state.record_id)
         moved += 1
     return moved
+
+
+def reanchor(store: Store, kind: str, record_id: str, ref_id: int, path: str, lines: list[str],
+             line_start: int, line_end: int) -> FileRef:
+    """Anchor one reference of a record to lines line_start..line_end of `path`, whose text is `lines`
+    (an editor passes its document, saved or not): a new snapshot at the current commit. A symbol
+    is kept only if it still spans exactly those lines. Caller holds a write transaction."""
+    from ..errors import NotFound, UsageError
+    from ..gitinfo import head_commit
+    from ..redaction import redact
+    from .symbols import find_symbol
+    from .text import MAX_ANCHOR_LINES
+
+    found = queries.get(store, kind, record_id)
+    ref = next((r for r in getattr(found, "files", ()) if r.ref_id == ref_id), None) if found else None
+    if ref is None:
+        raise NotFound(f"{kind} {record_id} has no file reference {ref_id}")
+    if not 1 <= line_start <= line_end <= len(lines):
+        raise UsageError(f"lines {line_start}-{line_end} are not in {path} ({len(lines)} lines): nothing was written")
+    line_end = min(line_end, line_start + MAX_ANCHOR_LINES - 1)
+    text = redact("\n".join(lines[line_start - 1:line_end]), "anchored code")
+    symbol = ref.symbol if ref.symbol and find_symbol(lines, path, ref.symbol) == (line_start, line_end) else None
+    store.execute("UPDATE refs SET path = ?, is_glob = 0, line_start = ?, line_end = ?, symbol = ?, anchor_text = ?, "
+                  "fingerprint = ?, commit_sha = ? WHERE id = ?",
+                  (path, line_start, line_end, symbol, text, fingerprint(text.splitlines()), head_commit(store.root),
+                   ref_id))
+    store.touch(kind, record_id)
+    return FileRef(path, False, line_start, line_end, symbol, ref.origin, text, head_commit(store.root), ref_id)
+
+
+SUPERSEDABLE = ("decision", "lesson", "note")
+
+
+def supersede(store: Store, prov, kind: str, record_id: str, what: str, why: str | None,
+              affects: str | None = None, files: list[str] = ()) -> str:
+    """Record a decision that replaces a record, and archive the old one (it stays readable by id).
+
+    The new decision's `why` ends with "Supersedes KIND ID: …", so context, search and the
+    version files keep the link. Returns the new decision's id; nothing is written if either
+    step fails.
+    """
+    from .. import recording
+    from ..clock import now_ms
+    from ..context import shorten
+    from ..errors import Conflict, UsageError
+    from ..store import writes
+
+    if kind not in SUPERSEDABLE:
+        raise UsageError(f"only a decision, lesson or note can be superseded, not a {kind}")
+    old = queries.get(store, kind, record_id)
+    if old is None:
+        from ..errors import NotFound
+
+        raise NotFound(f"no {kind} with id {record_id!r}")
+    if getattr(old, "archived_at", None):
+        raise Conflict(f"{kind} {record_id} is archived already: nothing was written")
+    link = f"Supersedes {kind} {record_id}: {shorten(' '.join(old.title.split()), 200)}"
+    why = recording.clean(why, "why", required=False)
+    with store.write():
+        new_id = recording.add_decision(store, prov, what, f"{why}\n\n{link}" if why else link, affects,
+                                        files=list(files))
+        writes.archive(store, kind, record_id, now_ms())
+    return new_id

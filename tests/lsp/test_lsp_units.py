@@ -118,7 +118,7 @@ def _change(start: int, end: int, text: str):
 
 def test_edited_lines_cover_the_replaced_lines_and_the_inserted_ones():
     assert edited_lines(_change(3, 3, "x")) == ((3, 3), (3, 3))
-    assert edited_lines(_change(3, 3, "a\nb\nc")) == ((3, 5), (3, 5))  # inserted lines push into what follows
+    assert edited_lines(_change(3, 3, "a\nb\nc")) == ((3, 3), (3, 5))  # what follows is pushed down, not touched
     assert edited_lines(_change(3, 8, "")) == ((3, 8), (3, 3))  # deleted lines: they were touched, now gone
     whole = types.TextDocumentContentChangeWholeDocument(text="all new")
     before, after = edited_lines(whole)

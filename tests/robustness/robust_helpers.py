@@ -4,7 +4,6 @@ the database, the version files under `.imi/records/` and what the commands ackn
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import threading
 import time
@@ -169,24 +168,6 @@ def assert_text_matches_db(project: Project, ignore: set[str] = LOCAL_FIELDS) ->
 
 def leftover_tmp(root: Path) -> list[Path]:
     return sorted((root / ".imi").rglob("*.tmp"))
-
-
-def environment_for(project: Project, **extra: str) -> dict[str, str]:
-    return project.process_env({key: value for key, value in extra.items()})
-
-
-def lines(text: str) -> list[str]:
-    return [line for line in text.strip().splitlines() if line]
-
-
-def wait_gone(pid: int, timeout: float = 5) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.01)
 
 
 def checksum_anyhow(db: Path) -> str:

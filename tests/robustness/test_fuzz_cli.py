@@ -66,7 +66,7 @@ FIELDS = sorted({"id", "name", "title", "description", "status", "priority", "go
 ENVELOPE = st.dictionaries(st.sampled_from(["base", "agent", "deleted", "kind", "format"]), json_values, max_size=2)
 
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=40)
 @given(kind=st.sampled_from(sorted(KIND_DIRS)), new_record=st.booleans(),
        fields=st.dictionaries(st.sampled_from(FIELDS), json_values, min_size=1, max_size=4), envelope=ENVELOPE)
 @example(kind="note", new_record=False, fields={"created_at": "abc", "content": 12345}, envelope={})
@@ -102,7 +102,7 @@ def test_version_files_with_wrong_types_never_break_a_command(seeded, project, k
         project.run("rebuild", "--force")
 
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=40)
 @given(lines=st.lists(st.one_of(
     st.fixed_dictionaries({"kind": st.sampled_from(sorted(KIND_DIRS)), "id": st.sampled_from(["mwimportimport01", "x"]),
                            "record": st.dictionaries(st.sampled_from(["title", "name", "status", "created_at",
@@ -150,7 +150,7 @@ def test_team_memory_commands_with_bad_arguments(seeded, project, args):
         assert project.checksum() == before, str(result)
 
 
-@settings(SETTINGS, max_examples=80)
+@settings(SETTINGS, max_examples=40)
 @given(event=st.sampled_from(["session-start", "pre-tool-use", "stop", "session-end", "nope", ""]),
        payload=st.one_of(json_values.map(json.dumps), st.text(max_size=50),
                          st.fixed_dictionaries({"hook_event_name": st.text(max_size=10),

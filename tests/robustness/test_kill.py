@@ -1,6 +1,10 @@
 """Writers killed with SIGKILL at random moments, hundreds of times: the database stays sound, every
 write that returned success is there (in the database and as a version file), no half-written
-version file is ever read, and the database and the text agree after the next command."""
+version file is ever read, and the database and the text agree after the next command.
+
+The random kills hit writers forked from a process that has imported the CLI already
+(fork_writer.py), so they land in opening, writing, the version files or the commit rather than
+in Python's start-up; the moments that matter most are also hit on purpose, with real processes."""
 
 from __future__ import annotations
 

@@ -166,7 +166,7 @@ def _load(project, seconds: float) -> None:
     _check_answers(journal)
     claims = sum(1 for c in journal.calls if c.args[0] in ("next", "start") and c.code == 0
                  and c.json().get("id"))
-    assert claims >= AGENTS, f"only {claims} claims in {seconds} s: the agents hardly ran ({len(journal.calls)} calls)"
+    assert claims >= AGENTS // 2, f"only {claims} claims in {seconds} s: the agents hardly ran ({len(journal.calls)} calls)"
     _check_exclusive(project, journal)
     assert _check_acknowledged(project, journal) > 0
     assert integrity(project.db) == "ok"
