@@ -111,16 +111,7 @@ def start(task_id: str) -> str:
     with _store() as store:
         claim = claims.start(store, _task_id(store, task_id), recording.provenance(store))
     task = claim.task
-    if claim.already_held:
-        text = f"You already hold task {task.id}: {task.title}"
-    elif claim.taken_over_from:
-        text = f"Took over task {task.id} from {claim.taken_over_from} (stale claim): {task.title}"
-    else:
-        text = f"Started task {task.id}: {task.title}"
-    for label, value in (("why", task.why), ("context", task.context), ("acceptance", task.acceptance_criteria)):
-        if value:
-            text += f"\n  {label}: {value}"
-    return text + _files_note(task) + f"\nFinish with complete(task_id={task.id!r}, summary=...)."
+    return "\n".join(claim.describe()) + _files_note(task) + f"\nFinish with complete(task_id={task.id!r}, summary=...)."
 
 
 def checkpoint(task_id: str, note: str) -> str:

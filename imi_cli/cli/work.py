@@ -19,16 +19,7 @@ def _task_id(app: App, ref: str) -> str:
 
 def _claimed(app: App, claim: claims.Claim) -> None:
     task = claim.task
-    if claim.already_held:
-        text = f"You already hold task {task.id}: {task.title} (heartbeat refreshed)"
-    elif claim.taken_over_from:
-        text = f"Took over task {task.id} from {claim.taken_over_from} (stale claim): {task.title}"
-    else:
-        text = f"Started task {task.id}: {task.title}"
-    details = [text]
-    for label, value in (("why", task.why), ("context", task.context), ("acceptance", task.acceptance_criteria)):
-        if value:
-            details.append(f"  {label}: {value}")
+    details = claim.describe()
     if task.files:
         details.append("  files: " + ", ".join(ref.label() for ref in task.files))
     details.append(f"  heartbeat with `imi ping {task.id}`; finish with `imi complete {task.id} \"summary\"`")

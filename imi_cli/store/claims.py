@@ -25,6 +25,20 @@ class Claim:
     taken_over_from: str | None = None
     already_held: bool = False
 
+    def describe(self) -> list[str]:
+        """What happened and what the claimant needs to know, as lines (for the CLI and MCP)."""
+        task = self.task
+        if self.already_held:
+            lines = [f"You already hold task {task.id}: {task.title} (heartbeat refreshed)"]
+        elif self.taken_over_from:
+            lines = [f"Took over task {task.id} from {self.taken_over_from} (stale claim): {task.title}"]
+        else:
+            lines = [f"Started task {task.id}: {task.title}"]
+        for label, value in (("why", task.why), ("context", task.context), ("acceptance", task.acceptance_criteria)):
+            if value:
+                lines.append(f"  {label}: {value}")
+        return lines
+
 
 def _load(store: Store, task_id: str) -> Task:
     task = queries.get(store, "task", task_id)
