@@ -1,7 +1,7 @@
 """Hybrid logical clock stamps: ordered like wall-clock time, but never going backwards on a
 machine and always after anything that machine has seen from others.
 
-A stamp is text that sorts in time order: 8 base36 characters of milliseconds,
+A stamp is text that sorts in time order: 9 base36 characters of milliseconds,
 3 of a counter for writes within one millisecond, then the writing clone's node
 id, which breaks ties between machines deterministically.
 """
@@ -12,7 +12,8 @@ import os
 
 from .ids import _base36
 
-_MS_WIDTH, _COUNTER_WIDTH, NODE_WIDTH = 8, 3, 6
+_MS_WIDTH, _COUNTER_WIDTH, NODE_WIDTH = 9, 3, 6
+STAMP_WIDTH = _MS_WIDTH + _COUNTER_WIDTH + NODE_WIDTH  # 9 base36 digits of ms last until about the year 5100
 _COUNTER_MAX = 36**_COUNTER_WIDTH - 1
 
 

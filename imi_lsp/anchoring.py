@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from imi_cli.anchors.gitrenames import renamed_paths
-from imi_cli.anchors.live import DocumentAnchors, Edit, LiveAnchor
+from imi_cli.anchors.live import GONE, DocumentAnchors, Edit, LiveAnchor
 from imi_cli.context import shorten
 from imi_cli.refindex import Hit, RefIndex
 
@@ -51,29 +51,23 @@ class OpenDocument:
 
 
 class Where:
-    """Where a reference's lines are in a document now: live in an open document, else as stored."""
+    """Where references' lines are in a document now: live in an open document, else as stored.
 
-    __slots__ = ("doc",)
+    `lines(hit)` is 1-based (start, end), None for a reference to the whole file, or GONE
+    when the anchored code is not in the document (orphaned, or deleted while editing).
+    """
+
+    __slots__ = ("ranges",)
 
     def __init__(self, doc: OpenDocument | None):
-        self.doc = doc
+        self.ranges = doc.anchors.ranges() if doc is not None else {}
 
-    def _live(self, hit: Hit) -> LiveAnchor | None:
-        return self.doc.anchors.get(hit.ref.ref_id) if self.doc is not None else None
-
-    def lines(self, hit: Hit) -> tuple[int, int] | None:
-        """1-based (start, end), or None for a reference to the whole file."""
-        live = self._live(hit)
-        if live is None:
-            return hit.lines()
-        return live.lines()
-
-    def gone(self, hit: Hit) -> bool:
-        """The anchored code is not in the document (orphaned, or deleted while editing)."""
-        live = self._live(hit)
-        return live is not None and live.gone
+    def lines(self, hit: Hit):
+        found = self.ranges.get(hit.ref.ref_id, _STORED)
+        return hit.lines() if found is _STORED else found
 
 
+_STORED = object()
 STORED = Where(None)
 
 
@@ -171,9 +165,12 @@ def stale_diagnostics(ls: ImiLanguageServer, uri: str) -> list[types.Diagnostic]
     settings = ls.settings
     if doc is None or not settings.diagnostics or not settings.stale_anchors:
         return []
+    stale = doc.anchors.stale()
+    if not stale:
+        return []
     line_count = ls.line_count(uri)
     out = []
-    for live in doc.anchors.stale():
+    for live in stale:
         summary = doc.memory.index.summary(live.kind, live.record_id)
         if summary is None or summary.kind not in settings.kinds or (summary.kind == "task" and summary.state == "done"):
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from imi_cli.anchors.live import Edit, shift
+from imi_cli.anchors.live import GONE, Edit, shift
 from imi_cli.context import shorten
 from imi_cli.refindex import Hit, Summary, lines_overlap
 
@@ -45,9 +45,11 @@ def touched(hits: list[Hit], edits: list[tuple[int, int]], where=None) -> dict[s
     `where` (anchoring.Where) gives the lines a reference has now; by default those stored."""
     found: dict[str, tuple[Summary, int]] = {}
     for hit in hits:
-        if hit.record.kind != "lesson" or (where is not None and where.gone(hit)):
+        if hit.record.kind != "lesson":
             continue
         lines = where.lines(hit) if where is not None else hit.lines()
+        if lines is GONE:
+            continue
         for i, (start, end) in enumerate(edits):
             if lines is None or lines_overlap(start, end, lines[0] - 1, lines[1] - 1):
                 found[hit.record.id] = (hit.record, i)
@@ -90,6 +92,8 @@ def publish(ls: ImiLanguageServer, uri: str) -> None:
 def _shifted(rng: types.Range, edit: Edit) -> types.Range | None:
     """A whole-line diagnostic range moved through an edit (its lines deleted: one line where they were);
     None when the edit leaves it where it is."""
+    if edit.start_line == edit.end_line and "\n" not in edit.text:
+        return None  # typing within a line moves no line
     first = rng.start.line + 1
     last = max(first, rng.end.line)
     start, end = shift(first, last, edit)
@@ -105,7 +109,6 @@ def did_change(ls: ImiLanguageServer, params: types.DidChangeTextDocumentParams)
     uri = params.text_document.uri
     ls.last_uri = uri
     followed = ls.documents.get(uri)
-    where = anchoring.where(ls, uri)
     lessons: list[Hit] = []
     located = ls.locate(uri)
     if located is not None and ls.settings.diagnostics:
@@ -118,7 +121,8 @@ def did_change(ls: ImiLanguageServer, params: types.DidChangeTextDocumentParams)
     for change in params.content_changes:
         edit = anchoring.edit_of(change)
         before, after = edited_lines(change)
-        hit = touched(lessons, [before], where) if lessons else {}  # against the lines as they were before it
+        # against the lines as they are before this change (earlier changes in the list moved them)
+        hit = touched(lessons, [before], anchoring.where(ls, uri)) if lessons else {}
         if edit is None:  # the whole text replaced: nothing to shift, everything is located again below
             whole = True
         else:

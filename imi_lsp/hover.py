@@ -7,7 +7,7 @@ from lsprotocol import types
 from imi_cli.store import queries
 
 from . import anchoring, render
-from .anchoring import STORED, Where
+from .anchoring import GONE, STORED, Where
 from .lenses import unique, visible
 from .server import ImiLanguageServer, guarded
 
@@ -22,7 +22,7 @@ def chosen(hits, line: int, where: Where = STORED):
     inside = []
     for hit in hits:
         lines = where.lines(hit)
-        if lines is not None and not where.gone(hit) and lines[0] <= line + 1 <= lines[1]:
+        if lines is not None and lines is not GONE and lines[0] <= line + 1 <= lines[1]:
             inside.append((hit, lines))
     if not inside:
         return [], None

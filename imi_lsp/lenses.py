@@ -17,7 +17,7 @@ from lsprotocol import types
 from imi_cli.refindex import Hit, Summary
 
 from . import anchoring
-from .anchoring import STORED, Where
+from .anchoring import GONE, STORED, Where
 from .server import ImiLanguageServer, guarded
 
 SHOW_RECORDS = "imi.showRecords"
@@ -73,7 +73,7 @@ def place(hits: list[Hit], uri: str, line_count: int, where: Where = STORED) -> 
     if not hits:
         return []
     lenses = [types.CodeLens(range=_line(0), data={"uri": uri})]
-    ranges = sorted({lines for h in hits if (lines := where.lines(h)) is not None and not where.gone(h)})
+    ranges = sorted({lines for h in hits if (lines := where.lines(h)) is not None and lines is not GONE})
     for start, end in ranges:
         line = min(start - 1, max(line_count - 1, 0))
         lenses.append(types.CodeLens(range=_line(line), data={"uri": uri, "start": start, "end": end}))
@@ -84,7 +84,7 @@ def records_for(hits: list[Hit], start: int | None, end: int | None, where: Wher
     """The records a lens stands for: all of the file's, or those anchored at exactly that range (as it is now)."""
     if start is None:
         return unique(h.record for h in hits)
-    return unique(h.record for h in hits if where.lines(h) == (start, end) and not where.gone(h))
+    return unique(h.record for h in hits if where.lines(h) == (start, end))
 
 
 def _line(line: int) -> types.Range:

@@ -35,6 +35,10 @@ def renames_since(root: Path, commit: str | None) -> dict[str, str]:
 def renamed_paths(root: Path, commits_by_path: dict[str, set[str | None]]) -> dict[str, str]:
     """{old path: new path} for missing files that git saw renamed since one of the commits their
     anchors were made at (one `git diff` per distinct commit)."""
+    from ..gitinfo import head_commit
+
+    if not commits_by_path or head_commit(root) is None:  # no repository (or no commit): nothing to ask
+        return {}
     by_commit: dict[str | None, dict[str, str]] = {}
     found: dict[str, str] = {}
     for path, commits in commits_by_path.items():

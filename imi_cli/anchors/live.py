@@ -20,6 +20,9 @@ from ..typed import record
 from .status import STALE, Anchor, locate
 
 
+GONE = "gone"  # the lines of an anchor whose code is not in the document
+
+
 class Edit(NamedTuple):
     """One replaced range (0-based lines and characters, end exclusive) and the text put there."""
 
@@ -112,6 +115,7 @@ class DocumentAnchors:
         self.path = path
         self.anchors: dict[int, LiveAnchor] = {}
         self.keys: dict[int, tuple] = {}
+        self._ranges: dict[int, tuple[int, int] | str | None] | None = None
 
     def __len__(self) -> int:
         return len(self.anchors)
@@ -130,6 +134,7 @@ class DocumentAnchors:
             del self.anchors[ref_id]
             del self.keys[ref_id]
         located = []
+        self._ranges = None
         for ref_id, (kind, record_id, ref) in wanted.items():
             key = snapshot_key(ref)
             known = self.anchors.get(ref_id)
@@ -144,6 +149,9 @@ class DocumentAnchors:
 
     def edit(self, edit: Edit) -> None:
         """Move every anchor through one edit (cheap: arithmetic only)."""
+        if edit.start_line == edit.end_line and "\n" not in edit.text:
+            return  # typing within a line moves no line (most keystrokes)
+        self._ranges = None
         for live in self.anchors.values():
             if live.start is not None and live.status != "orphaned":
                 live.start, live.end = shift(live.start, live.end, edit)
@@ -151,6 +159,7 @@ class DocumentAnchors:
     def relocate(self, lines: list[str]) -> None:
         """Judge every anchor against the document's text again, near where it is now (on open and save,
         or after an edit the ranges could not follow)."""
+        self._ranges = None
         for live in self.anchors.values():
             if live.status == "orphaned" or live.start is None:
                 hint = live.ref.line_start, live.ref.line_end
@@ -172,6 +181,13 @@ class DocumentAnchors:
             live.start, live.end = start, end
         else:
             live.start, live.end = found.line_start, found.line_end
+
+    def ranges(self) -> dict[int, tuple[int, int] | str | None]:
+        """Reference id -> its 1-based (start, end) lines now, None for the whole file, or GONE
+        (kept until the next edit: lenses and warnings ask for every reference of a file)."""
+        if self._ranges is None:
+            self._ranges = {ref_id: GONE if live.gone else live.lines() for ref_id, live in self.anchors.items()}
+        return self._ranges
 
     def stale(self) -> list[LiveAnchor]:
         """The anchors whose code changed or is gone, as last located."""

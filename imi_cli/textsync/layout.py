@@ -20,7 +20,7 @@ RECORDS = ".imi/records"
 KIND_DIRS = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons", "note": "notes",
              "memory": "memories"}
 DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
-_NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{17})\.json")  # a stamp is 17 of [0-9a-z] (hlc.py)
+_NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{18})\.json")  # a stamp is 18 of [0-9a-z] (hlc.py)
 
 
 def records_dir(root: Path) -> Path:

@@ -41,7 +41,7 @@ def _entries_from_jsonl(path: Path) -> Iterator[dict]:
             except ValueError:
                 raise UsageError(f"{path}:{number}: not a JSON object: nothing was imported") from None
             if (not isinstance(entry, dict) or entry.get("kind") not in TABLES
-                    or not isinstance(entry.get("id"), str) or not layout.parse_name(f"{entry['id']}.{'0' * 17}.json")
+                    or not isinstance(entry.get("id"), str) or not layout.parse_name(f"{entry['id']}.{'0' * hlc.STAMP_WIDTH}.json")
                     or not isinstance(entry.get("record"), dict) or not layout.plain_record(entry["record"])):
                 raise UsageError(f"{path}:{number}: expected {{\"kind\", \"id\", \"record\"}}: nothing was imported")
             yield entry

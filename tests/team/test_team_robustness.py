@@ -66,7 +66,7 @@ def test_foreign_and_unreadable_files_in_records_are_reported_and_ignored(tmp_pa
     kept = project.new("log", "a real note")
     records = project.root / ".imi" / "records"
     (records / "tasks").mkdir(exist_ok=True)
-    stamp = "mwupabcd000abcdef"
+    stamp = "0mwupabcd000abcdef"
     bad = {
         f"tasks/mwupabcdefgh0001.{stamp}.json": "{not json",
         f"tasks/mwupabcdefgh0002.{stamp}.json": json.dumps({"format": 1, "id": "someone-else", "hlc": stamp,
