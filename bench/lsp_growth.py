@@ -73,9 +73,11 @@ def measure_size(name: str, args) -> dict:
 
 # rows of the tables: (label, where the values are, key, kind); kind "series" has median and p95
 ROWS = [
-    ("`textDocument/codeLens`, each file asked once", "inproc", "lens"),
-    ("`textDocument/codeLens`, the most-named file, asked again", "inproc", "hot_lens_again"),
+    ("`didOpen` (follows the file's anchors: its first look-up in the path index)", "inproc", "open"),
+    ("`textDocument/codeLens`, each file once, after `didOpen`", "inproc", "lens"),
     ("`codeLens/resolve`", "inproc", "resolve"),
+    ("`textDocument/codeLens`, the most-named file, asked again", "inproc", "hot_lens_again"),
+    ("`codeLens/resolve`, the most-named file (50 lenses)", "inproc", "hot_resolve"),
     ("`didChange` touching a lesson (update, check, publish)", "inproc", "touch"),
     ("`didChange` elsewhere (update, check)", "inproc", "else"),
     ("`textDocument/hover`, first line (every record naming the file)", "inproc", "hover"),
@@ -132,7 +134,8 @@ def project_line(size: dict) -> str:
     p = m["params"]
     return (f"{size['name']}: {p['lessons']:,} lessons + {p['decisions']:,} decisions, {m['refs']:,} references "
             f"({m['anchored']:,} to line ranges, {m['globs']:,} globs or folders) to {m['files']:,} files, "
-            f"the most-named file named by {size['inproc']['hot_records']:,} records; "
+            f"the most-named file named by {size['inproc']['hot_records']:,} records "
+            f"({size['inproc'].get('hot_lenses', 0):,} lenses); "
             f"database {m.get('db_bytes', 0) / 1e6:.0f} MB")
 
 

@@ -9,6 +9,7 @@ commits (`PRAGMA data_version`). Pure Python: no editor protocol here.
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import Iterable, NamedTuple
 
@@ -98,15 +99,17 @@ class RefIndex:
     """Every file reference of every live (not archived) record, by path.
 
     Exact paths are a dict lookup; glob references are grouped by their literal
-    folder prefix, so a lookup only runs the patterns that could match. Answers are
-    cached per path until the index is rebuilt.
+    folder prefix, and within it by pattern, so a lookup runs each distinct pattern
+    that could match once (however many records name it: `**/*.sql` named by a
+    thousand decisions is one match). Answers are cached per path until the index
+    is rebuilt.
     """
 
     CACHE_LIMIT = 20_000
 
     def __init__(self, refs: Iterable[tuple[str, str, FileRef]], summaries: dict[tuple[str, str], Summary]):
         self._exact: dict[str, list[Hit]] = {}
-        self._globs: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
+        self._globs: dict[str, dict[str, tuple[re.Pattern[str], list[Hit]]]] = {}
         self._summaries = summaries
         self._cache: dict[str, list[Hit]] = {}
         self._anchored: dict[str, list[Hit]] | None = None
@@ -118,7 +121,10 @@ class RefIndex:
                 continue
             count += 1
             if ref.is_glob:
-                globs.setdefault(literal_prefix(ref.path), []).append((compile_glob(ref.path), Hit(summary, ref)))
+                patterns = globs.setdefault(literal_prefix(ref.path), {})
+                if (entry := patterns.get(ref.path)) is None:
+                    entry = patterns[ref.path] = (compile_glob(ref.path), [])
+                entry[1].append(Hit(summary, ref))
             elif (bucket := exact.get(ref.path)) is not None:
                 bucket.append(Hit(summary, ref))
             else:
@@ -128,8 +134,16 @@ class RefIndex:
     @classmethod
     def load(cls, store: Store) -> RefIndex:
         """Read every reference and the summaries of their records, in one read transaction (one snapshot)."""
-        with store.conn:
-            return cls(queries.file_refs(store), load_summaries(store))
+        # The cycle collector would walk the growing index again and again while it is built (half of the
+        # load time at 500,000 references); nothing built here forms a cycle, so it is paused meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with store.conn:
+                return cls(queries.file_refs(store), load_summaries(store))
+        finally:
+            if collecting:
+                gc.enable()
 
     def hits(self, path: str) -> list[Hit]:
         """Every reference naming the repo-relative `path`: exact ones first, then globs and folders."""
@@ -138,9 +152,11 @@ class RefIndex:
             return found
         found = list(self._exact.get(path, ()))
         for folder in _folders(path):
-            for pattern, hit in self._globs.get(folder, ()):
-                if pattern.match(path):
-                    found.append(hit)
+            patterns = self._globs.get(folder)
+            if patterns:
+                for pattern, hits in patterns.values():
+                    if pattern.match(path):
+                        found.extend(hits)
         if len(self._cache) >= self.CACHE_LIMIT:
             self._cache.clear()
         self._cache[path] = found
@@ -161,8 +177,11 @@ class RefIndex:
         once per index (an editor asks which of these files git renamed)."""
         found = self._anchored
         if found is None:
-            found = {path: anchored for path, hits in self._exact.items()
-                     if (anchored := [h for h in hits if h.ref.is_anchor])}
+            found = {}
+            for path, hits in self._exact.items():  # exact references are never globs
+                anchored = [h for h in hits if h[1].line_start or h[1].symbol]
+                if anchored:
+                    found[path] = anchored
             self._anchored = found
         return found
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types
 
 from imi_cli.anchors.gitrenames import renamed_paths
-from imi_cli.anchors.live import GONE, DocumentAnchors, Edit, LiveAnchor
+from imi_cli.anchors.live import DocumentAnchors, Edit, LiveAnchor
 from imi_cli.context import shorten
 from imi_cli.refindex import Hit, RefIndex
 
@@ -117,7 +117,8 @@ def closed(ls: ImiLanguageServer, uri: str) -> OpenDocument | None:
     return ls.documents.pop(uri, None)
 
 
-def shift(ls: ImiLanguageServer, uri: str, edit: Edit) -> None:
+def follow_edit(ls: ImiLanguageServer, uri: str, edit: Edit) -> None:
+    """Move the document's anchors through one edit."""
     doc = ls.documents.get(uri)
     if doc is not None:
         doc.anchors.edit(edit)
@@ -172,7 +173,8 @@ def stale_diagnostics(ls: ImiLanguageServer, uri: str) -> list[types.Diagnostic]
     out = []
     for live in stale:
         summary = doc.memory.index.summary(live.kind, live.record_id)
-        if summary is None or summary.kind not in settings.kinds or (summary.kind == "task" and summary.state == "done"):
+        hidden = summary is None or summary.kind not in settings.kinds
+        if hidden or (summary.kind == "task" and summary.state == "done"):
             continue
         if live.status == "changed" and not live.gone:
             first, last = live.start - 1, min(live.end, line_count)

@@ -126,7 +126,7 @@ def did_change(ls: ImiLanguageServer, params: types.DidChangeTextDocumentParams)
         if edit is None:  # the whole text replaced: nothing to shift, everything is located again below
             whole = True
         else:
-            anchoring.shift(ls, uri, edit)
+            anchoring.follow_edit(ls, uri, edit)
             for diagnostic in shown.values():
                 rng = _shifted(diagnostic.range, edit)
                 if rng is not None:

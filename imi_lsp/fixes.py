@@ -202,7 +202,8 @@ async def verify(ls: ImiLanguageServer, *args):
     moved = sum(1 for _ref, _now, action in done if action != "unchanged")
     ls.tell(f"Verified {found.kind} {found.id}" + (f": {moved} anchor(s) re-anchored" if moved else ""))
     return {"kind": found.kind, "id": found.id, "anchors": [
-        {"was": ref.label(), "status": now.status, "now": now.to_json(), "action": action} for ref, now, action in done]}
+        {"was": ref.label(), "status": now.status, "now": now.to_json(), "action": action}
+        for ref, now, action in done]}
 
 
 def _record_in(ls: ImiLanguageServer, options: dict, record_id: str, command: str):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from imi_cli.anchors.live import GONE
 from imi_cli.store import queries
 
 from . import anchoring, render
-from .anchoring import GONE, STORED, Where
+from .anchoring import STORED, Where
 from .lenses import unique, visible
 from .server import ImiLanguageServer, guarded
 

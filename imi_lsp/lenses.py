@@ -14,10 +14,11 @@ from typing import Iterable
 
 from lsprotocol import types
 
+from imi_cli.anchors.live import GONE
 from imi_cli.refindex import Hit, Summary
 
 from . import anchoring
-from .anchoring import GONE, STORED, Where
+from .anchoring import STORED, Where
 from .server import ImiLanguageServer, guarded
 
 SHOW_RECORDS = "imi.showRecords"

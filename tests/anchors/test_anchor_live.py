@@ -90,7 +90,8 @@ def test_anchors_are_located_in_the_text_given_not_on_disk_and_follow_moved_code
     doc = DocumentAnchors("src/auth.py")
     snapshot = "\n".join(CODE[2:6])
     moved = ["# header", "# more"] + CODE
-    doc.sync([("lesson", "L", _ref(1, 3, 6, snapshot)), ("decision", "D", _ref(2, 8, 9, "def logout(s):\n    s.clear()")),
+    doc.sync([("lesson", "L", _ref(1, 3, 6, snapshot)),
+              ("decision", "D", _ref(2, 8, 9, "def logout(s):\n    s.clear()")),
               ("note", "N", FileRef("src/auth.py", ref_id=3))], moved)
     assert set(doc.anchors) == {1, 2}  # a reference to the whole file is not an anchor
     assert (doc.get(1).lines(), doc.get(1).status) == ((5, 8), "moved")

@@ -69,12 +69,14 @@ def test_palette_commands_are_client_side_and_registered():
 def test_vscode_settings_mirror_the_servers():
     props = CONTRIBUTES["configuration"]["properties"]
     server_keys = {k for k in props if not k.startswith(("imi.server.", "imi.trace."))}
-    assert server_keys == {"imi.codeLens.enable", "imi.diagnostics.enable", "imi.diagnostics.severity", "imi.kinds"}
+    assert server_keys == {"imi.codeLens.enable", "imi.diagnostics.enable", "imi.diagnostics.severity",
+                           "imi.diagnostics.staleAnchors", "imi.kinds"}
     defaults = Settings()
     assert props["imi.codeLens.enable"]["default"] is defaults.code_lens
     assert props["imi.diagnostics.enable"]["default"] is defaults.diagnostics
     assert props["imi.diagnostics.severity"]["default"] == defaults.severity
     assert props["imi.diagnostics.severity"]["enum"] == list(SEVERITIES)
+    assert props["imi.diagnostics.staleAnchors"]["default"] is defaults.stale_anchors
     assert props["imi.kinds"]["default"] == list(defaults.kinds)
     assert props["imi.kinds"]["items"]["enum"] == list(defaults.kinds)
 

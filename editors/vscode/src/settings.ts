@@ -9,7 +9,7 @@ export const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
 /** What the server understands; the client-only keys (`imi.server.*`, `imi.trace.*`) stay out. */
 export interface ServerSettings {
   codeLens: { enable: boolean };
-  diagnostics: { enable: boolean; severity: string };
+  diagnostics: { enable: boolean; severity: string; staleAnchors: boolean };
   kinds: string[];
 }
 
@@ -27,7 +27,11 @@ export function serverSettings(get: Getter): ServerSettings {
   };
   return {
     codeLens: { enable: pick('codeLens.enable', true) },
-    diagnostics: { enable: pick('diagnostics.enable', true), severity: pick('diagnostics.severity', 'warning') },
+    diagnostics: {
+      enable: pick('diagnostics.enable', true),
+      severity: pick('diagnostics.severity', 'warning'),
+      staleAnchors: pick('diagnostics.staleAnchors', true),
+    },
     kinds: pick<string[]>('kinds', [...KINDS]),
   };
 }

@@ -5,7 +5,7 @@ import { initializationOptions, KINDS, needsRestart } from '../src/settings';
 
 test('defaults when nothing is set', () => {
   assert.deepEqual(initializationOptions(() => undefined), {
-    imi: { codeLens: { enable: true }, diagnostics: { enable: true, severity: 'warning' }, kinds: [...KINDS] },
+    imi: { codeLens: { enable: true }, diagnostics: { enable: true, severity: 'warning', staleAnchors: true }, kinds: [...KINDS] },
   });
 });
 
@@ -18,7 +18,7 @@ test('values are mapped to the camelCase keys the server reads', () => {
     'server.command': ['x'],
   };
   const options = initializationOptions((key) => values[key]);
-  assert.deepEqual(options.imi, { codeLens: { enable: false }, diagnostics: { enable: true, severity: 'hint' }, kinds: ['lesson'] });
+  assert.deepEqual(options.imi, { codeLens: { enable: false }, diagnostics: { enable: true, severity: 'hint', staleAnchors: true }, kinds: ['lesson'] });
   assert.ok(!('server' in options.imi), 'client-only settings stay out');
 });
 
