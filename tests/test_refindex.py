@@ -30,3 +30,21 @@ def test_records_sharing_a_glob_are_all_found_and_other_patterns_of_the_folder_j
     assert index.hits("README.md") == []
     assert gc.isenabled()  # paused while loading, and back on afterwards
     store.close()
+
+
+def test_a_live_index_is_kept_from_the_cycle_collector_and_freed_when_replaced(tmp_path):
+    import weakref
+
+    from imi_cli.refindex import LiveIndex
+
+    store = open_store(tmp_path / ".imi" / "state.db", create=True)
+    with store.write():
+        writes.add_lesson(store, Provenance("test", None), text="t", correct_behavior="c", verified_by="ci",
+                          refs=[(FileSpec("a.py"), "explicit")])
+    live = LiveIndex(store)
+    first = weakref.ref(live.index)
+    assert gc.get_freeze_count() > 0  # a full collection will not walk it during a request
+    live.reload()
+    assert first() is None  # frozen, yet freed as soon as it is replaced: no leak per reload
+    assert [hit.record.kind for hit in live.index.hits("a.py")] == ["lesson"]
+    store.close()
