@@ -43,9 +43,15 @@ def file_name(name: str, scope: str = "") -> str:
 def write(name: str, text: str, scope: str = "") -> str:
     """Write a view and return its URI."""
     path = view_dir() / file_name(name, scope)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    text = text if text.endswith("\n") else text + "\n"
+    try:
+        unchanged = path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        unchanged = False
+    if not unchanged:  # symbol search asks for views on every keystroke: write only what changed
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
     return uris.from_fs_path(str(path))
 
 
