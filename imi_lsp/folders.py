@@ -19,7 +19,7 @@ from imi_cli.errors import ImiError
 from imi_cli.paths import relative_to_root
 from imi_cli.refindex import LiveIndex, RefIndex
 from imi_cli.store import Store, open_store
-from imi_cli.store.connection import DB_DIR, DB_NAME, find_database
+from imi_cli.store.connection import DB_DIR, DB_NAME, find_database, records_without_database
 from imi_cli.textsync import attach
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,11 @@ class FolderMemory:
         Raises ImiError (once per broken file) when the file is there but unusable.
         """
         signature = _signature(self.db_path)
-        if signature is None:
+        if signature is None and not records_without_database(self.db_path):
             self.problem = NO_MEMORY
             return False
+        # a fresh clone's records (no file yet) are built into one by open_store
+        signature = signature or "no database yet"
         if signature == self._failed:  # the same broken file: do not retry (or report) again
             return False
         try:

@@ -18,12 +18,21 @@ class App:
         self.out = output
         self.agent_flag = agent_flag
         self._store: Store | None = None
+        self._opening_notices = 0
 
     def store(self) -> Store:
         """The project database, found by walking up (or IMI_DB); opened once."""
         if self._store is None:
             self._store = open_store()
+            self._opening_notices = len(self._store.notices)
         return self._store
+
+    def notices(self, succeeded: bool) -> list[str]:
+        """What the store says besides the result: what opening it did (always), and what the command did
+        (only when it succeeded: a failed command did nothing)."""
+        if self._store is None:
+            return []
+        return self._store.notices if succeeded else self._store.notices[:self._opening_notices]
 
     def adopt(self, store: Store) -> None:
         """Use (and later close) a store opened elsewhere."""
