@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..clock import now_ms
-from ..context import render_task_line
+from ..context import render_task_line, shorten
 from ..recording import collect_refs
 from ..store import claims, queries
 from ..store.lease import lease_ms
@@ -88,7 +88,19 @@ def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, f
     refs = collect_refs(store, split_files(files), [summary, interpretation, uncertainty, outcome])
     task = claims.complete(store, _task_id(app, task_id), summary, app.prov(), force=force, refs=refs,
                            interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
-    app.out.result(task.to_json(), f"Completed task {task.id}: {task.title}")
+    done = _goal_closed_by(store, task)
+    lines = [f"Completed task {task.id}: {task.title}"]
+    if done is not None:
+        lines.append(f"Goal {done.id} is done: all its tasks are ({shorten(done.name, 200)})")
+    app.out.result(task.to_json() | {"goal_done": done.id if done else None}, "\n".join(lines))
+
+
+def _goal_closed_by(store, task):
+    """The task's goal when completing this task closed it (its last open task), else None."""
+    goal = queries.get(store, "goal", task.goal_id) if task.goal_id else None
+    if goal is not None and goal.status == "done" and goal.completed_at == task.completed_at:
+        return goal
+    return None
 
 
 @click.command()

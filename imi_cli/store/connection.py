@@ -15,6 +15,7 @@ from . import migrations
 DB_DIR = ".imi"
 DB_NAME = "state.db"
 BUSY_TIMEOUT_MS = 30_000
+MAX_NOTICES = 20
 
 
 def find_database(start: Path | None = None) -> Path | None:
@@ -86,6 +87,11 @@ class Store:
         self.built_from_records = False  # this opening created the database from `.imi/records/` (a fresh clone)
         self.notices: list[str] = []  # lines for the user about what a command did besides its result
         self._depth = 0
+
+    def notice(self, line: str) -> None:
+        """Tell the user something a command did besides its result (the CLI prints these on stderr).
+        Only the last few are kept: a long-lived server's store must not grow with every write."""
+        self.notices = [*self.notices[-(MAX_NOTICES - 1):], line]
 
     def touch(self, kind: str, record_id: str) -> None:
         """Note that a record changed in the current write transaction."""
@@ -284,6 +290,6 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
         raise
     if built:
         loaded = store.caught_up.records if store.caught_up else 0
-        store.notices.append(f"built {DB_DIR}/{DB_NAME} from the {loaded} records in {DB_DIR}/records/ (a fresh "
+        store.notice(f"built {DB_DIR}/{DB_NAME} from the {loaded} records in {DB_DIR}/records/ (a fresh "
                              "clone); `imi init` adds git hooks that keep it current after `git pull`")
     return store
