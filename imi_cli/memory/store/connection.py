@@ -244,8 +244,10 @@ def _no_room(path: Path) -> bool:
     return stat.f_bavail * stat.f_frsize < 1 << 20
 
 
-def open_store(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
+def connect_database(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
     """Open (or with `create`, make) the project database and bring its schema up to date.
+
+    This is the bare database; `opening.open_store` also keeps it in step with team memory.
 
     A database that cannot be written (a read-only folder or file system, a full disk) is opened
     read-only: reads work, writes fail with the reason. Raises ImiError with one clear line when
@@ -278,18 +280,7 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
         raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)
     store.readonly_reason = reason
-    if built:  # attach() below loads the records; the database stays out of git like `imi init` keeps it
+    if built:  # opening.open_store loads the records; the database stays out of git as `imi init` keeps it
         store.built_from_records = True
         write_gitignore(path)
-    from ..textsync import attach  # team memory in git: the database follows the text
-
-    try:
-        attach(store)
-    except BaseException:
-        store.close()
-        raise
-    if built:
-        loaded = store.caught_up.records if store.caught_up else 0
-        store.notice(f"built {DB_DIR}/{DB_NAME} from the {loaded} records in {DB_DIR}/records/ (a fresh "
-                             "clone); `imi init` adds git hooks that keep it current after `git pull`")
     return store
