@@ -18,6 +18,9 @@ command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read imi's JSON
 
 if [ -e "$dir" ] || [ -L "$dir" ]; then
   if [ -d "$dir" ] && [ ! -L "$dir" ] && [ -f "$dir/$marker" ]; then
+    case "$(pwd -P)/" in
+      "$(cd "$dir" && pwd -P)"/*) fail "$dir is the folder you are in: run the demo from outside it (nothing was changed)" ;;
+    esac
     printf 'demo: replacing the demo project made earlier in %s\n' "$dir"
     rm -rf "$dir"
   elif [ ! -d "$dir" ] || [ -L "$dir" ]; then

@@ -84,6 +84,10 @@ def test_an_empty_folder_becomes_the_demo_project_and_a_second_run_rebuilds_it(t
     assert ".imi-demo" not in status
 
     (target / "scratch.txt").write_text("made while exploring\n")
+    from_inside = run_demo("..", target / "src", home)
+    assert from_inside.returncode != 0 and "the folder you are in" in from_inside.stderr
+    assert (target / "scratch.txt").is_file()  # not even its own folder is replaced from inside it
+
     second = run_demo(target, tmp_path, home)
 
     assert second.returncode == 0, second.stderr
