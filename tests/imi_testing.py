@@ -23,7 +23,7 @@ from imi_cli.cli import run as cli_run
 
 IMI = [sys.executable, "-m", "imi_cli"]
 # Variables that change what `imi` does; every test starts without them.
-IMI_VARS = ("IMI_DB", "IMI_AGENT_ID", "IMI_LEASE_MINUTES", "IMI_DEBUG", "NO_COLOR", "LOGNAME", "USERNAME")
+IMI_VARS = ("IMI_DB", "IMI_AGENT_ID", "IMI_LEASE_MINUTES", "IMI_TEAM_CLAIMS", "IMI_DEBUG", "NO_COLOR", "LOGNAME", "USERNAME")
 
 
 @dataclass

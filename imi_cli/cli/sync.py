@@ -33,10 +33,11 @@ def _report_lines(report) -> list[str]:
 def sync(app: App, quiet):
     """Bring the database and .imi/records/ in step (git hooks run this after pull, merge, checkout)."""
     report = app.project().sync()
-    lines = _report_lines(report)
-    if quiet and not (report.conflicts or report.skipped):
+    claims = app.project().team_claim_report()
+    lines = _report_lines(report) + claims
+    if quiet and not (report.conflicts or report.skipped or claims):
         return
-    app.out.result(report.to_json(), "\n".join(lines) or "Up to date.")
+    app.out.result(report.to_json() | ({"team_claims": claims} if claims else {}), "\n".join(lines) or "Up to date.")
 
 
 @click.command()

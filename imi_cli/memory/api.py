@@ -190,22 +190,62 @@ class Project:
 
     # claims -----------------------------------------------------------------------------------
     def start(self, task_ref: str, *, force: bool = False):
-        """Claim a task (atomic); returns a Claim."""
+        """Claim a task (atomic in this clone, and across the team when team claims are on); a Claim."""
         from .store import claims
 
-        return claims.start(self._store, self.task_id(task_ref), self.provenance(), force=force)
+        task_id, prov = self.task_id(task_ref), self.provenance()
+        with self._team_claim(task_id, prov, force):
+            return claims.start(self._store, task_id, prov, force=force)
 
     def next_task(self, goal_ref: str | None = None):
-        """Claim the most urgent ready task; a Claim, or None when nothing is ready."""
+        """Claim the most urgent ready task; a Claim, or None when nothing is ready. With team claims,
+        a task another clone holds is passed over for the next one."""
+        from .errors import Conflict
         from .store import claims
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
-        return claims.next_task(self._store, self.provenance(), goal)
+        if self.team_claims() is None:
+            return claims.next_task(self._store, self.provenance(), goal)
+        for task in self.ready_tasks(goal, limit=50):
+            try:
+                return self.start(task.id)
+            except Conflict:
+                continue
+        return None
+
+    def _team_claim(self, task_id: str, prov, force: bool):
+        """Around a local claim: claim on the team's remote first; give it back if the local claim fails."""
+        from .teamclaims import holding
+
+        return holding(self, task_id, prov, force)
+
+    def team_claims(self):
+        """This clone's team-wide claims (a TeamClaims), or None when they are off."""
+        from .teamclaims import for_project
+
+        return for_project(self)
+
+    def configure_team_claims(self, remote: str | None) -> None:
+        """Turn team-wide claims on through a git remote of this repository (None: off)."""
+        from .teamclaims import configure
+
+        configure(self.root, remote)
+
+    def team_claim_report(self) -> list[str]:
+        """Push claims made offline; lines naming any double claim (empty when team claims are off)."""
+        from .teamclaims import reconcile
+
+        return reconcile(self)
 
     def ping(self, task_ref: str):
         from .store import claims
 
-        return claims.ping(self._store, self.task_id(task_ref), self.provenance())
+        task_id, prov = self.task_id(task_ref), self.provenance()
+        task = claims.ping(self._store, task_id, prov)
+        team = self.team_claims()
+        if team is not None:
+            self.notices.extend(team.heartbeat(task_id, prov.agent, prov.at))
+        return task
 
     def checkpoint(self, task_ref: str, note: str, files=()) -> str:
         """Save progress on a task (a heartbeat too); returns the checkpoint's id."""
@@ -222,8 +262,15 @@ class Project:
         from .store import claims
 
         refs = collect_refs(self._store, list(files), [summary, interpretation, uncertainty, outcome])
-        return claims.complete(self._store, self.task_id(task_ref), summary, self.provenance(), force=force,
+        task = claims.complete(self._store, self.task_id(task_ref), summary, self.provenance(), force=force,
                                refs=refs, interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
+        self._release_team_claim(task.id)
+        return task
+
+    def _release_team_claim(self, task_id: str) -> None:
+        team = self.team_claims()
+        if team is not None:
+            self.notices.extend(team.release(task_id))
 
     def goal_closed_by(self, task):
         """The task's goal when completing this task closed it (its last open task), else None."""
@@ -235,7 +282,9 @@ class Project:
     def fail(self, task_ref: str, reason: str, *, force: bool = False):
         from .store import claims
 
-        return claims.fail(self._store, self.task_id(task_ref), reason, self.provenance(), force=force)
+        task = claims.fail(self._store, self.task_id(task_ref), reason, self.provenance(), force=force)
+        self._release_team_claim(task.id)
+        return task
 
     # reading ----------------------------------------------------------------------------------
     def resolve(self, ref: str, kinds=None) -> tuple[str, str]:
