@@ -145,9 +145,11 @@ class TeamClaims:
         if proc.returncode == 0:
             return True
         refused = [line for line in proc.stdout.splitlines() if line.startswith("!\t")]  # --porcelain
-        if refused and "[remote rejected]" not in refused[0]:  # a stale lease, not a host refusing the ref
+        if refused and "[remote rejected]" not in refused[0]:  # our lease was stale: the ref had moved
             return False
-        if refused:
+        if refused:  # the remote's own verdict: a push racing ours moved the ref first, or a host refusing it
+            if self._remote_sha(task) != expect:
+                return False
             raise _Offline("the remote refused refs/imi/claims/: " + refused[0].split("\t")[-1])
         detail = proc.stderr.strip().splitlines()
         raise _Offline(detail[-1] if detail else "git push failed")
@@ -158,12 +160,15 @@ class TeamClaims:
         self._git("fetch", "-q", "--no-write-fetch-head", "--prune", "--no-tags", self.remote,
                   f"+{REMOTE_PREFIX}{pattern}:refs/imi/remote-claims/{pattern}")
 
+    def _remote_sha(self, task: str) -> str | None:
+        listed = self._git("ls-remote", self.remote, REMOTE_PREFIX + task).split()
+        return listed[0] if listed else None
+
     def remote_holder(self, task: str) -> Holder | None:
         """Who holds `task` on the remote now, or None."""
-        listed = self._git("ls-remote", self.remote, REMOTE_PREFIX + task).split()
-        if not listed:
+        sha = self._remote_sha(task)
+        if sha is None:
             return None
-        sha = listed[0]
         if self._local(sha) is None:
             self._fetch(task)
         return self._holder_at(sha)
@@ -227,8 +232,7 @@ class TeamClaims:
         seen = self._local(SEEN_PREFIX + task)
         try:
             held = self._holder_at(seen) if seen else None
-            listed = self._git("ls-remote", self.remote, REMOTE_PREFIX + task).split()
-            if held is not None and listed[:1] == [seen] and now - held.heartbeat_at < self.lease_ms // 4:
+            if held is not None and self._remote_sha(task) == seen and now - held.heartbeat_at < self.lease_ms // 4:
                 return []
             self._acquire(task, agent, now, force=False)
             return []
