@@ -272,7 +272,18 @@ CREATE INDEX IF NOT EXISTS goals_name_idx ON goals(name);
 """)
 
 
-MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text]
+def _v4_hot_query_indexes(conn: apsw.Connection) -> None:
+    """3 -> 4: a task's newest memories of one type (its last checkpoint, its completion notes) and the
+    references that name a file (its own path, or any glob) read from indexes: `imi context` and the
+    pre-edit hook stay flat when a year of records piles up."""
+    conn.execute("""
+CREATE INDEX IF NOT EXISTS memories_task_type_idx ON memories(task_id, type, created_at);
+CREATE INDEX IF NOT EXISTS refs_glob_idx ON refs(is_glob) WHERE is_glob = 1;
+""")
+
+
+MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text,
+                                                       _v4_hot_query_indexes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

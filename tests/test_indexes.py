@@ -1,0 +1,63 @@
+"""The queries behind `imi context` and the agent hooks read indexes, never whole tables of records:
+what keeps them as fast with a year of memory (100k records) as with a thousand (issue 20).
+
+Checked through SQLite's own query plans for every statement the calls run, on a project that has
+records of every kind, checkpoints, completions and glob references."""
+
+from __future__ import annotations
+
+import pytest
+
+from imi_cli.memory import Project
+
+GROWING = ("memories", "refs", "tasks", "text_versions", "decisions", "direction_notes")
+
+
+@pytest.fixture
+def filled(project):
+    (project.root / "src").mkdir()
+    (project.root / "src" / "parse.py").write_text("def parse():\n    pass\n")
+    goal = project.new("goal", "Ship the parser")
+    for n in range(3):
+        task = project.new("task", goal, f"Parse block {n}")
+        project.ok("start", task)
+        project.ok("checkpoint", task, f"halfway through block {n} in src/parse.py")
+    project.ok("complete", task, "done: src/parse.py handles it")
+    project.new("decide", "Use a hand-written lexer", "speed", "--files", "src/*.py")
+    project.new("lesson", "Globs in lessons", "--correct-behavior", "test them", "--files", "src/**")
+    project.new("log", "Keep the parser small")
+    return project
+
+
+def _statements(project, call) -> list[str]:
+    seen: list[str] = []
+    with Project.open(project.db) as opened:
+        opened._store.conn.set_profile(lambda statement, _ns: seen.append(statement))
+        call(opened)
+        opened._store.conn.set_profile(None)
+        return [s for s in dict.fromkeys(seen)]
+
+
+def _full_scans(project, statements) -> list[str]:
+    bad = []
+    with Project.open(project.db) as opened:
+        conn = opened._store.conn
+        for statement in statements:
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + statement, (None,) * statement.count("?"))]
+            bad += [f"{step}: {statement[:90]}" for step in plan
+                    if step.startswith("SCAN") and step.split()[1] in GROWING and "USING" not in step]
+            if "FROM memories WHERE task_id = ?" in statement:  # found by task, newest first, without a sort
+                bad += [f"{step}: {statement[:90]}" for step in plan
+                        if "TEMP B-TREE" in step or (step.startswith("SEARCH memories") and "task_id=?" not in step)]
+    return bad
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.context(),
+    lambda p: p.file_memory("src/parse.py"),
+    lambda p: [p.memories(task_id=t.id, types=("checkpoint",), limit=1) for t in p.tasks(status="in_progress")],
+], ids=["context (session hook)", "file memory (pre-edit hook)", "held tasks' checkpoints (stop hook)"])
+def test_hot_queries_never_scan_a_growing_table(filled, call):
+    statements = _statements(filled, call)
+    assert statements
+    assert _full_scans(filled, statements) == []
