@@ -108,6 +108,22 @@ def shorten(text: str, limit: int = ITEM_LIMIT) -> str:
     return cut + " …"
 
 
+_STRUCTURE = ("#", "```", "~~~", "---", "===", ">")
+
+
+def field(text: str | None, limit: int, indent: str = "    ") -> str:
+    """A multi-line field under its item: later lines are indented, and a line that would read as
+    a heading, a fence or a rule is escaped, so no record can fake a section of the context."""
+    lines = shorten(text or "", limit).split("\n")
+    rest = ("\\" + line if line.lstrip().startswith(_STRUCTURE) else line for line in lines[1:])
+    return "\n".join([lines[0], *(f"{indent}{line}".rstrip() for line in rest)])
+
+
+def one_line(text: str | None, limit: int) -> str:
+    """A title, name or id on one line: line breaks become spaces."""
+    return shorten(" ".join((text or "").split()), limit)
+
+
 def _ref_label(ref) -> str:
     now = ref.now
     if now is None or now.status == "fresh":
@@ -133,32 +149,33 @@ def _files(record) -> str:
 
 
 def _by(agent: str | None) -> str:
-    return f"  @{agent}" if agent else ""
+    return f"  @{one_line(agent, 80)}" if agent else ""
 
 
 def render_decision(d: Decision, now: int) -> str:
-    text = f"  {shorten(d.what, 300)}"
+    text = f"  {field(d.what, 300)}"
     if d.why:
-        text += f"\n    why: {shorten(d.why, 300)}"
+        text += f"\n    why: {field(d.why, 300)}"
     if d.affects:
-        text += f"\n    affects: {shorten(d.affects, 160)}"
+        text += f"\n    affects: {field(d.affects, 160)}"
     return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
 
 
 def render_lesson(lesson: Lesson, now: int) -> str:
-    return (f"  - {shorten(lesson.text, 300)}\n    correct behavior: {shorten(lesson.correct_behavior, 300)}"
-            f"\n    verified by: {lesson.verified_by} ({ago(lesson.created_at, now)}) · {lesson.id}" + _files(lesson))
+    return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
+            f"\n    verified by: {one_line(lesson.verified_by, 80)} ({ago(lesson.created_at, now)}) · {lesson.id}"
+            + _files(lesson))
 
 
 def render_note(note: Note, now: int) -> str:
-    return f"  ▸ {shorten(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}" + _files(note)
+    return f"  ▸ {field(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}" + _files(note)
 
 
 def render_task_line(task: Task, now: int, lease: int) -> str:
     state = task.status.replace("_", " ")
-    line = f"    - [{state}] [{task.priority}] {shorten(task.title, 160)}  {task.id}"
+    line = f"    - [{state}] [{task.priority}] {one_line(task.title, 160)}  {task.id}"
     if task.status == "in_progress":
-        line += f"  @{task.claimant}" + (" (STALE)" if is_stale(task, now, lease) else "")
+        line += f"  @{one_line(task.claimant, 80)}" + (" (STALE)" if is_stale(task, now, lease) else "")
     elif task.blocked_by:
         line += f"  (blocked by {', '.join(task.blocked_by)})"
     return line
@@ -166,12 +183,12 @@ def render_task_line(task: Task, now: int, lease: int) -> str:
 
 def render_goal(goal: Goal, tasks: list[Task], open_count: int, done: int, now: int, lease: int) -> str:
     """A goal with its first open tasks (in progress first, then by priority)."""
-    text = (f"  [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  "
+    text = (f"  [{goal.priority}] {one_line(goal.name, 200)}  {goal.id}  "
             f"({goal.status}, {done}/{open_count + done} tasks done)")
     if goal.why:
-        text += f"\n    why: {shorten(goal.why, 200)}"
+        text += f"\n    why: {field(goal.why, 200)}"
     if goal.success_signal:
-        text += f"\n    success: {shorten(goal.success_signal, 200)}"
+        text += f"\n    success: {field(goal.success_signal, 200)}"
     lines = [render_task_line(t, now, lease) for t in tasks]
     if open_count > len(tasks):
         lines.append(f"    … {open_count - len(tasks)} more open tasks: imi plan {goal.id}")
@@ -179,21 +196,22 @@ def render_goal(goal: Goal, tasks: list[Task], open_count: int, done: int, now: 
 
 
 def render_in_progress(task: Task, checkpoint: str | None, now: int, lease: int) -> str:
-    text = f"  {shorten(task.title, 200)}  {task.id}  @{task.claimant}  heartbeat {ago(task.last_ping_at, now)}"
+    text = (f"  {one_line(task.title, 200)}  {task.id}  @{one_line(task.claimant, 80)}  "
+            f"heartbeat {ago(task.last_ping_at, now)}")
     if is_stale(task, now, lease):
         text += (f"\n    STALE: no heartbeat for over {lease // 60_000} min; "
                  f"`imi start {task.id}` takes it over")
     if checkpoint:
-        text += f"\n    last checkpoint: {shorten(checkpoint, 300)}"
+        text += f"\n    last checkpoint: {field(checkpoint, 300)}"
     return text + _files(task)
 
 
 def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
-    text = f"  ✓ {shorten(task.title, 200)}  {task.id}  by {task.claimant or task.agent or '?'}, " \
-           f"{ago(task.completed_at, now)}\n    {shorten(task.summary or '', 500)}"
+    text = f"  ✓ {one_line(task.title, 200)}  {task.id}  by {one_line(task.claimant or task.agent or '?', 80)}, " \
+           f"{ago(task.completed_at, now)}\n    {field(task.summary, 500)}"
     for key in ("interpretation", "uncertainty", "outcome"):
         if extra.get(key):
-            text += f"\n    {key}: {shorten(extra[key], 200)}"
+            text += f"\n    {key}: {field(extra[key], 200)}"
     return text
 
 
@@ -247,7 +265,7 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
 
 def _header(store: Store, goal_id: str | None) -> str:
     scope = f" for goal {goal_id}" if goal_id else ""
-    name = store.root.name if len(store.root.name) <= 40 else store.root.name[:39] + "…"  # folder names reach 255
+    name = one_line(store.root.name, 40)  # folder names reach 255 characters and may hold line breaks
     return f"# IMI context{scope} ({name})"
 
 
@@ -314,7 +332,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
 
     live = "archived_at IS NULL"
     return [
-        Section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
+        Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
         Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
                 _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
@@ -372,8 +390,8 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
         section("decisions", "Decisions", decisions, lambda d: render_decision(d, now)),
         section("in_progress", "Open tasks", tasks,
                 lambda t: render_task_line(t, now, lease).strip() + _files(t)),
-        section("goals", "Goals", goals, lambda g: f"  [{g.priority}] {shorten(g.name, 200)}  {g.id}  ({g.status})"),
-        section("notes", "Notes", notes, lambda n: f"  ▸ {shorten(n.title, 400)}  {n.id}"),
+        section("goals", "Goals", goals, lambda g: f"  [{g.priority}] {one_line(g.name, 200)}  {g.id}  ({g.status})"),
+        section("notes", "Notes", notes, lambda n: f"  ▸ {one_line(n.title, 400)}  {n.id}"),
         section("prior_work", "Prior work", done, lambda t: render_completion(t, {}, now)),
     ) if s.total]
     label = path if len(path) <= 200 else "…" + path[-199:]  # the header must fit the smallest budget

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from imi_cli.clock import ago, iso, now_ms
-from imi_cli.context import shorten
+from imi_cli.context import one_line, shorten
 from imi_cli.store.records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
 
 
@@ -13,11 +15,22 @@ def _when(ms: int | None, now: int) -> str:
 
 
 def _by(agent: str | None) -> str:
-    return f" by **{agent}**" if agent else ""
+    return f" by **{_inert(one_line(agent, 80))}**" if agent else ""
+
+
+# A line that markdown would read as a heading, quote, list, rule, fence or table row.
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>*+\-=|~`_])|(\d+)([.)]))")
+
+
+def _inert(line: str) -> str:
+    return _BLOCK_START.sub(lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), line.rstrip())
 
 
 def _quote(text: str | None, limit: int = 1200) -> str:
-    return shorten(text or "", limit).replace("\n", "  \n")
+    """A field as one markdown paragraph: its lines cannot start a heading, a fence or a new paragraph
+    (so no record can fake a label or a section of the hover)."""
+    lines = [line for line in shorten(text or "", limit).split("\n") if line.strip()]
+    return "  \n".join(_inert(line) for line in lines)
 
 
 def _files(files: list[FileRef]) -> str:
