@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from imi_cli.clock import ago, iso, now_ms
-from imi_cli.context import one_line, shorten
-from imi_cli.store.records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
+from imi_cli.memory import (Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, one_line,
+                            shorten)
 
 
 def _when(ms: int | None, now: int) -> str:

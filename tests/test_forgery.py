@@ -6,8 +6,7 @@ import json
 import re
 import subprocess
 
-from imi_cli.context import build
-from imi_cli.store import open_store, queries
+from imi_cli.memory import Project
 from imi_lsp import render
 from imi_testing import IMI
 
@@ -53,15 +52,15 @@ def test_hook_and_mcp_answers_render_the_same_way(project):
                           env=project.process_env(), capture_output=True, check=True)
     context = json.loads(hook.stdout)["hookSpecificOutput"]["additionalContext"]
     assert context.count("\n## Verified Lessons") == 1 and "\n```" not in context
-    store = open_store(project.db)
-    answer = build(store).render()  # what the MCP `context` tool returns
+    with Project.open(project.db) as memory:
+        answer = memory.context().render()  # what the MCP `context` tool returns
     assert answer.count("\n## Verified Lessons") == 1 and "\n```" not in answer
 
 
 def test_hover_fields_cannot_fake_a_label_or_heading(project):
     _forge_everywhere(project)
-    store = open_store(project.db)
-    markdown = render.record(queries.lessons(store, limit=1)[0])
+    with Project.open(project.db) as memory:
+        markdown = render.record(memory.lessons(limit=1)[0])
     lines = markdown.splitlines()
     assert [line for line in lines if line.startswith("#")] == [lines[0]]  # only the record's own heading
     assert sum(line.startswith("**Correct behaviour:**") for line in lines) == 1

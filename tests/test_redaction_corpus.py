@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from imi_cli.redaction import scrub
+from imi_cli.memory.redaction import replace_secrets
 
 CORPUS = Path(__file__).parent / "data" / "redaction-corpus.tsv"
 OPEN, CLOSE, NEWLINE = "⟦", "⟧", "⏎"
@@ -56,7 +56,7 @@ def measure(cases: list[Case]) -> dict:
     missed, false_hits = [], []
     true_redactions = false_redactions = 0
     for case in cases:
-        out, kinds = scrub(case.text)
+        out, kinds = replace_secrets(case.text)
         if case.label == "keep":
             if out != case.text:
                 false_redactions += len(kinds)
@@ -103,15 +103,15 @@ def test_every_secret_in_the_corpus_is_redacted(figures):
 
 
 def test_no_look_alike_is_touched(figures):
-    details = [f"{c.number}: {c.text!r} -> {scrub(c.text)[0]!r}" for c in figures["false"]]
+    details = [f"{c.number}: {c.text!r} -> {replace_secrets(c.text)[0]!r}" for c in figures["false"]]
     assert details == []
     assert figures["precision"] == 1.0
 
 
 def test_redacting_twice_changes_nothing():
     for case in load():
-        once = scrub(case.text)[0]
-        assert scrub(once) == (once, []), case.number
+        once = replace_secrets(case.text)[0]
+        assert replace_secrets(once) == (once, []), case.number
 
 
 def report(figures: dict) -> str:
@@ -120,7 +120,7 @@ def report(figures: dict) -> str:
              "", "| kind | caught |", "| --- | --- |"]
     lines += [f"| {kind} | {hit}/{n} |" for kind, (hit, n) in figures["per_kind"].items()]
     lines += [f"missed line {c.number}: {c.text}" for c in figures["missed"]]
-    lines += [f"false hit line {c.number}: {c.text!r} -> {scrub(c.text)[0]!r}" for c in figures["false"]]
+    lines += [f"false hit line {c.number}: {c.text!r} -> {replace_secrets(c.text)[0]!r}" for c in figures["false"]]
     return "\n".join(lines)
 
 

@@ -221,11 +221,19 @@ class Finding:
 class Policy:
     """What to do with secrets in the current operation, and what was found."""
 
-    __slots__ = ("allow", "found")
+    __slots__ = ("allow", "found", "_seen")
 
     def __init__(self, allow: bool = False):
         self.allow = allow
         self.found: list[Finding] = []
+        self._seen: set[int] = set()
+
+    def record(self, kind: str, what: str, secret: str) -> None:
+        """Count a secret once, however many times the text passes a redaction on its way in."""
+        key = hash((kind, secret))
+        if key not in self._seen:
+            self._seen.add(key)
+            self.found.append(Finding(kind, what))
 
     def summary(self) -> str:
         """"2 secrets (github-token, url-password)" for the message to the user."""
@@ -286,21 +294,23 @@ def find(text: str) -> list[tuple[str, int, int]]:
     return sorted(spans, key=lambda span: span[1])
 
 
-def scrub(text: str) -> tuple[str, list[str]]:
+def replace_secrets(text: str) -> tuple[str, list[str]]:
     """The text with every credential replaced by `[REDACTED:kind]`, and the kinds replaced (in order).
 
     Pure: no policy, no side effects. Redacting redacted text changes nothing.
     """
     spans = find(text)
-    if not spans:
-        return text, []
+    return (_replace(text, spans), [kind for kind, _, _ in spans]) if spans else (text, [])
+
+
+def _replace(text: str, spans: list[tuple[str, int, int]]) -> str:
     out, last = [], 0
     for kind, start, end in spans:
         out.append(text[last:start])
         out.append(f"[REDACTED:{kind}]")
         last = end
     out.append(text[last:])
-    return "".join(out), [kind for kind, _, _ in spans]
+    return "".join(out)
 
 
 def redact(text: str, what: str = "text") -> str:
@@ -309,12 +319,13 @@ def redact(text: str, what: str = "text") -> str:
     With a policy that allows secrets, the text comes back as it was (findings are
     still recorded, so the caller can say what was kept).
     """
-    cleaned, kinds = scrub(text)
-    if not kinds:
+    spans = find(text)
+    if not spans:
         return text
     current = _POLICY.get()
     if current is not None:
-        current.found.extend(Finding(kind, what) for kind in kinds)
+        for kind, start, end in spans:
+            current.record(kind, what, text[start:end])
         if current.allow:
             return text
-    return cleaned
+    return _replace(text, spans)

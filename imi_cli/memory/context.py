@@ -8,6 +8,7 @@ items are shortened, and a last line says what was left out and how to see it.
 from __future__ import annotations
 
 from .clock import ago, now_ms
+from .excerpt import field, one_line, shorten
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
@@ -15,7 +16,6 @@ from .store.records import Decision, Goal, Lesson, Note, Task
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
-ITEM_LIMIT = 700          # characters of one item before it is shortened
 TASKS_PER_GOAL = 6
 NOTE_DAYS = 7
 FOOTER_RESERVE = 320
@@ -97,31 +97,6 @@ class Context:
             "omitted": {s.key: s.omitted for s in self.sections if s.omitted},
             "text": self.render(),
         }
-
-
-def shorten(text: str, limit: int = ITEM_LIMIT) -> str:
-    """Cut long text at a word boundary with an ellipsis."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
-
-
-_STRUCTURE = ("#", "```", "~~~", "---", "===", ">")
-
-
-def field(text: str | None, limit: int, indent: str = "    ") -> str:
-    """A multi-line field under its item: later lines are indented, and a line that would read as
-    a heading, a fence or a rule is escaped, so no record can fake a section of the context."""
-    lines = shorten(text or "", limit).split("\n")
-    rest = ("\\" + line if line.lstrip().startswith(_STRUCTURE) else line for line in lines[1:])
-    return "\n".join([lines[0], *(f"{indent}{line}".rstrip() for line in rest)])
-
-
-def one_line(text: str | None, limit: int) -> str:
-    """A title, name or id on one line: line breaks become spaces."""
-    return shorten(" ".join((text or "").split()), limit)
 
 
 def _ref_label(ref) -> str:

@@ -58,9 +58,11 @@ def _flag_tags(match: re.Match) -> str:
     return run if is_flag else ""
 
 
-def sanitize(text: str) -> str:
+def scrub(text: str) -> str:
     """The text without terminal escapes, control characters (tab and newline stay), bidi controls
     or hidden characters; line breaks of every kind become "\\n". Pure; cleaning twice changes nothing."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to remove, no regex run
     text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     text = _INVISIBLE.sub("", _ESCAPES.sub("", text))
     if not text.isascii():
@@ -71,7 +73,7 @@ def sanitize(text: str) -> str:
 
 
 def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
-    """Sanitize (see `sanitize`) and trim the text, redact credentials, and enforce presence and size.
+    """Scrub (see `scrub`) and trim the text, redact credentials, and enforce presence and size.
     Raises UsageError with one clear line."""
     if text is None:
         if required:
@@ -84,7 +86,7 @@ def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8, or a bad JSON escape
             raise UsageError(f"{what} is not valid UTF-8 text") from None
-    value = sanitize(text).strip()
+    value = scrub(text).strip()
     if required and not value:
         raise UsageError(f"{what} is empty" if not text.strip() else f"{what} has no visible text")
     if len(value) > MAX_TEXT:
