@@ -42,7 +42,8 @@ def _files(files: list[FileRef]) -> str:
 def lesson(r: Lesson, now: int) -> str:
     return (f"### Lesson `{r.id}`\n\n**What went wrong:** {_quote(r.text)}\n\n"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
-            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
+            f"{f'Verified by **{_inert(one_line(r.verified_by, 80))}**' if r.verified_by else '**Not verified**'}"
+            f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
 
 
 def decision(r: Decision, now: int) -> str:

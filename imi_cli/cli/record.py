@@ -116,7 +116,7 @@ def log(app: App, note, files):
 @click.argument("text")
 @click.option("--correct-behavior", "--correct-behaviour", "correct", required=True,
               help="What to do instead.")
-@click.option("--verified-by", help="Who or what verified it (default: human).")
+@click.option("--verified-by", help="The person or named check that verified it (without it the lesson is unverified).")
 @files_option
 @pass_app
 def lesson(app: App, text, correct, verified_by, files):

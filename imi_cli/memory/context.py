@@ -21,7 +21,7 @@ NOTE_DAYS = 7
 FOOTER_RESERVE = 320
 
 # Filling order when the budget is tight: what an agent must not miss comes first.
-IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work")
+IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decisions", "notes", "goals", "prior_work")
 
 
 class Section:
@@ -136,9 +136,14 @@ def render_decision(d: Decision, now: int) -> str:
     return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
 
 
+def _verified(lesson: Lesson) -> str:
+    """Who vouches for a lesson: a person or a named check, or nobody yet (then who wrote it shows)."""
+    return f"verified by: {one_line(lesson.verified_by, 80)}" if lesson.verified_by else "unverified"
+
+
 def render_lesson(lesson: Lesson, now: int) -> str:
     return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
-            f"\n    verified by: {one_line(lesson.verified_by, 80)} ({ago(lesson.created_at, now)}) · {lesson.id}"
+            f"\n    {_verified(lesson)}{_by(lesson.agent)} ({ago(lesson.created_at, now)}) · {lesson.id}"
             + _files(lesson))
 
 
@@ -245,7 +250,7 @@ def _header(store: Store, goal_id: str | None) -> str:
 
 
 SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
-               "lessons": "lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
+               "lessons": "lessons", "unverified": "unverified lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
 
 
 def _footer(sections: list[Section], budget: int) -> str:
@@ -277,7 +282,8 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     killed = queries.decisions(store, "killed", limit=fetch)
     notes = queries.notes(store, "note", since_ms=since, limit=fetch)
     decisions = queries.decisions(store, "decision", limit=fetch)
-    lessons = queries.lessons(store, limit=fetch)
+    lessons = queries.lessons(store, limit=fetch, verified=True)
+    unverified = queries.lessons(store, limit=fetch, verified=False)
     goals = queries.goals(store, active_only=True, goal_id=goal_id, limit=fetch)
     in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
     scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
@@ -306,7 +312,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         return render_completion(task, extra, now)
 
     live = "archived_at IS NULL"
-    return [
+    sections = [
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
         Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
@@ -320,7 +326,11 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
                 _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
                 "(none)", "imi search WORDS", attach),
         Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live}"), "(none)", "imi search WORDS", attach),
+                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+                "(none)", "imi search WORDS", attach),
+        Section("unverified", "Lessons (unverified)", unverified, lambda l: render_lesson(l, now),
+                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+                more="imi search WORDS", prepare=attach),
         Section("goals", "Active goals", goals, goal_item,
                 _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
                               + (" AND id = ?" if goal_id else ""), scope[1]),
@@ -332,6 +342,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
                 empty_text="(none yet)", more="imi plan"),
     ]
+    return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 
 
 def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None) -> Context:

@@ -55,7 +55,7 @@ def _decision(row) -> Decision:
 
 
 def _lesson(row) -> Lesson:
-    return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "human",
+    return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "",
                   agent=row[4], created_at=_int(row[5]), archived_at=row[6])
 
 
@@ -227,9 +227,13 @@ def decisions(store: Store, kind: str | None = "decision", limit: int | None = N
     return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit)
 
 
-def lessons(store: Store, limit: int | None = None) -> list[Lesson]:
-    """Lessons, newest first."""
-    return _select(store, "lesson", "archived_at IS NULL", order="created_at DESC", limit=limit)
+UNVERIFIED = "coalesce(verified_by, '') = ''"  # a lesson nobody (no person, no named check) has verified
+
+
+def lessons(store: Store, limit: int | None = None, verified: bool | None = None) -> list[Lesson]:
+    """Lessons, newest first; only verified (or only unverified) ones when `verified` says so."""
+    where = "archived_at IS NULL" + ("" if verified is None else f" AND {'NOT ' if verified else ''}({UNVERIFIED})")
+    return _select(store, "lesson", where, order="created_at DESC", limit=limit)
 
 
 def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None) -> list[Note]:

@@ -138,7 +138,7 @@ class Lesson(_Record):
     id: str
     text: str
     correct_behavior: str = ""
-    verified_by: str = "human"
+    verified_by: str = ""  # who or what verified it; empty: nobody has (an agent's own lesson)
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
