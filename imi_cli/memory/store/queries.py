@@ -10,6 +10,7 @@ from ..errors import Conflict, NotFound
 from ..paths import matches
 from ..priorities import rank_sql
 from .connection import Store
+from .search import search  # noqa: F401  (part of this module's API)
 from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
 
 GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
@@ -298,18 +299,6 @@ def resolve(store: Store, id_or_prefix: str, kinds: Iterable[str] | None = None)
         listed = ", ".join(f"{kind} {rid}" for kind, rid in candidates[:10])
         raise Conflict(f"id prefix {text!r} is ambiguous: {listed}" + (" …" if len(candidates) > 10 else ""))
     return candidates[0]
-
-
-def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    """Full-text search over every record; the query is plain words (no FTS syntax needed)."""
-    words = re.findall(r"\w+", query or "")
-    if not words:
-        return []
-    expr = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
-    rows = store.execute(
-        "SELECT kind, record_id, snippet(search_index, 2, '[', ']', '…', 12), rank FROM search_index "
-        "WHERE search_index MATCH ? ORDER BY rank LIMIT ?", (expr, int(limit)))
-    return [SearchHit(kind, rid, snippet, rank) for kind, rid, snippet, rank in rows]
 
 
 def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
