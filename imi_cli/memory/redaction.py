@@ -109,47 +109,54 @@ _VALUE = r"(?P<q>[\"'`])?(?P<value>(?(q)[^\"'`\n]*|[^\s\"'`<]+))"
 
 _RULES: list[Rule] = [
     Rule("private-key", r"-----BEGIN[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
-                        r"(?:-----END[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----|\Z)"),
-    Rule("age-secret-key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}"),
-    Rule("aws-access-key", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"),
-    Rule("github-token", _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})" + _E),
-    Rule("gitlab-token", _B + r"gl(?:pat|ptt|dt|rt|cbt|oas|ft)-[A-Za-z0-9_-]{20,}"),
-    Rule("anthropic-key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}"),
+                        r"(?:-----END[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----|\Z)", needs=('private key',)),
+    Rule("age-secret-key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}", needs=('age-secret-key-1',)),
+    Rule("aws-access-key", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])",
+         needs=('akia', 'asia', 'abia', 'acca')),
+    Rule("github-token", _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})" + _E,
+         needs=('gh', 'github_pat_')),
+    Rule("gitlab-token", _B + r"gl(?:pat|ptt|dt|rt|cbt|oas|ft)-[A-Za-z0-9_-]{20,}", needs=('gl',)),
+    Rule("anthropic-key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}", needs=('sk-ant-',)),
     Rule("openai-key", _B + r"sk-(?:proj-|svcacct-|admin-|or-v1-)?(?P<v>[A-Za-z0-9_-]{20,})", 0,
-         lambda v: _random(re.sub(r"^sk-(?:proj-|svcacct-|admin-|or-v1-)?", "", v))),
-    Rule("google-api-key", _B + r"AIza[0-9A-Za-z_-]{35}" + _E),
-    Rule("google-oauth-secret", _B + r"GOCSPX-[A-Za-z0-9_-]{28}" + _E),
-    Rule("slack-token", _B + r"xox[abposre]-[A-Za-z0-9-]{10,}"),
-    Rule("slack-app-token", _B + r"xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}"),
-    Rule("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]{20,})", 1),
-    Rule("stripe-key", _B + r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}" + _E),
-    Rule("stripe-webhook-secret", _B + r"whsec_[A-Za-z0-9+/]{24,}"),
-    Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E),
-    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])"),
-    Rule("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E),
-    Rule("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E),
-    Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}"),
-    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+         lambda v: _random(re.sub(r"^sk-(?:proj-|svcacct-|admin-|or-v1-)?", "", v)), needs=('sk-',)),
+    Rule("google-api-key", _B + r"AIza[0-9A-Za-z_-]{35}" + _E, needs=('aiza',)),
+    Rule("google-oauth-secret", _B + r"GOCSPX-[A-Za-z0-9_-]{28}" + _E, needs=('gocspx-',)),
+    Rule("slack-token", _B + r"xox[abposre]-[A-Za-z0-9-]{10,}", needs=('xox',)),
+    Rule("slack-app-token", _B + r"xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}", needs=('xapp-',)),
+    Rule("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]{20,})", 1,
+         needs=('hooks.slack.com',)),
+    Rule("stripe-key", _B + r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}" + _E, needs=('_live_', '_test_')),
+    Rule("stripe-webhook-secret", _B + r"whsec_[A-Za-z0-9+/]{24,}", needs=('whsec_',)),
+    Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, needs=('sg.',)),
+    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=('sk',)),
+    Rule("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E, needs=('hf_',)),
+    Rule("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E, needs=('npm_',)),
+    Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", needs=('pypi-age',)),
+    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", needs=('eyj',)),
     Rule("discord-token", r"(?<![\w.-])[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}" + _E, 0,
-         _random),
+         _random, needs=('.',)),
     Rule("telegram-bot-token", r"(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}" + _E, needs=(":aa",)),
-    Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E),
-    Rule("shopify-token", _B + r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}" + _E),
-    Rule("digitalocean-token", _B + r"do[opr]_v1_[a-f0-9]{64}" + _E),
-    Rule("databricks-token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E),
-    Rule("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", 0, _random),
-    Rule("square-token", _B + r"(?:EAAA[A-Za-z0-9_-]{60}|sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,43})" + _E),
-    Rule("linear-key", _B + r"lin_(?:api|oauth)_[A-Za-z0-9]{40}" + _E),
-    Rule("notion-token", _B + r"(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})" + _E, 0, _random),
-    Rule("postman-key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E),
-    Rule("grafana-token", _B + r"(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})"),
-    Rule("newrelic-key", _B + r"NR(?:AK|JS|II)-[A-Z0-9]{19,32}" + _E),
-    Rule("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}" + _E),
-    Rule("atlassian-token", _B + r"ATATT3[A-Za-z0-9_=-]{150,}"),
+    Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E, needs=('key-',)),
+    Rule("shopify-token", _B + r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}" + _E, needs=('shp',)),
+    Rule("digitalocean-token", _B + r"do[opr]_v1_[a-f0-9]{64}" + _E, needs=('_v1_',)),
+    Rule("databricks-token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E, needs=('dapi',)),
+    Rule("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", 0, _random, needs=('hvs.', 'hvb.', 'hvr.')),
+    Rule("square-token", _B + r"(?:EAAA[A-Za-z0-9_-]{60}|sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,43})" + _E,
+         needs=('eaaa', 'sq0')),
+    Rule("linear-key", _B + r"lin_(?:api|oauth)_[A-Za-z0-9]{40}" + _E, needs=('lin_',)),
+    Rule("notion-token", _B + r"(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})" + _E, 0, _random,
+         needs=('secret_', 'ntn_')),
+    Rule("postman-key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E, needs=('pmak-',)),
+    Rule("grafana-token", _B + r"(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})",
+         needs=('glsa_', 'glc_')),
+    Rule("newrelic-key", _B + r"NR(?:AK|JS|II)-[A-Z0-9]{19,32}" + _E, needs=('nrak-', 'nrjs-', 'nrii-')),
+    Rule("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}" + _E, needs=('dp.',)),
+    Rule("atlassian-token", _B + r"ATATT3[A-Za-z0-9_=-]{150,}", needs=('atatt3',)),
     Rule("azure-storage-key", r"(?i)(?:AccountKey=|--account-key\s+)([A-Za-z0-9+/]{40,}={0,2})", 1,
          needs=("account",)),
-    Rule("azure-sas", r"(?:[?&]sig=|SharedAccessKey=)([A-Za-z0-9%+/]{30,}={0,2})", 1),
-    Rule("docker-auth", r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{16,}={0,2})\"", 1),
+    Rule("azure-sas", r"(?:[?&]sig=|SharedAccessKey=)([A-Za-z0-9%+/]{30,}={0,2})", 1,
+         needs=('sig=', 'sharedaccesskey=')),
+    Rule("docker-auth", r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{16,}={0,2})\"", 1, needs=('"auth"',)),
     Rule("aws-secret-key", r"(?i)(?:aws_?secret_?(?:access_?)?key|SecretAccessKey)[\"']?\s*[:=]\s*[\"']?"
                            r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, needs=("secret",)),
     # scheme://user:password@host; the password may hold '@' and '/': it ends at the last '@' of the URL
@@ -243,7 +250,7 @@ class Policy:
 
 
 _POLICY: ContextVar[Policy | None] = ContextVar("imi_secret_policy", default=None)
-_COMPILED: list[tuple] | None = None
+_COMPILED: dict[int, re.Pattern[str]] = {}
 
 
 @contextmanager
@@ -257,12 +264,12 @@ def policy(allow: bool = False):
         _POLICY.reset(token)
 
 
-def _rules():
-    global _COMPILED
-    if _COMPILED is None:  # compiled on first use: most commands store no text
-        _COMPILED = [(r.kind, re.compile(r.pattern.removeprefix(_B)), r.group, r.check, r.needs,
-                      r.pattern.startswith(_B)) for r in _RULES]
-    return _COMPILED
+def _compiled(index: int) -> re.Pattern[str]:
+    """A rule's pattern, compiled the first time a text could match it (most texts need few)."""
+    pattern = _COMPILED.get(index)
+    if pattern is None:
+        pattern = _COMPILED[index] = re.compile(_RULES[index].pattern.removeprefix(_B))
+    return pattern
 
 
 def find(text: str) -> list[tuple[str, int, int]]:
@@ -274,10 +281,11 @@ def find(text: str) -> list[tuple[str, int, int]]:
             spans.append((kind, start, end))
 
     lower = text.lower()
-    for kind, pattern, group, check, needs, bounded in _rules():
+    for index, (kind, pattern, group, check, needs) in enumerate(_RULES):
         if needs and not any(n in lower for n in needs):
             continue
-        for match in pattern.finditer(text):
+        bounded = pattern.startswith(_B)
+        for match in _compiled(index).finditer(text):
             start = match.start()
             if bounded and start and text[start - 1] in _WORD_CHARS:
                 continue
