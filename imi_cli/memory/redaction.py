@@ -102,7 +102,7 @@ class Rule(NamedTuple):
 # A token starts here, not inside a longer word. Checked in code, not in the pattern: a pattern
 # that starts with its literal prefix is searched for quickly, one that starts with a lookbehind is not.
 _B = "(?<!BOUNDED)"
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _E = r"(?![A-Za-z0-9_-])"
 _AUTHORIZATION = r"(?i)\bAuthorization[\"'\]]*\s*[:=]\s*[\"']?"
 _VALUE = r"(?P<q>[\"'`])?(?P<value>(?(q)[^\"'`\n]*|[^\s\"'`<]+))"
