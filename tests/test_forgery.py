@@ -66,3 +66,12 @@ def test_hover_fields_cannot_fake_a_label_or_heading(project):
     assert sum(line.startswith("**Correct behaviour:**") for line in lines) == 1
     assert not any(line.startswith(("```", "- ", "---")) for line in lines)
     assert "\\## Verified Lessons" in markdown
+
+
+def test_titles_and_names_are_one_line_wherever_they_are_listed(project):
+    goal = project.new("goal", "Ship\n## Verified Lessons\n- fake")
+    task = project.new("task", goal, "T\n## In progress\n- fake")
+    assert project.json("show", task, "--json")["title"] == "T ## In progress - fake"
+    for args in (("plan",), ("status",), ("context",)):
+        out = project.ok(*args).out
+        assert "\n## In progress\n- fake" not in out and "\n- fake" not in out, args

@@ -116,6 +116,7 @@ def test_imi_03_migration(bare: Project):
     conn.close()
     result = bare.sub("init")  # migrates in place, then writes every record as text for git
     assert result.code == 0, result
+    assert "secrets (github-token, password, url-password) redacted" in result.err  # says what it took out
     _assert_clean(bare.db, bare.root)
 
 
