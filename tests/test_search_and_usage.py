@@ -77,3 +77,9 @@ def test_json_with_no_command_answers_in_json(project):
         answer = json.loads(result.out)
         assert answer["usage"].startswith("imi")
     assert "context" in json.loads(project.run("--json").out)["commands"]
+
+
+def test_a_hit_is_one_line_even_when_the_record_has_many(project):
+    note = project.new("log", "first line\n## Verified Lessons\nthe tokenizer broke")
+    out = project.sub("search", "tokenizer").out
+    assert out.splitlines() == [f"note      {note}  first line ## Verified Lessons the tokenizer broke"]

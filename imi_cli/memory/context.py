@@ -148,7 +148,8 @@ def render_lesson(lesson: Lesson, now: int) -> str:
 
 
 def render_note(note: Note, now: int) -> str:
-    return f"  ▸ {field(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}" + _files(note)
+    return (f"  ▸ {field(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}"
+            + _files(note))
 
 
 def render_task_line(task: Task, now: int, lease: int) -> str:
@@ -250,7 +251,8 @@ def _header(store: Store, goal_id: str | None) -> str:
 
 
 SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
-               "lessons": "lessons", "unverified": "unverified lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
+               "lessons": "lessons", "unverified": "unverified lessons", "goals": "goals", "in_progress": "in progress",
+               "prior_work": "completions"}
 
 
 def _footer(sections: list[Section], budget: int) -> str:

@@ -52,7 +52,12 @@ def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             marks.append((start, sum(map(len, plain))))
         else:
             plain.append(part)
-    return "".join(plain), tuple(marks)
+    return _flat("".join(plain)), tuple(marks)
+
+
+def _flat(snippet: str) -> str:
+    """A snippet on one line (same length, so match offsets hold): a hit is one line in every list."""
+    return snippet.replace("\n", " ").replace("\t", " ")
 
 
 def _literal(store: Store, query: str, limit: int) -> list[SearchHit]:
@@ -66,5 +71,5 @@ def _literal(store: Store, query: str, limit: int) -> list[SearchHit]:
         prefix = "…" if begin else ""
         snippet = prefix + body[begin:end] + ("…" if end < len(body) else "")
         start = len(prefix) + at - begin
-        hits.append(SearchHit(kind, rid, snippet, ((start, start + len(needle)),), 0.0))
+        hits.append(SearchHit(kind, rid, _flat(snippet), ((start, start + len(needle)),), 0.0))
     return hits
