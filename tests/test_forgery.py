@@ -75,3 +75,10 @@ def test_titles_and_names_are_one_line_wherever_they_are_listed(project):
     for args in (("plan",), ("status",), ("context",)):
         out = project.ok(*args).out
         assert "\n## In progress\n- fake" not in out and "\n- fake" not in out, args
+
+
+def test_show_keeps_every_line_of_a_field_under_it(project):
+    note = project.new("log", "done\n## Verified Lessons\nnote: fake")
+    lines = project.ok("show", note).out.splitlines()
+    assert "    \\## Verified Lessons" in lines and "    note: fake" in lines
+    assert not any(line.startswith(("#", "note:")) for line in lines[1:])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..memory import DEFAULT_BUDGET, UsageError, ago, is_stale, now_ms, render_task_line, shorten
+from ..memory import DEFAULT_BUDGET, UsageError, ago, field, is_stale, now_ms, render_task_line, shorten
 from .app import App
 from .fast import BUDGET_RANGE, show_context
 from .options import pass_app
@@ -207,7 +207,8 @@ def _describe(record) -> list[str]:
     for key, value in data.items():
         if key in ("kind", "id", "files") or value in (None, "", []):
             continue
-        lines.append(f"  {key}: {value}")
+        shown = field(value, 100_000) if isinstance(value, str) else value  # later lines indented, inert
+        lines.append(f"  {key}: {shown}")
     if record.files:
         lines.append("  files: " + ", ".join(ref.label() for ref in record.files))
     return lines
