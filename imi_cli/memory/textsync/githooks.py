@@ -21,8 +21,9 @@ def _block() -> str:
     python = sys.executable
     return (f"{BEGIN}\n"
             # the Python that installed the hook first: an older `imi` (IMI 0.3) may come first on PATH
-            f"if [ -x '{python}' ]; then '{python}' -m imi_cli sync --quiet || true\n"
-            "elif command -v imi >/dev/null 2>&1; then imi sync --quiet || true\n"
+            # IMI_SYNC_FROM_GIT: read only the record files this git command changed (incremental.py)
+            f"if [ -x '{python}' ]; then IMI_SYNC_FROM_GIT=1 '{python}' -m imi_cli sync --quiet || true\n"
+            "elif command -v imi >/dev/null 2>&1; then IMI_SYNC_FROM_GIT=1 imi sync --quiet || true\n"
             "fi\n"
             f"{END}\n")
 

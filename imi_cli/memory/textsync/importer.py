@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..store import Store
 from ..store.queries import TABLES
-from . import layout, rows, state
+from . import incremental, layout, rows, state
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
@@ -92,8 +92,8 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
     with store.write():
         if catch_up and state.get(store, "text_signature") == layout.signature(root):
             return report  # the writer we waited for had already brought the database up to date
-        on_disk = layout.list_versions(root)
-        known = {row[0]: (row[1], row[2]) for row in store.execute("SELECT name, kind, record_id FROM text_versions")}
+        only = incremental.scope(store) if incremental.requested() else None
+        on_disk, known = _listing(store, only)
         new = [name for name in on_disk if name not in known]
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
@@ -126,8 +126,9 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         if newest:
             state.observe(store, newest)
         _apply(store, affected, report, set(payloads), payloads)
-        if export_untracked:
+        if export_untracked and only is None:
             report.exported = _touch_untracked(store)
+        incremental.remember(store)
         if catch_up and report.conflicts:
             kept = [c.to_json() for c in unreported(store)] + [c.to_json() for c in report.conflicts]
             state.put(store, UNREPORTED, json.dumps(kept))
@@ -323,6 +324,21 @@ def _touch_untracked(store: Store) -> int:
             store.touch(kind, record_id)
             count += 1
     return count
+
+
+def _listing(store: Store, only: list[str] | None) -> tuple[dict, dict]:
+    """(version files on disk, versions the database knows): all of them, or those among `only`."""
+    if only is None:
+        return layout.list_versions(store.root), {row[0]: (row[1], row[2]) for row in store.execute(
+            "SELECT name, kind, record_id FROM text_versions")}
+    names = [path.rpartition("/")[2] for path in only]
+    known = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        known.update((row[0], (row[1], row[2])) for row in store.execute(
+            f"SELECT name, kind, record_id FROM text_versions WHERE name IN ({','.join('?' * len(chunk))})",
+            tuple(chunk)))
+    return layout.versions_at(store.root, only), known
 
 
 def check(store: Store) -> SyncReport | None:

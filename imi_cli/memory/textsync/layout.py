@@ -94,6 +94,32 @@ def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
     return found
 
 
+def count_versions(root: Path) -> int:
+    """How many version files are on disk (by name only: nothing is read or parsed)."""
+    base = records_dir(root)
+    total = 0
+    for folder in DIR_KINDS:
+        try:
+            total += sum(1 for name in os.listdir(base / folder) if name.endswith(".json"))
+        except OSError:
+            continue
+    return total
+
+
+def versions_at(root: Path, paths: list[str]) -> dict[str, tuple[str, str, str]]:
+    """The version files among `paths` (`folder/name` under .imi/records) that are on disk, as
+    list_versions gives them."""
+    found: dict[str, tuple[str, str, str]] = {}
+    base = records_dir(root)
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        kind = DIR_KINDS.get(folder)
+        parsed = _NAME.fullmatch(name)
+        if kind and parsed and os.path.isfile(base / path):
+            found[name] = (kind, parsed.group(1), parsed.group(2))
+    return found
+
+
 def signature(root: Path) -> str:
     """Changes whenever a version file is added or removed (git pull, checkout, merge, rebase):
     the modification times of the record folders. Cheap enough to check on every command."""
