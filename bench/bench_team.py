@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,14 +123,15 @@ def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say)
     root = make_project(workdir, records, env)
     actual = json.loads((root / "bench-team.json").read_text())["records"]
     say(f"{actual:,} records in {root}")
+    heavy_runs = min(runs, 2) if actual >= 50_000 else runs  # a full load of a year takes a minute
     rebuild = Case("rebuild", actual, records)
-    for _ in range(runs):
+    for _ in range(heavy_runs):
         imi(["rebuild"], root, env, rebuild)
     say(f"  rebuild: {rebuild.median:.0f} ms")
 
     fresh = Case("fresh clone + init", actual, records)
     clone = workdir / f"team-{records}-clone"
-    for _ in range(runs):
+    for _ in range(heavy_runs):
         shutil.rmtree(clone, ignore_errors=True)
         git("clone", "-q", str(root), str(clone), cwd=workdir)
         imi(["init"], clone, env, fresh)
@@ -160,7 +162,124 @@ def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say)
     say(f"  post-merge sync: {merge.median:.0f} ms; back: {back.median:.0f} ms")
     shutil.rmtree(clone, ignore_errors=True)
     shutil.rmtree(mate, ignore_errors=True)
-    return [rebuild, fresh, merge, back]
+    everyday = bench_everyday(root, actual, records, runs, env, say)
+    pulled, facts = bench_pull(workdir, root, actual, records, runs, env, say)
+    FACTS.append(facts)
+    return [rebuild, fresh, merge, back, *everyday, *pulled]
+
+
+PULLED = 20  # versions a routine pull brings (issue 20)
+FACTS: list[dict] = []  # per size: disk use and the git objects of a 20-version commit
+YEAR_LABELS = ("imi context", "session-start hook", "pre-edit hook", f"git merge ({PULLED} new versions)",
+               "hook sync after it", "full sync after it", "rebuild", "fresh clone + init")
+
+
+def timed_hook(event: str, payload: dict, root: Path, env: dict[str, str], case: Case) -> None:
+    """One `imi hook EVENT` process with the host's payload on stdin, as Claude Code runs it."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*bench_cli.imi_command(None), "hook", event], cwd=root, env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc.stdin.write(json.dumps(payload).encode())
+    proc.stdin.close()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    case.wall_ms.append((time.perf_counter() - start) * 1000)
+    case.cpu_ms.append((usage.ru_utime + usage.ru_stime) * 1000)
+    if os.waitstatus_to_exitcode(status) != 0 or err.strip():
+        raise SystemExit(f"bench_team.py: error: imi hook {event} failed: {err.decode(errors='replace').strip()}")
+
+
+def timed_git(args: list[str], cwd: Path, case: Case) -> None:
+    wall, _, cpu = bench_cli.run_once([*GIT, *args], cwd, dict(os.environ))
+    case.wall_ms.append(wall)
+    case.cpu_ms.append(cpu)
+
+
+def named_file(root: Path) -> str:
+    """The file the most lessons and decisions name (what the pre-edit hook looks up)."""
+    import apsw
+
+    conn = apsw.Connection(str(root / ".imi" / "state.db"), flags=apsw.SQLITE_OPEN_READONLY)
+    try:
+        row = conn.execute("SELECT path FROM refs WHERE kind IN ('lesson', 'decision') AND is_glob = 0 "
+                           "GROUP BY path ORDER BY count(*) DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else "README.md"
+
+
+def bench_everyday(root: Path, actual: int, records: int, runs: int, env: dict[str, str], say) -> list[Case]:
+    """What every session and every edit pays: `imi context`, the session-start and pre-edit hooks."""
+    context, start, edit = (Case(label, actual, records) for label in
+                            ("imi context", "session-start hook", "pre-edit hook"))
+    session = {"session_id": "bench", "transcript_path": "/dev/null", "cwd": str(root)}
+    target = str(root / named_file(root))
+    for _ in range(runs):
+        imi(["context"], root, env, context)
+        timed_hook("session-start", {**session, "hook_event_name": "SessionStart", "source": "startup"}, root, env,
+                   start)
+        timed_hook("pre-tool-use", {**session, "hook_event_name": "PreToolUse", "tool_name": "Edit",
+                                    "tool_use_id": "t1", "tool_input": {"file_path": target, "old_string": "a",
+                                                                        "new_string": "b"}}, root, env, edit)
+    say(f"  context: {context.median:.0f} ms; session-start: {start.median:.0f} ms; pre-edit: {edit.median:.0f} ms")
+    return [context, start, edit]
+
+
+def bench_pull(workdir: Path, root: Path, actual: int, records: int, runs: int, env: dict[str, str], say):
+    """A teammate commits PULLED new versions; a clone merges them (git) and syncs as its hook does, and as
+    a full sync would. Also: the git objects that commit wrote, and `.imi/` on disk against its content."""
+    mate, clone = workdir / f"team-{records}-mate20", workdir / f"team-{records}-clone20"
+    for path in (mate, clone):
+        shutil.rmtree(path, ignore_errors=True)
+        git("clone", "-q", str(root), str(path), cwd=workdir)
+        imi(["init"], path, env)
+    from imi_cli.memory import Project
+
+    with Project.open(mate / ".imi" / "state.db", agent="teammate") as project, project.transaction():
+        for i in range(PULLED):
+            project.add_note(f"teammate note {i} of the day")
+    before = _loose_bytes(mate)
+    git("add", "-A", cwd=mate)
+    git("commit", "-q", "-m", "teammate's day", cwd=mate)
+    objects = git("diff-tree", "-r", "-t", "--root", "HEAD", cwd=mate).count("\n")
+    written = _loose_bytes(mate) - before
+    git("fetch", "-q", str(mate), "main", cwd=clone)
+    merge, hook, full = (Case(label, actual, records) for label in
+                         (f"git merge ({PULLED} new versions)", f"hook sync after it", f"full sync after it"))
+    hook_env = {**env, "IMI_SYNC_FROM_GIT": "1"}
+    for _ in range(runs):
+        timed_git(["merge", "-q", "--no-edit", "FETCH_HEAD"], clone, merge)
+        imi(["sync", "--quiet"], clone, hook_env, hook)
+        git("reset", "-q", "--hard", "ORIG_HEAD", cwd=clone)
+        imi(["sync", "--quiet"], clone, hook_env)
+        git("merge", "-q", "--no-edit", "FETCH_HEAD", cwd=clone)
+        imi(["sync", "--quiet"], clone, env, full)
+        git("reset", "-q", "--hard", "ORIG_HEAD", cwd=clone)
+        imi(["sync", "--quiet"], clone, env)
+    say(f"  git merge: {merge.median:.0f} ms; hook sync: {hook.median:.0f} ms; full sync: {full.median:.0f} ms")
+    disk, content = _disk_usage(root / ".imi" / "records")
+    facts = {"records": actual, "commit objects": objects, "commit bytes": written, "disk": disk, "content": content}
+    shutil.rmtree(mate, ignore_errors=True)
+    shutil.rmtree(clone, ignore_errors=True)
+    return [merge, hook, full], facts
+
+
+def _loose_bytes(repo: Path) -> int:
+    out = git("count-objects", "-v", cwd=repo)
+    sizes = dict(line.split(": ") for line in out.splitlines())
+    return int(sizes["size"]) * 1024 + int(sizes.get("size-pack", 0)) * 1024
+
+
+def _disk_usage(folder: Path) -> tuple[int, int]:
+    """(bytes the files take on disk, bytes of their content) under `folder`."""
+    disk = content = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        disk += os.stat(dirpath).st_blocks * 512
+        for name in filenames:
+            info = os.stat(os.path.join(dirpath, name))
+            disk += info.st_blocks * 512
+            content += info.st_size
+    return disk, content
 
 
 def _row(case: Case, with_target: bool) -> str:
@@ -202,7 +321,33 @@ def markdown(main: list[Case], growth: list[Case], runs: int, reproduce: str, pl
                   *[_row(case, False) for case in growth]]
     if plot_rel:
         lines += ["", f"![Team memory: time against records]({plot_rel})"]
+    lines += year_section(main + growth)
     return "\n".join(lines)
+
+
+def year_section(cases: list[Case]) -> list[str]:
+    """Issue 20: how the everyday costs grow from a small project to a year of team memory."""
+    sizes = sorted({c.records for c in cases})
+    by = {(c.label, c.records): c for c in cases}
+    lines = ["", "### Growth to a year of team memory (issue 20)", "",
+             "Median wall ms (CPU ms) of a fresh process at each size. **hook sync** is what the post-merge hook "
+             f"runs after a pull that brought {PULLED} new versions (`IMI_SYNC_FROM_GIT=1 imi sync --quiet`: only "
+             "the files git changed are read); **full sync** is the same sync looking at every file, as before "
+             "issue 20.", "",
+             "| case | " + " | ".join(f"{n:,} records" for n in sizes) + " |",
+             "|---|" + "---:|" * len(sizes)]
+    for label in YEAR_LABELS:
+        cells = [f"{by[(label, n)].median:,.0f} ({statistics.median(by[(label, n)].cpu_ms):,.0f})"
+                 if (label, n) in by else "" for n in sizes]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if FACTS:
+        lines += ["", "| records | `.imi/records` on disk | its content | disk / content | "
+                  f"git objects of a {PULLED}-version commit | their bytes |", "|---:|---:|---:|---:|---:|---:|"]
+        for f in sorted(FACTS, key=lambda f: f["records"]):
+            lines.append(f"| {f['records']:,} | {f['disk'] / 2**20:,.1f} MiB | {f['content'] / 2**20:,.1f} MiB | "
+                         f"{f['disk'] / max(f['content'], 1):.1f}x | {f['commit objects']} | "
+                         f"{f['commit bytes'] / 1024:,.0f} KiB |")
+    return lines
 
 
 def plot(cases: list[Case], path: Path) -> None:
@@ -221,6 +366,8 @@ def plot(cases: list[Case], path: Path) -> None:
     ax.axhline(1, color="grey", linestyle=":", linewidth=0.8)
     ax.text(points[0][0], 1.05, "post-merge target 1 s", color="grey", fontsize=8)
     ax.set_ylim(0, max(5.6, max(c.median for c in cases) / 1000 * 1.1))
+    if max(c.records for c in cases) > 20 * min(c.records for c in cases):
+        ax.set_xscale("log")  # a year of memory beside a week of it
     ax.set_xlabel("records in the project")
     ax.set_ylabel("seconds (median, fresh process)")
     ax.set_title("Team memory through git")
@@ -253,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000, help="project size for the targets (default 10,000)")
     parser.add_argument("--growth", action="store_true", help="also 2,500 / 5,000 / 20,000 records, and the plot")
+    parser.add_argument("--year", action="store_true", help="issue 20: 1,000 / 10,000 / 100,000 records (slow: "
+                        "the year takes a quarter of an hour)")
+    parser.add_argument("--sizes", help="comma-separated record counts instead (for trying the script out)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out", help="where projects are kept")
     parser.add_argument("--no-docs", action="store_true", help="print the section instead of writing it")
@@ -262,13 +412,18 @@ def main(argv: list[str] | None = None) -> int:
     env.pop("IMI_AGENT_ID", None)
     args.workdir.mkdir(parents=True, exist_ok=True)
     sizes = [2_500, 5_000, args.records, 20_000] if args.growth else [args.records]
+    if args.year:
+        sizes = [1_000, args.records, 100_000]
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",")]
     cases: list[Case] = []
     for size in sizes:
         cases += bench_size(args.workdir, size, args.runs, env, say)
     reproduce = "python bench/bench_team.py" + (" --growth" if args.growth else "") + (
+        " --year" if args.year else "") + (
         f" --runs {args.runs}" if args.runs != 5 else "")
     plot_rel = None
-    if args.growth and not args.no_docs:
+    if (args.growth or args.year) and not args.no_docs:
         plot(cases, PLOT)
         plot_rel = os.path.relpath(PLOT, DOCS.parent)
     table_cases = [c for c in cases if c.size == args.records]
