@@ -92,7 +92,8 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
     with store.write():
         if catch_up and state.get(store, "text_signature") == layout.signature(root):
             return report  # the writer we waited for had already brought the database up to date
-        only = incremental.scope(store) if incremental.requested() else None
+        head = incremental.head(store)
+        only = incremental.scope(store, head) if incremental.requested() else None
         on_disk, known = _listing(store, only)
         new = [name for name in on_disk if name not in known]
         gone = [name for name in known if name not in on_disk]
@@ -128,7 +129,7 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         _apply(store, affected, report, set(payloads), payloads)
         if export_untracked and only is None:
             report.exported = _touch_untracked(store)
-        incremental.remember(store)
+        incremental.remember(store, head)
         if catch_up and report.conflicts:
             kept = [c.to_json() for c in unreported(store)] + [c.to_json() for c in report.conflicts]
             state.put(store, UNREPORTED, json.dumps(kept))

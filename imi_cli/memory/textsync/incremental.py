@@ -45,10 +45,10 @@ def head(store: Store) -> str | None:
     return out.strip() if out else None
 
 
-def scope(store: Store) -> list[str] | None:
-    """`folder/name` of every record file that differs between the remembered commit and HEAD, or
-    None when that cannot be known (no remembered commit, HEAD unchanged, git failing): sync fully."""
-    last, now = state.get(store, HEAD), head(store)
+def scope(store: Store, now: str | None) -> list[str] | None:
+    """`folder/name` of every record file that differs between the remembered commit and HEAD (`now`),
+    or None when that cannot be known (no remembered commit, HEAD unchanged, git failing): sync fully."""
+    last = state.get(store, HEAD)
     if last and last == now and state.get(store, "text_signature") == layout.signature(store.root):
         return []  # in step already (this hook's process caught up when it opened the database)
     if not last or not now or last == now:  # same commit, files changed: an amend, a file checkout
@@ -77,8 +77,7 @@ def _accounts_for_every_file(store: Store, paths: list[str]) -> bool:
     return expected == layout.count_versions(store.root)
 
 
-def remember(store: Store) -> None:
-    """Note the commit the database is now in step with (inside the sync's transaction)."""
-    now = head(store)
+def remember(store: Store, now: str | None) -> None:
+    """Note the commit (HEAD, `now`) the database is now in step with (inside the sync's transaction)."""
     if now and now != state.get(store, HEAD):
         state.put(store, HEAD, now)
