@@ -84,6 +84,7 @@ def run(argv: list[str] | None = None) -> int:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
+        _report_catch_up(app)
         return code
     except ImiError as exc:
         return _fail(str(exc), exc.exit_code, as_json)
@@ -103,6 +104,14 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (set IMI_DEBUG=1 for a traceback)", 1, as_json)
     finally:
         app.close()
+
+
+def _report_catch_up(app: App) -> None:
+    """What catching up with git did that a user must hear, whichever command it was (files
+    written back after `git clean`, records gone into a stash)."""
+    report = app.caught_up()
+    for line in report.notices() if report is not None else ():
+        sys.stderr.write(f"imi: note: {line}\n")
 
 
 def _report_secrets(secrets: redaction.Policy, code: int) -> None:

@@ -35,6 +35,10 @@ class App:
 
         return provenance(self.store(), self.agent_flag)
 
+    def caught_up(self):
+        """What catching up with git's changes did since the store was opened (a SyncReport), or None."""
+        return self._store.caught_up if self._store is not None else None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -96,8 +96,11 @@ def delete(app: App, record_id, yes):
             if count:
                 raise Conflict(f"goal {rid} has {count} tasks: add --yes to delete the goal and its tasks")
         removed = writes.delete(store, kind, rid)
-    app.out.result({"kind": kind, "id": rid, "deleted": removed},
-                   f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else ""))
+    in_git = sum(store.kept_in_git.values())
+    note = (f"\n{in_git} committed versions of its text stay in git's history: see \"Purging\" in docs/team.md "
+            "to remove them" if in_git else "")
+    app.out.result({"kind": kind, "id": rid, "deleted": removed, "versions_in_git_history": in_git},
+                   f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else "") + note)
 
 
 COMMANDS = [init, archive, delete]

@@ -28,7 +28,7 @@ def _attention(report) -> list[str]:
 
 
 def _report_lines(report) -> list[str]:
-    lines = []
+    lines = [line[0].upper() + line[1:] for line in report.notices()]
     if report.imported or report.forgotten:
         lines.append(f"Read {report.imported} new versions ({report.forgotten} gone); {report.records} records updated")
     if report.exported:
@@ -49,10 +49,11 @@ def sync(app: App, quiet):
         caught = len(store.caught_up.conflicts)
         report = store.caught_up.merged(report)
         del report.conflicts[:caught]  # kept as unreported: they come back just below
+        store.caught_up = None  # shown here, as this command's report
     with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
         report.conflicts[:0] = importer.unreported(store, clear=True)
     lines = _report_lines(report)
-    if quiet and not (report.conflicts or report.skipped):
+    if quiet and not (report.conflicts or report.skipped or report.notices()):
         return
     app.out.result(report.to_json(), "\n".join(lines) or "Up to date.")
 

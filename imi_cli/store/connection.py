@@ -77,6 +77,10 @@ class Store:
         self.on_begin = None
         self.actor: str | None = None  # the agent writing in this session, for the text's history
         self.caught_up = None  # team memory: what catching up with git's changes did since opening (a SyncReport)
+        # Run once the open write transaction has committed (team memory: remove the text of a deleted
+        # record, which must not go before the deletion is safely recorded).
+        self.after_commit: list = []
+        self.kept_in_git: dict[str, int] = {}  # deleted record id -> versions of it that commits still hold
         self._depth = 0
 
     def touch(self, kind: str, record_id: str) -> None:
@@ -126,6 +130,7 @@ class Store:
                 written = self.before_commit(self, list(self.touched))
             self.conn.execute("COMMIT")
         except BaseException as exc:
+            self.after_commit = []
             if not self.conn.getautocommit():
                 self.conn.execute("ROLLBACK")
             for path in written:  # the command failed: leave no trace of it in the text either
@@ -135,6 +140,9 @@ class Store:
             raise
         finally:
             self._depth, self.touched = 0, {}
+        actions, self.after_commit = self.after_commit, []
+        for action in actions:
+            action()
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap change detection for long-lived readers."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import hlc
 from ..clock import now_ms
 from ..store import Store
-from . import layout, rows, state
+from . import gitview, layout, rows, state
 
 
 BULK = 16  # more files than this in one transaction: flush once at the end, not per file
@@ -55,6 +55,8 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
             path = layout.version_path(store.root, kind, record_id, stamp)
             layout.write_atomic(path, layout.canonical(payload), durable=not bulk)
             written.append(path)
+            if record is None:
+                _drop_uncommitted(store, kind, record_id, stamp)
             store.execute("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, agent) "
                           "VALUES (?,?,?,?,?,?,?)", (path.name, kind, record_id, stamp, base, int(record is None),
                                                      author))
@@ -68,3 +70,29 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
             path.unlink(missing_ok=True)
         raise
     return written
+
+
+def _drop_uncommitted(store: Store, kind: str, record_id: str, tombstone: str) -> None:
+    """A deleted record's text leaves the disk: its version files that no commit holds are removed
+    (once the deletion has committed); the tombstone stays so the deletion travels. Versions the
+    checked-out commit holds stay in git's history: `store.kept_in_git` counts them for the message."""
+    folder = layout.KIND_DIRS[kind]
+    names = [row[0] for row in store.execute("SELECT name FROM text_versions WHERE record_id = ? AND hlc != ?",
+                                             (record_id, tombstone))]
+    paths = {f"{layout.RECORDS}/{folder}/{name}": name for name in names}
+    committed = gitview.in_head(store.root, list(paths)) if paths else set()
+    doomed = [path for path in paths if path not in committed]
+    store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(paths[p],) for p in doomed])
+    if committed:
+        store.kept_in_git[record_id] = len(committed)
+    if doomed:
+        root = store.root
+
+        def remove() -> None:
+            gitview.unstage(root, doomed)
+            for path in doomed:
+                (root / path).unlink(missing_ok=True)
+            with store.write():  # the folders changed: note it, or the next command would look for changes
+                state.put(store, "text_signature", layout.signature(root))
+
+        store.after_commit.append(remove)

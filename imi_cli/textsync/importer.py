@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..store import Store
 from ..store.queries import TABLES
-from . import layout, rows, state
+from . import layout, rows, state, vanished
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
@@ -57,17 +57,36 @@ class SyncReport:
     exported: int = 0            # records written to text for the first time
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unreadable files
+    restored: list[str] = field(default_factory=list)  # vanished version files written back
+    set_aside: dict[str, int] = field(default_factory=dict)  # stash entry -> version files it took
 
     def merged(self, later: SyncReport) -> SyncReport:
         """This report followed by a later one, as one."""
+        aside = dict(self.set_aside)
+        for where, count in later.set_aside.items():
+            aside[where] = aside.get(where, 0) + count
         return SyncReport(self.imported + later.imported, self.forgotten + later.forgotten,
                           self.records + later.records, self.exported + later.exported,
-                          self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)))
+                          self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)),
+                          self.restored + later.restored, aside)
 
     def to_json(self) -> dict:
         return {"imported_versions": self.imported, "forgotten_versions": self.forgotten,
                 "records_updated": self.records, "records_exported": self.exported,
-                "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped}
+                "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped,
+                "restored_files": self.restored, "set_aside": self.set_aside}
+
+    def notices(self) -> list[str]:
+        """What a user must hear about, whichever command noticed it: files written back, records
+        that went into a stash."""
+        lines = []
+        if self.restored:
+            lines.append(f"restored {len(self.restored)} version files that vanished from {layout.RECORDS}/ "
+                         "(only `imi delete` removes a record; commit them to keep them in git)")
+        for where, count in self.set_aside.items():
+            lines.append(f"{count} version files went into {where}: their records are out of memory until "
+                         "`git stash pop` brings them back")
+        return lines
 
 
 def winner(versions: list[tuple[str, str | None, bool]]) -> tuple[str, str | None, bool] | None:
@@ -97,7 +116,10 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         new = [name for name in on_disk if name not in known]
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
-        if gone:
+        if gone:  # absence is not deletion: only what git moved elsewhere is forgotten
+            settled = vanished.settle(store, gone, known)
+            report.restored, report.set_aside = settled.restored, settled.set_aside
+            gone = settled.forget
             store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(name,) for name in gone])
         for name in gone:
             affected[known[name][1]] = known[name][0]
