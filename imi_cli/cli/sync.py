@@ -23,7 +23,9 @@ def _require_text(app: App):
 
 def _attention(report) -> list[str]:
     """Conflicts resolved and files skipped: what a user should know after any sync."""
-    return ([c.describe() for c in report.conflicts]
+    from ..textsync.importer import describe_claim_race
+
+    return ([c.describe() for c in report.conflicts] + [describe_claim_race(r) for r in report.claims]
             + [f"skipped unreadable file .imi/records/{name}" for name in report.skipped])
 
 
@@ -46,14 +48,16 @@ def sync(app: App, quiet):
     store = _require_text(app)
     report = importer.sync(store, export_untracked=True)
     if store.caught_up is not None:  # opening the store already took in what git brought: count it
-        caught = len(store.caught_up.conflicts)
+        caught, races = len(store.caught_up.conflicts), len(store.caught_up.claims)
         report = store.caught_up.merged(report)
         del report.conflicts[:caught]  # kept as unreported: they come back just below
+        del report.claims[:races]
         store.caught_up = None  # shown here, as this command's report
     with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
         report.conflicts[:0] = importer.unreported(store, clear=True)
+        report.claims[:0] = importer.unreported_claims(store, clear=True)
     lines = _report_lines(report)
-    if quiet and not (report.conflicts or report.skipped or report.notices()):
+    if quiet and not (report.conflicts or report.claims or report.skipped or report.notices()):
         return
     app.out.result(report.to_json(), "\n".join(lines) or "Up to date.")
 

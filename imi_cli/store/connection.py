@@ -35,7 +35,22 @@ def find_database(start: Path | None = None) -> Path | None:
         candidate = folder / DB_DIR / DB_NAME
         if candidate.is_file():
             return candidate
+        if _is_worktree_root(folder):  # a linked worktree is its own project, even inside another checkout
+            return None
     return None
+
+
+def _is_worktree_root(folder: Path) -> bool:
+    """Whether `folder` is the top of a linked git worktree (`git worktree add`): its `.git` is a
+    file pointing into the main repository's `worktrees/` folder."""
+    marker = folder / ".git"
+    try:
+        if not marker.is_file():
+            return False
+        text = marker.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return text.startswith("gitdir:") and "/worktrees/" in text.replace("\\", "/")
 
 
 IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp")
