@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .. import redaction
+from .. import redaction, settings
 from ..errors import ImiError
 from .app import App
 from .fast import run_fast
@@ -72,7 +72,6 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises, never prints a traceback)."""
     raw = list(sys.argv[1:] if argv is None else argv)
     args, as_json, agent, allow_secrets = _split_global(raw)
-    allow_secrets = allow_secrets or os.environ.get("IMI_ALLOW_SECRETS") == "1"
     for number, arg in enumerate(raw, 1):
         if not arg.isascii() and not _is_utf8(arg):  # the OS handed over bytes that are not UTF-8
             return _fail(f"argument {number} is not valid UTF-8 text", 2, as_json)
@@ -80,6 +79,10 @@ def run(argv: list[str] | None = None) -> int:
             return _fail(f"argument {number} contains a NUL character", 2, as_json)
     app = App(Output(as_json), agent)
     try:
+        hook = args[:1] == ["hook"]  # a hook never breaks an agent's session over a setting
+        if not (hook or {"--help", "-h"} & set(args)):
+            settings.check()
+        allow_secrets = allow_secrets or settings.allow_secrets(strict=not hook)
         with redaction.policy(allow_secrets) as secrets:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)

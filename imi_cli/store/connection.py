@@ -24,7 +24,9 @@ def find_database(start: Path | None = None) -> Path | None:
     database there, and silently writing into it from an unrelated folder is what
     this tool must not do.
     """
-    override = os.environ.get("IMI_DB")
+    from ..settings import database_override
+
+    override = database_override()
     if override:
         return Path(override).expanduser().absolute()
     here = (start or Path.cwd()).absolute()
