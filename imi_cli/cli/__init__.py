@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .. import redaction, settings
-from ..errors import ImiError
+from ..memory import ImiError, check_settings, secrets_allowed, secrets_policy
 from .app import App
 from .fast import run_fast
 from .output import Output
@@ -81,9 +80,9 @@ def run(argv: list[str] | None = None) -> int:
     try:
         hook = args[:1] == ["hook"]  # a hook never breaks an agent's session over a setting
         if not (hook or {"--help", "-h"} & set(args)):
-            settings.check()
-        allow_secrets = allow_secrets or settings.allow_secrets(strict=not hook)
-        with redaction.policy(allow_secrets) as secrets:
+            check_settings()
+        allow_secrets = allow_secrets or secrets_allowed(strict=not hook)
+        with secrets_policy(allow_secrets) as secrets:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
@@ -117,7 +116,7 @@ def _report_catch_up(app: App) -> None:
         sys.stderr.write(f"imi: note: {line}\n")
 
 
-def _report_secrets(secrets: redaction.Policy, code: int) -> None:
+def _report_secrets(secrets, code: int) -> None:
     if not secrets.found or code != 0:
         return
     if secrets.allow:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from imi_cli import hlc
+from imi_cli.memory import hlc
 from team_git import Clone, assert_rebuild_matches
 
 

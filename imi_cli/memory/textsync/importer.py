@@ -78,6 +78,10 @@ class SyncReport:
                 "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped,
                 "restored_files": self.restored, "set_aside": self.set_aside, "concurrent_claims": self.claims}
 
+    def claim_lines(self) -> list[str]:
+        """One line per concurrent claim of a task."""
+        return [describe_claim_race(race) for race in self.claims]
+
     def notices(self) -> list[str]:
         """What a user must hear about, whichever command noticed it: files written back, records
         that went into a stash."""
