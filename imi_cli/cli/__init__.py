@@ -158,6 +158,8 @@ def _database_error(exc: Exception) -> str | None:
         return "the disk is full: nothing was written"
     if isinstance(exc, apsw.ReadOnlyError):
         return "the database is read-only: nothing was written"
+    if isinstance(exc, (apsw.CorruptError, apsw.NotADBError)):
+        return f"database error: {exc}; `imi rebuild` moves the database aside and rebuilds it from .imi/records/"
     if isinstance(exc, apsw.Error):
         return f"database error: {exc}"
     return None

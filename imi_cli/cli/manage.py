@@ -39,6 +39,7 @@ def init(app: App, agents, remove):
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
     project, synced, hooks = Project.init(db_path, app.agent_flag)
     app.adopt(project)
+    app.warn_if_database_in_git()
     enclosing = Project.locate(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
     changes = agent_files.install(project.root, chosen) if chosen else []

@@ -33,6 +33,8 @@ _EXPORTS = {
     "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",
     # settings from the environment, each checked
     "check_settings": "settings", "secrets_allowed": "settings",
+    # a database that cannot be opened, and what `imi doctor` says about one that git tracks
+    "CorruptDatabase": "store.connection", "tracked_warning": "health",
     # the language server's live view: references by path, anchors followed through edits
     "RefIndex": "refindex", "LiveIndex": "refindex", "Hit": "refindex", "Summary": "refindex",
     "KINDS": "refindex", "lines_overlap": "refindex",

@@ -17,6 +17,27 @@ DB_NAME = "state.db"
 BUSY_TIMEOUT_MS = 30_000
 
 
+class CorruptDatabase(ImiError):
+    """The database file is not a database, or is damaged; `imi rebuild` moves it aside."""
+
+    def __init__(self, path: Path, cause: Exception):
+        super().__init__(f"cannot open {path}: {cause}; `imi rebuild` moves it aside and rebuilds the memory "
+                         "from .imi/records/")
+        self.path = path
+
+
+def move_aside(db_path: Path) -> Path:
+    """Rename a broken database (and its WAL files) to `state.db.broken-<ms>`: kept, out of the way."""
+    import time
+
+    aside = db_path.with_name(f"{db_path.name}.broken-{time.time_ns() // 1_000_000}")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        source = db_path.with_name(db_path.name + suffix)
+        if source.exists():
+            source.replace(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def find_database(start: Path | None = None) -> Path | None:
     """Return the database to use: `IMI_DB`, else `.imi/state.db` in `start` or a parent.
 
@@ -55,7 +76,7 @@ def _is_worktree_root(folder: Path) -> bool:
     return text.startswith("gitdir:") and "/worktrees/" in text.replace("\\", "/")
 
 
-IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp")
+IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp", "state.db.broken-*")
 
 
 def write_gitignore(db_path: Path) -> None:
@@ -284,6 +305,8 @@ def connect_database(db_path: Path | None = None, *, create: bool = False, reado
             reason = f"the disk is full ({path.parent})" if _no_room(path) else f"{path} cannot be written ({exc})"
             readonly = True
             conn = _open(path, readonly)
+    except (apsw.NotADBError, apsw.CorruptError) as exc:
+        raise CorruptDatabase(path, exc) from None
     except apsw.Error as exc:
         raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)

@@ -64,7 +64,7 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
             os.sync()  # one flush for the whole batch, before the database commits
         if last:
             state.observe(store, last)
-        state.put(store, "text_signature", layout.signature(store.root))
+        state.mark_current(store)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -93,6 +93,6 @@ def _drop_uncommitted(store: Store, kind: str, record_id: str, tombstone: str) -
             for path in doomed:
                 (root / path).unlink(missing_ok=True)
             with store.write():  # the folders changed: note it, or the next command would look for changes
-                state.put(store, "text_signature", layout.signature(root))
+                state.mark_current(store)
 
         store.after_commit.append(remove)

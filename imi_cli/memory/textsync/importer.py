@@ -61,6 +61,7 @@ class SyncReport:
     restored: list[str] = field(default_factory=list)  # vanished version files written back
     set_aside: dict[str, int] = field(default_factory=dict)  # stash entry -> version files it took
     claims: list[dict] = field(default_factory=list)  # concurrent claims of one task (claim_race)
+    unresolved: list[str] = field(default_factory=list)  # version files git left with conflict markers
 
     def merged(self, later: SyncReport) -> SyncReport:
         """This report followed by a later one, as one."""
@@ -70,13 +71,15 @@ class SyncReport:
         return SyncReport(self.imported + later.imported, self.forgotten + later.forgotten,
                           self.records + later.records, self.exported + later.exported,
                           self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)),
-                          self.restored + later.restored, aside, self.claims + later.claims)
+                          self.restored + later.restored, aside, self.claims + later.claims,
+                          list(dict.fromkeys(self.unresolved + later.unresolved)))
 
     def to_json(self) -> dict:
         return {"imported_versions": self.imported, "forgotten_versions": self.forgotten,
                 "records_updated": self.records, "records_exported": self.exported,
                 "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped,
-                "restored_files": self.restored, "set_aside": self.set_aside, "concurrent_claims": self.claims}
+                "restored_files": self.restored, "set_aside": self.set_aside, "concurrent_claims": self.claims,
+                "conflict_marker_files": self.unresolved}
 
     def claim_lines(self) -> list[str]:
         """One line per concurrent claim of a task."""
@@ -115,11 +118,12 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
     report = SyncReport()
     root = store.root
     with store.write():
-        if catch_up and state.get(store, "text_signature") == layout.signature(root):
+        if catch_up and state.is_current(store):
             return report  # the writer we waited for had already brought the database up to date
         on_disk = layout.list_versions(root)
         known = {row[0]: (row[1], row[2]) for row in store.execute("SELECT name, kind, record_id FROM text_versions")}
         new = [name for name in on_disk if name not in known]
+        new += _fixed_by_hand(store, known, on_disk, report)
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
         if gone:  # absence is not deletion: only what git moved elsewhere is forgotten
@@ -137,7 +141,9 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         for name in new:
             kind, record_id, stamp = on_disk[name]
             folder = layout.KIND_DIRS[kind]
-            payload = layout.read_version(f"{base_dir}/{folder}/{name}")
+            if f"{folder}/{name}" in report.unresolved:
+                continue  # reported as holding conflict markers
+            payload = payloads.get(name) or layout.read_version(f"{base_dir}/{folder}/{name}")
             if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
                 report.skipped.append(f"{folder}/{name}")
                 continue
@@ -161,8 +167,38 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
             state.put(store, UNREPORTED, json.dumps(kept))
         if catch_up and report.claims:
             state.put(store, UNREPORTED_CLAIMS, json.dumps(unreported_claims(store) + report.claims))
-        state.put(store, "text_signature", layout.signature(root))
+        _watch_unreadable(store, report)
+        state.mark_current(store)
     return report
+
+
+def _fixed_by_hand(store: Store, known: dict, on_disk: dict, report: SyncReport) -> list[str]:
+    """Known version files to read again: those git left with conflict markers are reported (the
+    database keeps the version it had); those last found unreadable are read again once readable."""
+    from . import gitview
+
+    prefix = f"{layout.RECORDS}/"
+    marked = {path[len(prefix):] for path in gitview.conflicted(store.root, layout.RECORDS) if path.startswith(prefix)}
+    report.unresolved += sorted(marked)
+    again = []
+    for rel in state.watched(store):
+        name = rel.rsplit("/", 1)[-1]
+        if rel in marked or name not in known or name not in on_disk:
+            continue
+        payload = layout.read_version(layout.records_dir(store.root) / rel)
+        if payload is None:
+            report.skipped.append(rel)
+        else:
+            again.append(name)  # read as new: its row is replaced
+    return again
+
+
+def _watch_unreadable(store: Store, report: SyncReport) -> None:
+    """Follow the files just found unreadable, so a fix by hand is noticed by the next command."""
+    base = layout.records_dir(store.root)
+    names = [rel for rel in dict.fromkeys(report.unresolved + report.skipped) if (base / rel).is_file()]
+    if names or state.watched(store):
+        state.watch(store, names)
 
 
 def unreported(store: Store, *, clear: bool = False) -> list[Conflict]:
@@ -431,6 +467,6 @@ def _touch_untracked(store: Store) -> int:
 def check(store: Store) -> SyncReport | None:
     """On opening the database: import when the record folders changed since the last sync
     (a few stat calls when nothing did)."""
-    if store.readonly or state.get(store, "text_signature") == layout.signature(store.root):
+    if store.readonly or state.is_current(store):
         return None
     return sync(store, catch_up=True)
