@@ -86,7 +86,8 @@ def run(argv: list[str] | None = None) -> int:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
-        _report_catch_up(app)
+        if not hook:  # a hook's output belongs to its host
+            _report_catch_up(app)
         return code
     except ImiError as exc:
         return _fail(str(exc), exc.exit_code, as_json)

@@ -80,7 +80,7 @@ def _drop_uncommitted(store: Store, kind: str, record_id: str, tombstone: str) -
     names = [row[0] for row in store.execute("SELECT name FROM text_versions WHERE record_id = ? AND hlc != ?",
                                              (record_id, tombstone))]
     paths = {f"{layout.RECORDS}/{folder}/{name}": name for name in names}
-    committed = gitview.in_head(store.root, list(paths)) if paths else set()
+    committed = gitview.in_head(store.root, list(paths), f"{layout.RECORDS}/{folder}")
     doomed = [path for path in paths if path not in committed]
     store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(paths[p],) for p in doomed])
     if committed:

@@ -28,21 +28,16 @@ def git(root: Path, *args: str, stdin: str | None = None) -> str | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def _present(root: Path, specs: list[str]) -> list[bool]:
-    """For each `rev:./path`, whether that commit's tree holds the file (one `git cat-file` run)."""
-    if not specs:
-        return []
-    out = git(root, "cat-file", "--batch-check", stdin="".join(spec + "\n" for spec in specs))
-    if out is None:
-        return [False] * len(specs)
-    lines = out.splitlines()
-    return [len(lines) > i and not lines[i].endswith(" missing") and " blob " in lines[i] for i in range(len(specs))]
+def _records_in(root: Path, revision: str, folder: str) -> set[str]:
+    """Every file under `folder` (relative to `root`) in a commit's tree (one `git ls-tree`: looking
+    paths up one by one costs a tree walk each, minutes for thousands of files)."""
+    out = git(root, "ls-tree", "-r", "-z", "--name-only", revision, "--", f"./{folder}")
+    return set(out.split("\0")) - {""} if out else set()
 
 
-def in_head(root: Path, paths: list[str]) -> set[str]:
-    """The paths (relative to `root`) that the checked-out commit holds."""
-    found = _present(root, [f"{HEAD}:./{path}" for path in paths])
-    return {path for path, yes in zip(paths, found) if yes}
+def in_head(root: Path, paths: list[str], folder: str) -> set[str]:
+    """The paths (relative to `root`, all under `folder`) that the checked-out commit holds."""
+    return set(paths) & _records_in(root, HEAD, folder) if paths else set()
 
 
 def _other_places(root: Path) -> list[tuple[str, list[str]]]:
@@ -56,19 +51,17 @@ def _other_places(root: Path) -> list[tuple[str, list[str]]]:
     return places
 
 
-def elsewhere(root: Path, paths: list[str]) -> dict[str, str]:
+def elsewhere(root: Path, paths: list[str], folder: str) -> dict[str, str]:
     """path -> where a commit other than the checked-out one holds it (a branch, a stash entry)."""
-    places = _other_places(root)
-    specs, owners = [], []
-    for path in paths:
-        for name, revisions in places:
-            for revision in revisions:
-                specs.append(f"{revision}:./{path}")
-                owners.append((path, name))
     found: dict[str, str] = {}
-    for (path, name), yes in zip(owners, _present(root, specs)):
-        if yes and path not in found:
-            found[path] = name
+    wanted = set(paths)
+    for name, revisions in _other_places(root):
+        for revision in revisions:
+            for path in wanted & _records_in(root, revision, folder):
+                found.setdefault(path, name)
+            wanted -= found.keys()
+            if not wanted:
+                return found
     return found
 
 

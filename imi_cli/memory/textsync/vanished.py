@@ -31,11 +31,11 @@ def settle(store: Store, gone: list[str], known: dict[str, tuple[str, str]]) -> 
     result = Settled()
     rel = {name: f"{layout.RECORDS}/{layout.KIND_DIRS[known[name][0]]}/{name}" for name in gone}
     by_path = {path: name for name, path in rel.items()}
-    from_head = gitview.in_head(root, list(by_path))
+    from_head = gitview.in_head(root, list(by_path), layout.RECORDS)
     back = set(gitview.restore_from_head(root, sorted(from_head)))
     result.restored += [by_path[path] for path in sorted(back)]
     rest = [path for path in by_path if path not in back]
-    places = gitview.elsewhere(root, rest) if rest else {}
+    places = gitview.elsewhere(root, rest, layout.RECORDS) if rest else {}
     for path in rest:
         name = by_path[path]
         if path in places:
