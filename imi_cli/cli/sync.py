@@ -15,8 +15,6 @@ from .options import pass_app
 def _attention(report) -> list[str]:
     """Conflicts resolved and files skipped: what a user should know after any sync."""
     return ([c.describe() for c in report.conflicts] + report.claim_lines()
-            + [f".imi/records/{name} has conflict markers: resolve it by hand (keep one side), then `git add` it"
-               for name in report.unresolved]
             + [f"skipped unreadable file .imi/records/{name}" for name in report.skipped])
 
 

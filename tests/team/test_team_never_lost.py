@@ -5,6 +5,8 @@ Every case uses a real repository, real git commands (hooks included) and `imi` 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from team_git import Written
@@ -116,3 +118,15 @@ def test_delete_removes_the_uncommitted_text_and_says_what_git_still_holds(solo)
     result = project.ok("delete", old.id)
     assert "committed" in result.out and "history" in result.out  # says the text is still in git's history
     assert not _shown(project, old)
+
+
+def test_outside_git_a_removed_record_folder_is_written_back(tmp_path, git_env):
+    from team_git import Clone
+
+    project = Clone(tmp_path, git_env, "alice")  # no repository: no commit can hold anything
+    project.imi("init")
+    decision = project.record("decision", "decide", "kept without git", "x")
+    shutil.rmtree(tmp_path / ".imi" / "records")
+    result = project.sub("status")
+    assert "restored 1 version files" in result.err, str(result)
+    assert _shown(project, decision)

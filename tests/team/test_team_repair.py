@@ -93,6 +93,8 @@ def test_a_record_file_with_conflict_markers_is_reported_by_name_and_read_again_
     project = solo
     decision, path = _conflicted(project)
     name = f"decisions/{path.name}"
+    first = project.sub("status")  # whichever command notices the merge says so
+    assert name in first.err and "conflict markers" in first.err, str(first)
     for command in (["sync"], ["doctor"]):
         result = project.sub(*command)
         assert name in result.out + result.err and "conflict" in (result.out + result.err), (command, str(result))

@@ -86,12 +86,14 @@ class SyncReport:
         return [describe_claim_race(race) for race in self.claims]
 
     def notices(self) -> list[str]:
-        """What a user must hear about, whichever command noticed it: files written back, records
-        that went into a stash."""
+        """What a user must hear about, whichever command noticed it: files written back, files
+        with conflict markers, records that went into a stash."""
         lines = []
         if self.restored:
             lines.append(f"restored {len(self.restored)} version files that vanished from {layout.RECORDS}/ "
                          "(only `imi delete` removes a record; commit them to keep them in git)")
+        lines += [f"{layout.RECORDS}/{name} has conflict markers: resolve it by hand (keep one side), then "
+                  "`git add` it; its record keeps its last state until then" for name in self.unresolved]
         for where, count in self.set_aside.items():
             lines.append(f"{count} version files went into {where}: their records are out of memory until "
                          "`git stash pop` brings them back")
