@@ -82,7 +82,7 @@ def delete(app: App, record_id, yes):
     """Delete a record for good (exact id or unique prefix)."""
     project = app.project()
     kind, rid, removed = project.delete(record_id, with_tasks=yes)
-    in_git = project.versions_in_git(rid)
+    in_git = project.versions_in_git()
     note = (f"\n{in_git} committed versions of its text stay in git's history: see \"Purging\" in docs/team.md "
             "to remove them" if in_git else "")
     app.out.result({"kind": kind, "id": rid, "deleted": removed, "versions_in_git_history": in_git},

@@ -466,10 +466,10 @@ class Project:
         findings = health.examine(self._store)
         return findings, health.repair(self._store, findings) if fix else findings
 
-    def versions_in_git(self, record_id: str) -> int:
-        """How many versions of a record deleted by this project object the checked-out commit still
-        holds (its text stays in git's history until purged; docs/team.md)."""
-        return self._store.kept_in_git.get(record_id, 0)
+    def versions_in_git(self) -> int:
+        """How many versions of the records this project object deleted the checked-out commit still
+        holds (their text stays in git's history until purged; docs/team.md)."""
+        return sum(self._store.kept_in_git.values())
 
     def rebuild(self, *, force: bool = False):
         """Throw the database's records away and load them again from `.imi/records/`. Refused (Conflict)

@@ -130,3 +130,17 @@ def test_outside_git_a_removed_record_folder_is_written_back(tmp_path, git_env):
     result = project.sub("status")
     assert "restored 1 version files" in result.err, str(result)
     assert _shown(project, decision)
+
+
+def test_deleting_a_goal_with_its_tasks_removes_all_their_uncommitted_text(solo):
+    project = solo
+    goal = project.new("goal", "a secret plan")
+    tasks = [project.new("task", goal, f"secret step {n}") for n in range(3)]
+    project.imi("start", tasks[0])  # a second version of one task
+    project.ok("delete", goal, "--yes")
+    records = project.root / ".imi" / "records"
+    left = {p.name.split(".")[0]: p for p in records.rglob("*.json")}
+    assert set(left) >= {goal, *tasks}
+    for rid in (goal, *tasks):
+        versions = [p for p in records.rglob(f"{rid}.*.json")]
+        assert len(versions) == 1 and "secret" not in versions[0].read_text()  # the tombstone alone

@@ -67,7 +67,8 @@ def elsewhere(root: Path, paths: list[str], folder: str) -> dict[str, str]:
 
 def restore_from_head(root: Path, paths: list[str]) -> list[str]:
     """Check these files out of the checked-out commit again; returns the ones that are back."""
-    if not paths or git(root, "checkout", "-q", HEAD, "--", *[f"./{p}" for p in paths]) is None:
+    if not paths or git(root, "checkout", "-q", HEAD, "--pathspec-from-file=-", "--pathspec-file-nul",
+                        stdin=_pathspecs(paths)) is None:
         return []
     return [path for path in paths if (root / path).is_file()]
 
@@ -97,4 +98,10 @@ def untrack(root: Path, path: str) -> bool:
 def unstage(root: Path, paths: list[str]) -> None:
     """Take files out of the index if they are staged (they are about to be removed)."""
     if paths:
-        git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *[f"./{p}" for p in paths])
+        git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-", "--pathspec-file-nul",
+            stdin=_pathspecs(paths))
+
+
+def _pathspecs(paths: list[str]) -> str:
+    """Literal paths for `--pathspec-from-file` (thousands would not fit on a command line)."""
+    return "".join(f":(literal){path}\0" for path in paths)
