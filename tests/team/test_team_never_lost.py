@@ -128,7 +128,7 @@ def test_outside_git_a_removed_record_folder_is_written_back(tmp_path, git_env):
     decision = project.record("decision", "decide", "kept without git", "x")
     shutil.rmtree(tmp_path / ".imi" / "records")
     result = project.sub("status")
-    assert "restored 1 version files" in result.err, str(result)
+    assert "restored 1 version file that" in result.err, str(result)
     assert _shown(project, decision)
 
 

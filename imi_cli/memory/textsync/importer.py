@@ -90,14 +90,18 @@ class SyncReport:
         with conflict markers, records that went into a stash."""
         lines = []
         if self.restored:
-            lines.append(f"restored {len(self.restored)} version files that vanished from {layout.RECORDS}/ "
+            lines.append(f"restored {_files(len(self.restored))} that vanished from {layout.RECORDS}/ "
                          "(only `imi delete` removes a record; commit them to keep them in git)")
         lines += [f"{layout.RECORDS}/{name} has conflict markers: resolve it by hand (keep one side), then "
                   "`git add` it; its record keeps its last state until then" for name in self.unresolved]
         for where, count in self.set_aside.items():
-            lines.append(f"{count} version files went into {where}: their records are out of memory until "
+            lines.append(f"{_files(count)} went into {where}: their records are out of memory until "
                          "`git stash pop` brings them back")
         return lines
+
+
+def _files(count: int) -> str:
+    return f"{count} version file{'' if count == 1 else 's'}"
 
 
 def winner(versions: list[tuple[str, str | None, bool]]) -> tuple[str, str | None, bool] | None:
