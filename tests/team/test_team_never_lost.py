@@ -144,3 +144,18 @@ def test_deleting_a_goal_with_its_tasks_removes_all_their_uncommitted_text(solo)
     for rid in (goal, *tasks):
         versions = [p for p in records.rglob(f"{rid}.*.json")]
         assert len(versions) == 1 and "secret" not in versions[0].read_text()  # the tombstone alone
+
+
+def test_an_undone_merge_of_a_teammates_memory_is_not_written_back(team):
+    alice, bob = team("alice"), team("bob")
+    theirs = bob.record("decision", "decide", "bob's decision", "x")
+    bob.commit("bob's memory")
+    alice.git("fetch", "-q", str(bob.root), "main")
+    for _ in range(2):  # merged, undone, merged again: no leftover file stands in the way
+        alice.git("merge", "-q", "--no-edit", "FETCH_HEAD")
+        assert _shown(alice, theirs)
+        alice.git("reset", "-q", "--hard", "ORIG_HEAD")
+        result = alice.sub("status")
+        assert "restored" not in result.err, str(result)
+        assert not _shown(alice, theirs)
+        assert alice.git("status", "--porcelain").stdout == ""

@@ -6,7 +6,9 @@ A version file can leave `.imi/records/` in two ways that look the same on disk:
 - something removed it (`git clean`, `git reset --hard` after `git add`, a tool wiping untracked
   files, `rm`): no commit but the checked-out one holds it, or none at all. It is written back:
   from the checked-out commit when that has it, else from the database (which holds the record's
-  current state, so its newest version can be written again byte for byte).
+  current state, so its newest version can be written again byte for byte) when this clone wrote
+  it (its stamp carries this clone's node id). A version another clone wrote came through git,
+  and its author still has it.
 Only an explicit delete (a tombstone) takes a record out of memory.
 """
 
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import hlc
 from ..store import Store
-from . import gitview, layout, rows
+from . import gitview, layout, rows, state
 
 
 @dataclass(slots=True)
@@ -36,12 +39,15 @@ def settle(store: Store, gone: list[str], known: dict[str, tuple[str, str]]) -> 
     result.restored += [by_path[path] for path in sorted(back)]
     rest = [path for path in by_path if path not in back]
     places = gitview.elsewhere(root, rest, layout.RECORDS) if rest else {}
+    node = state.node_id(store)
     for path in rest:
         name = by_path[path]
         if path in places:
             result.forget.append(name)
             if places[path].startswith("stash"):
                 result.set_aside[places[path]] = result.set_aside.get(places[path], 0) + 1
+        elif hlc.parse(name.split(".")[1])[2] != node:
+            result.forget.append(name)  # it came through git (a merge of FETCH_HEAD undone): its author has it
         elif _rewrite(store, known[name][0], known[name][1], name):
             result.restored.append(name)
         else:
