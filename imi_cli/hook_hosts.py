@@ -82,8 +82,10 @@ def tool_paths(tool: str, tool_input) -> tuple[str, ...]:
     if isinstance(files, list):
         found += [f if isinstance(f, str) else f.get("filePath") or f.get("path") for f in files
                   if isinstance(f, (str, dict))]
-    for key in ("input", "patch", "command"):
+    for key in ("input", "patch", "command", "cmd"):
         value = tool_input.get(key)
+        if isinstance(value, list):
+            value = " ".join(str(part) for part in value)
         if isinstance(value, str) and "*** " in value:
             found += [m.group(1) or m.group(2) for m in _PATCH_PATH.finditer(value)]
     return tuple(dict.fromkeys(p for p in found if _text(p)))
@@ -91,7 +93,7 @@ def tool_paths(tool: str, tool_input) -> tuple[str, ...]:
 
 def shell_words(tool_input) -> tuple[str, ...]:
     """Words of a shell command that could be file paths (the hook keeps those that exist)."""
-    command = tool_input.get("command") if isinstance(tool_input, dict) else None
+    command = (tool_input.get("command") or tool_input.get("cmd")) if isinstance(tool_input, dict) else None
     if isinstance(command, list):
         command = " ".join(str(part) for part in command)
     if not isinstance(command, str):
@@ -115,6 +117,9 @@ def tool_event(tool, tool_input, when: str, cwd, session) -> Event:
             raise HookInputError(f"the {tool} payload names no file")
         return Event(kind, cwd, session, when=when, tool=tool, paths=paths)
     if tool in SHELL_TOOLS:
+        patched = tool_paths(tool, tool_input)  # `apply_patch <<EOF ... EOF` run as a command is an edit
+        if patched:
+            return Event("edit", cwd, session, when=when, tool=tool, paths=patched)
         return Event("shell", cwd, session, when=when, tool=tool, paths=shell_words(tool_input))
     return Event("other", cwd, session, when=when, tool=tool)
 

@@ -20,7 +20,8 @@ from .errors import ImiError
 MARK = "imi hook "
 MCP_ENTRY = {"command": "imi", "args": ["mcp"]}
 TOML_START, TOML_END = "# imi:start (added by `imi init --agents codex`)", "# imi:end"
-TOML_BLOCK = f'{TOML_START}\n[mcp_servers.imi]\ncommand = "imi"\nargs = ["mcp"]\n{TOML_END}\n'
+TOML_BLOCK = (f'{TOML_START}\n[mcp_servers.imi]\ncommand = "imi"\nargs = ["mcp"]\n'
+              f'env_vars = ["IMI_AGENT_ID", "IMI_DB"]\n{TOML_END}\n')
 
 
 def _command(event: str, host: str) -> str:

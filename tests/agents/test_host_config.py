@@ -44,7 +44,7 @@ def test_each_host_gets_hooks_and_the_mcp_server(project, host):
     if host == "codex":
         hooks = read_json(project, ".codex/hooks.json")
         toml = tomllib.loads((project.root / ".codex/config.toml").read_text())
-        assert toml["mcp_servers"]["imi"] == {"command": "imi", "args": ["mcp"]}
+        assert toml["mcp_servers"]["imi"]["command"] == "imi" and toml["mcp_servers"]["imi"]["args"] == ["mcp"]
     else:
         hooks = read_json(project, HOST_FILES[host][0])
         mcp = read_json(project, HOST_FILES[host][-1])

@@ -28,14 +28,15 @@ class Step:
     text: str | None = None
     tool: str | None = None
     input: dict = field(default_factory=dict)
+    namespace: str | None = None  # Responses API: a tool inside a namespace (Codex's MCP servers)
 
 
 def say(text: str) -> Step:
     return Step(text=text)
 
 
-def call(tool: str, tool_input: dict) -> Step:
-    return Step(tool=tool, input=tool_input)
+def call(tool: str, tool_input: dict, namespace: str | None = None) -> Step:
+    return Step(tool=tool, input=tool_input, namespace=namespace)
 
 
 @dataclass
@@ -210,7 +211,8 @@ def responses_events(model: FakeModel, path: str, body: dict) -> list[tuple[str,
         if step.tool:
             items.append({"type": "function_call", "id": f"fc_{uuid.uuid4().hex[:16]}",
                           "call_id": f"call_{uuid.uuid4().hex[:16]}", "name": step.tool,
-                          "arguments": json.dumps(step.input), "status": "completed"})
+                          "arguments": json.dumps(step.input), "status": "completed",
+                          **({"namespace": step.namespace} if step.namespace else {})})
         else:
             items.append({"type": "message", "id": f"msg_{uuid.uuid4().hex[:16]}", "role": "assistant",
                           "status": "completed", "content": [{"type": "output_text", "text": step.text,
