@@ -1,11 +1,11 @@
-"""`imi hook EVENT`: the hooks agent hosts run; the work is in imi_cli.hooks (adapters in imi_cli.hook_hosts)."""
+"""`imi hook EVENT`: the hooks agent hosts run; the work is in imi_cli.agents.hooks (adapters in .hosts)."""
 
 from __future__ import annotations
 
 import click
 
-from .. import hooks
-from ..hook_hosts import HOSTS
+from ..agents import hooks
+from ..agents.hosts import HOSTS
 from .app import App
 from .options import pass_app
 

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..clock import now_ms
-from ..errors import Conflict, ImiError
-from ..store import find_database, queries, writes
-from ..store.connection import DB_DIR, DB_NAME, workspace_root_for
+from ..memory import DB_DIR, DB_NAME, ImiError, Project, workspace_root_for
 from .app import App
 from .options import pass_app
 
@@ -25,13 +22,14 @@ from .options import pass_app
 @pass_app
 def init(app: App, agents, remove):
     """Create .imi/state.db in this folder (safe to run again; migrates an IMI 0.3 database)."""
-    from .. import agent_files, host_config
+    from ..agents import host_config
+    from ..agents import instructions as agent_files
 
     chosen = agent_files.parse_agents(agents) if agents is not None else []
     if remove:
         if not chosen:
             raise click.UsageError("--remove needs --agents: which files to take the IMI section out of")
-        found = find_database()
+        found = Project.locate()
         root = workspace_root_for(found) if found else Path.cwd().absolute()
         for agent in chosen:  # a broken file: refuse before changing anything
             host_config.plan(root, agent, add=False)
@@ -47,14 +45,13 @@ def init(app: App, agents, remove):
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
     for agent in chosen:
         host_config.plan(workspace_root_for(db_path), agent, add=True)
-    from ..project import init_project
-
-    store, synced, hooks = init_project(db_path)
-    app.adopt(store)
-    enclosing = find_database(Path.cwd().parent) if not override else None
+    project, synced, hooks = Project.init(db_path, app.agent_flag)
+    app.adopt(project)
+    enclosing = Project.locate(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
-    changes = agent_files.install(store.root, chosen) + host_config.apply(store.root, chosen, add=True) if chosen else []
-    lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(store.db_path) + note]
+    changes = (agent_files.install(project.root, chosen) + host_config.apply(project.root, chosen, add=True)
+               if chosen else [])
+    lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(project.db_path) + note]
     if synced.exported:
         lines.append(f"Wrote {synced.exported} records to .imi/records/ (commit them to share the memory)")
     if synced.imported:
@@ -62,8 +59,8 @@ def init(app: App, agents, remove):
     if hooks:
         lines.append(f"Installed git hooks: {', '.join(hooks)}")
     if changes:
-        lines.append(_agent_lines(changes, store.root))
-    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root),
+        lines.append(_agent_lines(changes, project.root))
+    app.out.result({"db_path": str(project.db_path), "created": not existed, "root": str(project.root),
                     "sync": synced.to_json(), "git_hooks": hooks}
                    | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}), "\n".join(lines))
 
@@ -86,11 +83,7 @@ def _agent_lines(changes, root: Path) -> str:
 @pass_app
 def archive(app: App, record_id):
     """Hide a record from context and lists (it stays in the database)."""
-    store = app.store()
-    with store.write():
-        kind, rid = queries.resolve(store, record_id, ["goal", "task", "decision", "lesson", "note"])
-        if not writes.archive(store, kind, rid, now_ms()):
-            raise Conflict(f"{kind} {rid} is already archived")
+    kind, rid = app.project().archive(record_id)
     app.out.result({"kind": kind, "id": rid, "archived": True}, f"Archived {kind} {rid}")
 
 
@@ -100,14 +93,7 @@ def archive(app: App, record_id):
 @pass_app
 def delete(app: App, record_id, yes):
     """Delete a record for good (exact id or unique prefix)."""
-    store = app.store()
-    with store.write():
-        kind, rid = queries.resolve(store, record_id)
-        if kind == "goal" and not yes:
-            count = store.scalar("SELECT count(*) FROM tasks WHERE goal_id = ?", (rid,))
-            if count:
-                raise Conflict(f"goal {rid} has {count} tasks: add --yes to delete the goal and its tasks")
-        removed = writes.delete(store, kind, rid)
+    kind, rid, removed = app.project().delete(record_id, with_tasks=yes)
     app.out.result({"kind": kind, "id": rid, "deleted": removed},
                    f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else ""))
 

@@ -228,13 +228,13 @@ def test_every_malformed_request_is_answered_and_notifications_are_not(project):
 def test_tools_list_is_answered_without_loading_the_data_layer():
     """Readiness for the first model turn: nothing heavy is imported before a tool is called."""
     code = ("import sys, io, json\n"
-            "from imi_cli import mcp_server\n"
+            "from imi_cli.agents import mcp_server\n"
             "server = mcp_server.create_server()\n"
             "out = server.handle_message({'jsonrpc': '2.0', 'id': 1, 'method': 'initialize', 'params': {}})\n"
             "out = server.handle_message({'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list'})\n"
             "assert len(out['result']['tools']) == 9\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('apsw', 'click', 'mcp', 'pydantic')"
-            " or m.startswith(('imi_cli.store', 'imi_cli.context')))\n"
+            " or m.startswith('imi_cli.memory.'))\n"
             "print(json.dumps(heavy))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -7,7 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
-from imi_cli import hook_hosts, hooks
+from imi_cli.agents import hooks, hosts
 
 REPO = Path(__file__).resolve().parents[2]
 # Hook events Claude Code sends (hooks reference); the plugin must only use these.
@@ -50,4 +50,4 @@ def test_every_hook_runs_an_imi_hook_event_the_cli_knows():
     assert used["PreToolUse"][0] == "pre-tool-use"
     matched = set(used["PreToolUse"][1].split("|"))
     assert matched == {"Read", "Edit", "Write", "MultiEdit", "NotebookEdit"}  # only file tools start the process
-    assert matched <= hook_hosts.READ_TOOLS | hook_hosts.EDIT_TOOLS
+    assert matched <= hosts.READ_TOOLS | hosts.EDIT_TOOLS

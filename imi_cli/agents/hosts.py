@@ -1,6 +1,6 @@
 """What each agent host sends to a hook and what it reads back: one small adapter per host.
 
-The hook logic (imi_cli.hooks) works on an `Event` and answers with an `Outcome`;
+The hook logic (imi_cli.agents.hooks) works on an `Event` and answers with an `Outcome`;
 an adapter turns the host's payload into the Event and the Outcome into the JSON the
 host reads. Hosts differ in event names, field names and output shapes, not in what
 IMI does:
@@ -34,6 +34,10 @@ PATH_KEYS = ("file_path", "filePath", "notebook_path", "path", "target_file")
 _PATCH_PATH = re.compile(r"^\*\*\* (?:Update|Add|Delete) File: (.+?)\s*$|^\*\*\* Move to: (.+?)\s*$", re.MULTILINE)
 _SHELL_WORD = re.compile(r"[\w./@+-]+")
 MAX_SHELL_PATHS = 20
+
+
+class HookInputError(Exception):
+    """The payload on stdin is missing or is not what the host sends."""
 
 
 class Event:
@@ -105,15 +109,11 @@ def shell_words(tool_input) -> tuple[str, ...]:
 def tool_event(tool, tool_input, when: str, cwd, session) -> Event:
     """A tool call as an Event: read, edit or shell with the paths it names; `other` for everything else."""
     if not isinstance(tool, str):
-        from .hooks import HookInputError
-
         raise HookInputError("the tool payload has no tool_name")
     if tool in EDIT_TOOLS or tool in READ_TOOLS:
         kind = "edit" if tool in EDIT_TOOLS else "read"
         paths = tool_paths(tool, tool_input)
         if not paths:
-            from .hooks import HookInputError
-
             raise HookInputError(f"the {tool} payload names no file")
         return Event(kind, cwd, session, when=when, tool=tool, paths=paths)
     if tool in SHELL_TOOLS:

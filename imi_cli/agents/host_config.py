@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from .errors import ImiError
+from ..memory import ImiError
 
 MARK = "imi hook "
 MCP_ENTRY = {"command": "imi", "args": ["mcp"]}
@@ -222,7 +222,7 @@ def _same_json(text: str, data: dict) -> bool:
 def apply(root: Path, agents: list[str], add: bool) -> list:
     """Install (or with add=False remove) IMI's hooks and MCP entries for each agent; every file is checked
     before any is written. Returns agent_files.Change entries (added, updated, unchanged, removed, absent)."""
-    from .agent_files import Change, _prune, _write
+    from .instructions import Change, _prune, _write
 
     plans = [(agent, step) for agent in agents for step in plan(root, agent, add)]
     changes = []

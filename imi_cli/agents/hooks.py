@@ -1,4 +1,4 @@
-"""Hooks for agent hosts: one implementation, a small adapter per host (imi_cli.hook_hosts).
+"""Hooks for agent hosts: one implementation, a small adapter per host (imi_cli.agents.hosts).
 
 `imi hook session-start` puts the project context in front of a new session;
 `imi hook pre-tool-use` / `post-tool-use` bring the lessons and decisions that name a
@@ -9,7 +9,7 @@ knowingly); `imi hook stop` reminds the agent, once per task, to write back what
 still holds. `--host` picks the payload and output shapes (claude, codex, cursor,
 gemini, copilot).
 
-Each record reaches a session once (again only when it changed): imi_cli.hook_state
+Each record reaches a session once (again only when it changed): .session_state
 remembers per session what was shown.
 
 Every hook exits 0: a hook that fails must never break the agent's session. What went
@@ -23,16 +23,12 @@ import json
 import os
 import sys
 
-from .hook_hosts import HOSTS, Event, Outcome
+from .hosts import HOSTS, Event, HookInputError, Outcome
 
 EVENTS = ("session-start", "pre-tool-use", "post-tool-use", "stop", "session-end")
 SESSION_BUDGET = 10_000   # Claude Code shows hook output beyond this only as a short preview
 FILE_BUDGET = 4_000       # per file: its lessons and decisions, not a second session context
 CHECKPOINT_QUIET_MS = 15 * 60_000  # a checkpoint this recent counts as written back
-
-
-class HookInputError(Exception):
-    """The payload on stdin is missing or is not what the host sends."""
 
 
 class Reply:
@@ -67,49 +63,37 @@ def _start(event: Event) -> str:
     return cwd if cwd and os.path.isdir(cwd) else os.getcwd()
 
 
-def _open_store(start: str):
-    """The project database found from `start` (or IMI_DB); ImiError with one line when there is none."""
+def _open(start: str, agent_flag: str | None = None):
+    """The project found from `start` (or IMI_DB); ImiError with one line when there is none."""
     from pathlib import Path
 
-    from .errors import ImiError
-    from .store import find_database, open_store
+    from ..memory import Project
 
-    path = find_database(Path(start))
-    if path is None:
-        raise ImiError(f"no IMI project at {start} (run `imi init` in the repository root, or set IMI_DB)")
-    return open_store(path)
+    return Project.open(start=Path(start), agent=agent_flag)
 
 
-def _agent(agent_flag: str | None) -> str:
-    from .agents import agent_id
+def _session(project, event: Event):
+    from .session_state import SessionState
 
-    return agent_id(agent_flag)
-
-
-def _session(store, event: Event):
-    from .hook_state import SessionState
-
-    return SessionState(str(store.db_path), event.session)
+    return SessionState(str(project.db_path), event.session)
 
 
 def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
     """The session context, most important first (work in progress, lessons), within 10,000 characters.
     A resumed or compacted session that already had it gets nothing: it is still in the conversation."""
-    from .context import build
-
-    store = _open_store(_start(event))
+    project = _open(_start(event), agent_flag)
     try:
-        state = _session(store, event)
+        state = _session(project, event)
         if state.data["context"] and event.source in ("resume", "compact"):
             return Outcome()
-        agent = _agent(agent_flag)
+        agent = project.agent()
         intro = (f"IMI project memory for this repository (you are agent `{agent}`). Claim work with "
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
         budget = SESSION_BUDGET - len(intro)
         for _ in range(3):  # JSON escapes newlines and quotes: keep the whole stdout within the limit too
-            text = intro + build(store, budget=budget, first=("in_progress", "lessons")).render()
+            text = intro + project.context(budget=budget, first=("in_progress", "lessons")).render()
             excess = len(json.dumps(text, ensure_ascii=False)) + 100 - SESSION_BUDGET
             if excess <= 0:
                 break
@@ -117,7 +101,7 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
         state.data["context"] = True
         state.save()
     finally:
-        store.close()
+        project.close()
     return Outcome(context=text)
 
 
@@ -129,15 +113,12 @@ def _stamp(record) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
-def _file_memory(store, rel: str, state) -> tuple[str, dict[str, str]]:
+def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
     """The memory of one file the session has not been shown (text, and the stamps to mark as shown);
     ("", {}) when no lesson or decision names the file or the session has seen them all."""
-    from .context import build_for_file
-    from .store import queries
-
-    stamps = {r.id: _stamp(r) for r, _refs in queries.records_naming(store, rel)}
+    stamps = {r.id: _stamp(r) for r in project.records_naming(rel)}
     fresh = state.unseen(stamps)
-    packed = build_for_file(store, rel, budget=FILE_BUDGET, skip=frozenset(set(stamps) - set(fresh)))
+    packed = project.file_memory(rel, FILE_BUDGET, skip=frozenset(set(stamps) - set(fresh)))
     if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
         return "", {}
     return packed.render(), fresh
@@ -155,24 +136,23 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
         targets = [t for t in targets if os.path.isfile(t)]
         if not targets:
             return Outcome()
-    from .errors import ImiError
+    from ..memory import ImiError
 
+    folder = os.path.dirname(targets[0])
     try:
-        store = _open_store(os.path.dirname(targets[0]) if os.path.isdir(os.path.dirname(targets[0])) else base)
-    except ImiError as exc:
+        project = _open(folder if os.path.isdir(folder) else base, agent_flag)
+    except ImiError:
         if event.kind == "shell":
             return Outcome()
         raise
     try:
-        from .paths import relative_to_root
-
-        state = _session(store, event)
+        state = _session(project, event)
         parts, names = [], []
         for target in targets:
-            rel = relative_to_root(target, store.root)
+            rel = project.relative(target)
             if rel is None or rel.split("/")[0] == ".imi" or rel in names:
                 continue
-            text, fresh = _file_memory(store, rel, state)
+            text, fresh = _file_memory(project, rel, state)
             if text:
                 parts.append(text)
                 names.append(rel)
@@ -181,7 +161,7 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
             return Outcome()
         state.save()
     finally:
-        store.close()
+        project.close()
     memory = "\n\n".join(parts)
     named = ", ".join(names)
     if event.kind == "edit" and event.when == "before" and state.remembers:
@@ -192,25 +172,24 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
                             f"it; `imi show ID` gives the full record.\n\n{memory}"))
 
 
-def held_tasks(store, agent: str, now: int | None = None, quiet_ms: int = 0) -> list:
+def held_tasks(project, agent: str, now: int | None = None, quiet_ms: int = 0) -> list:
     """In-progress tasks `agent` holds, leaving out those it checkpointed within the last `quiet_ms`."""
-    from .clock import now_ms
-    from .store import queries
+    from ..memory import now_ms
 
     now = now or now_ms()
-    held = [t for t in queries.tasks(store, status="in_progress") if t.claimant == agent]
+    held = [t for t in project.tasks(status="in_progress") if t.claimant == agent]
     if not quiet_ms:
         return held
     out = []
     for task in held:
-        latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
+        latest = project.memories(task_id=task.id, types=("checkpoint",), limit=1)
         if not (latest and latest[0].agent == agent and now - (latest[0].created_at or 0) < quiet_ms):
             out.append(task)
     return out
 
 
 def _held_lines(tasks: list, now: int) -> str:
-    from .clock import ago
+    from ..memory import ago
 
     return "\n".join(f"- {t.id}  {t.title}  (claimed {ago(t.claimed_at, now)})" for t in tasks)
 
@@ -219,18 +198,19 @@ def stop(event: Event, agent_flag: str | None = None) -> Outcome:
     """Remind the agent of tasks it still holds without a recent checkpoint: once per task per session."""
     if event.stop_active:  # already reminded in this stop: let the agent stop
         return Outcome()
-    from .clock import now_ms
+    from ..memory import now_ms
 
-    store = _open_store(_start(event))
+    project = _open(_start(event), agent_flag)
     try:
-        agent, now = _agent(agent_flag), now_ms()
-        state = _session(store, event)
-        tasks = [t for t in held_tasks(store, agent, now, CHECKPOINT_QUIET_MS) if t.id not in state.data["reminded"]]
+        agent, now = project.agent(), now_ms()
+        state = _session(project, event)
+        tasks = [t for t in held_tasks(project, agent, now, CHECKPOINT_QUIET_MS)
+                 if t.id not in state.data["reminded"]]
         if tasks:
             state.data["reminded"] += [t.id for t in tasks]
             state.save()
     finally:
-        store.close()
+        project.close()
     if not tasks:
         return Outcome()
     first = tasks[0].id
@@ -267,7 +247,7 @@ def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host
 
 
 def _describe(exc: BaseException) -> str:
-    from .errors import ImiError
+    from ..memory import ImiError
 
     if isinstance(exc, (ImiError, HookInputError)):
         return str(exc)

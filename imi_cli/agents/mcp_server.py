@@ -1,8 +1,7 @@
 """`imi mcp`: IMI's memory as MCP tools over stdio, for Claude Code, Codex, Cursor, Copilot and Gemini.
 
-The tools are plain functions over the same data layer as the CLI (reads through
-imi_cli.context and queries, writes through imi_cli.recording and store.claims);
-imi_cli.mcp_protocol speaks the protocol. Each call opens the project database and
+The tools are plain functions over the same `Project` API as the CLI (imi_cli.memory);
+.mcp_protocol speaks the protocol. Each call opens the project database and
 closes it again, so the server sees other processes' writes and a project created
 after it started. The data layer is imported on the first tool call, not at start:
 `initialize` and `tools/list` are answered in milliseconds.
@@ -14,7 +13,7 @@ import re
 from contextlib import contextmanager
 from typing import Iterator
 
-from . import __version__
+from .. import __version__
 from .mcp_protocol import Server, Tool, ToolError
 
 INSTRUCTIONS = (
@@ -22,21 +21,21 @@ INSTRUCTIONS = (
     "changing a file. Claim a task with `start`, save progress with `checkpoint`, finish with `complete`. "
     "Record what the next session must know with `decide`, `lesson` and `log`."
 )
-MAX_TEXT = 100_000  # the data layer's limit for one text field (imi_cli.text)
+MAX_TEXT = 100_000  # the data layer's limit for one text field
 MAX_FILES = 50
 DEFAULT_BUDGET = 10_000
 _CLI_ONLY = re.compile(r",? (?:or now with --force|\((?:or )?use --force[^)]*\))")
 
 
 @contextmanager
-def _store() -> Iterator:
-    from .store import open_store
+def _project() -> Iterator:
+    from ..memory import Project
 
-    store = open_store()
+    project = Project.open()
     try:
-        yield store
+        yield project
     finally:
-        store.close()
+        project.close()
 
 
 def _files_note(record) -> str:
@@ -44,114 +43,71 @@ def _files_note(record) -> str:
     return f" (files: {', '.join(labels)})" if labels else ""
 
 
-def _recorded(store, kind: str, record_id: str) -> str:
-    from .store import queries
-
-    record = queries.get(store, kind, record_id)
+def _recorded(project, kind: str, record_id: str) -> str:
+    record = project.get(kind, record_id)
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
     return f"Recorded {label} {record_id}{_files_note(record)}"
 
 
-def _task_id(store, ref: str) -> str:
-    from .store import queries
-
-    return queries.resolve(store, ref, ["task"])[1]
-
-
 def context(goal_id: str | None = None, budget: int = DEFAULT_BUDGET) -> str:
     """Session context: vision, decisions, lessons, goals, tasks, work in progress."""
-    from .context import build
-    from .store import queries
-
-    with _store() as store:
-        goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-        return build(store, goal_id=goal, budget=budget).render()
+    with _project() as project:
+        return project.context(goal_id, budget).render()
 
 
 def file_memory(path: str) -> str:
     """Lessons, decisions and tasks that name one file (read before editing it)."""
-    from .context import build_for_file
-    from .paths import normalize
-
-    with _store() as store:
-        return build_for_file(store, normalize(path, store.root)).render()
+    with _project() as project:
+        return project.file_memory(path).render()
 
 
 def search(query: str, limit: int = 20) -> str:
     """Full-text search over every record."""
-    from .store import queries
-
     if not query.strip():
         raise ToolError("`query` needs words to look for.")
-    with _store() as store:
-        hits = queries.search(store, query, limit)
+    with _project() as project:
+        hits = project.search(query, limit)
     return "\n".join(f"{h.kind} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}."
 
 
 def decide(what: str, why: str, affects: str | None = None, files: list[str] = ()) -> str:
     """Record a decision and why."""
-    from . import recording
-
-    with _store() as store:
-        record_id = recording.add_decision(store, recording.provenance(store), what, why, affects, files=files)
-        return _recorded(store, "decision", record_id)
+    with _project() as project:
+        return _recorded(project, "decision", project.decide(what, why, affects, files=files))
 
 
 def lesson(what_went_wrong: str, correct_behavior: str, verified_by: str | None = None,
            files: list[str] = ()) -> str:
     """Record a lesson: what went wrong and what to do instead."""
-    from . import recording
-
-    with _store() as store:
-        record_id = recording.add_lesson(store, recording.provenance(store), what_went_wrong, correct_behavior,
-                                         verified_by, files=files)
-        return _recorded(store, "lesson", record_id)
+    with _project() as project:
+        return _recorded(project, "lesson", project.add_lesson(what_went_wrong, correct_behavior, verified_by,
+                                                               files=files))
 
 
 def log(note: str, files: list[str] = ()) -> str:
     """Log a direction note (shown in context for 7 days)."""
-    from . import recording
-
-    with _store() as store:
-        record_id = recording.add_note(store, recording.provenance(store), note, "note", files=files)
-        return _recorded(store, "note", record_id)
+    with _project() as project:
+        return _recorded(project, "note", project.add_note(note, "note", files=files))
 
 
 def start(task_id: str) -> str:
     """Claim a task (exclusive; refused while another agent holds it)."""
-    from . import recording
-    from .store import claims
-
-    with _store() as store:
-        claim = claims.start(store, _task_id(store, task_id), recording.provenance(store))
+    with _project() as project:
+        claim = project.start(task_id)
     task = claim.task
     return "\n".join(claim.describe()) + _files_note(task) + f"\nFinish with complete(task_id={task.id!r}, summary=...)."
 
 
 def checkpoint(task_id: str, note: str) -> str:
     """Save progress on a task (also a heartbeat for its claim)."""
-    from . import recording
-    from .store import claims
-
-    with _store() as store:
-        prov = recording.provenance(store)
-        note = recording.clean(note, "checkpoint note")
-        refs = recording.collect_refs(store, [], [note])
-        memory_id = claims.checkpoint(store, _task_id(store, task_id), note, prov, refs)
-    return f"Checkpoint {memory_id} saved"
+    with _project() as project:
+        return f"Checkpoint {project.checkpoint(task_id, note)} saved"
 
 
 def complete(task_id: str, summary: str, outcome: str | None = None) -> str:
     """Mark your task done with a summary (and how it was verified)."""
-    from . import recording
-    from .store import claims
-
-    with _store() as store:
-        prov = recording.provenance(store)
-        summary = recording.clean(summary, "summary")
-        outcome = recording.clean(outcome, "outcome", required=False)
-        refs = recording.collect_refs(store, [], [summary, outcome])
-        task = claims.complete(store, _task_id(store, task_id), summary, prov, outcome=outcome, refs=refs)
+    with _project() as project:
+        task = project.complete(task_id, summary, outcome=outcome)
     return f"Completed task {task.id}: {task.title}"
 
 
@@ -194,7 +150,7 @@ TOOLS = (
 
 def describe_error(exc: Exception) -> str | None:
     """The one sentence a model sees for an error it or the project state caused; None for bugs."""
-    from .errors import ImiError
+    from ..memory import ImiError
 
     if isinstance(exc, ImiError):
         text = _CLI_ONLY.sub("", str(exc))  # MCP has no --force: leave the CLI's way out unsaid
