@@ -109,15 +109,18 @@ def _stamp(record) -> str:
     """Changes when the record's content changes (not when its file moves or time passes)."""
     import hashlib
 
-    data = {k: v for k, v in record.to_json().items() if k != "files"}
-    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    fields = tuple((name, getattr(record, name)) for name in record._fields if name != "files")
+    return hashlib.sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
     """The memory of one file the session has not been shown (text, and the stamps to mark as shown);
     ("", {}) when no lesson or decision names the file or the session has seen them all."""
-    stamps = {r.id: _stamp(r) for r in project.records_naming(rel)}
+    records = project.records_naming(rel, newest=max(20, FILE_BUDGET // 50))
+    stamps = {r.id: _stamp(r) for r in records}
     fresh = state.unseen(stamps)
+    if not any(r.kind in ("lesson", "decision") and r.id in fresh for r in records):
+        return "", {}  # nothing new that matters before an edit: no need to pack anything
     packed = project.file_memory(rel, FILE_BUDGET, skip=frozenset(set(stamps) - set(fresh)))
     if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
         return "", {}

@@ -338,11 +338,12 @@ class Project:
 
         return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, skip=skip)
 
-    def records_naming(self, path: str) -> list:
-        """The live records that name one repo-relative file: exactly, by a glob or by a folder."""
+    def records_naming(self, path: str, newest: int | None = None) -> list:
+        """The live records that name one repo-relative file: exactly, by a glob or by a folder (with
+        `newest`, as many of each kind as file_memory would consider)."""
         from .store import queries
 
-        return [record for record, _refs in queries.records_naming(self._store, path)]
+        return [record for record, _refs in queries.records_naming(self._store, path, newest=newest)]
 
     def relative(self, path: str) -> str | None:
         """A path as the project names it (repo-relative, POSIX), or None when outside the project."""
