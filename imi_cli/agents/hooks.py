@@ -72,6 +72,14 @@ def _open(start: str, agent_flag: str | None = None):
     return Project.open(start=Path(start), agent=agent_flag)
 
 
+def _is_project(start: str) -> bool:
+    from pathlib import Path
+
+    from ..memory import Project
+
+    return Project.locate(Path(start)) is not None
+
+
 def _session(project, event: Event):
     from .session_state import SessionState
 
@@ -145,8 +153,8 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
     try:
         project = _open(folder if os.path.isdir(folder) else base, agent_flag)
     except ImiError:
-        if event.kind == "shell":
-            return Outcome()
+        if event.kind == "shell" or _is_project(base):
+            return Outcome()  # a file outside the project the session works in: nothing to say
         raise
     try:
         state = _session(project, event)

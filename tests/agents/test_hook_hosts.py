@@ -85,3 +85,55 @@ def test_copilot_and_vscode_edits_are_refused_once(remembered, payload):
 def test_an_unknown_host_is_a_usage_error(remembered):
     result = hook(remembered, "pre-tool-use", {}, args=("--host", "emacs"))
     assert result.code == 2 and "emacs" in result.err and "Traceback" not in result.err
+
+
+BAD_PAYLOADS = [
+    "",
+    "not json",
+    "[]",
+    "null",
+    '{"tool_name": ["Edit"], "tool_input": {"file_path": "x"}}',
+    '{"tool_name": "Edit", "tool_input": [1, 2]}',
+    '{"tool_name": "Read", "tool_input": {"file_path": 42}}',
+    '{"tool_name": "Write", "tool_input": {"file_path": "src/\\u0000evil.py"}}',
+    '{"tool_name": "Edit", "tool_input": {"file_path": "/etc/passwd"}, "cwd": 7, "session_id": {"a": 1}}',
+    '{"tool_name": "Edit", "tool_input": {"file_path": "../../outside.py"}}',
+    '{"tool_name": "apply_patch", "tool_input": {"command": "*** Update File: \\u202e.py"}}',
+    '{"tool_name": "TotallyUnknownTool", "tool_input": {"file_path": "src/auth/refresh.py"}}',
+    '{"workspace_roots": "not a list", "conversation_id": 5, "stop_hook_active": "yes", "loop_count": "x"}',
+]
+
+
+@pytest.mark.parametrize("host", ["claude", "codex", "cursor", "gemini", "copilot"])
+def test_no_payload_breaks_a_session_in_any_host(remembered, host, monkeypatch, tmp_path):
+    """In-process over every host, event and bad payload (the process-level contract is checked below)."""
+    from imi_cli.agents import hooks
+
+    monkeypatch.chdir(remembered.root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for key, value in remembered.env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    for event in hooks.EVENTS:
+        for stdin in BAD_PAYLOADS:
+            reply = hooks.handle(event, stdin, None, host)
+            assert "\n" not in reply.note and "Traceback" not in reply.note, (event, stdin, reply.note)
+            if reply.payload is not None:  # anything printed is the host's own JSON shape, never an error
+                assert "error" not in reply.payload, (event, stdin[:80], reply.payload)
+
+
+@pytest.mark.parametrize("stdin", ["", "not json", json.dumps({
+    "tool_name": "Read", "session_id": "s", "tool_input": {"file_path": "src/" + "x" * 5_000_000 + ".py"}})])
+def test_a_bad_or_huge_payload_is_exit_0_and_at_most_one_line(remembered, stdin):
+    result = hook(remembered, "pre-tool-use", stdin, args=("--host", "codex"))
+    assert result.code == 0 and result.out == "", str(result)[:500]
+    assert "Traceback" not in result.err and len(result.err.splitlines()) <= 1, str(result)[:500]
+
+
+def test_an_edit_outside_the_project_is_quiet(remembered):
+    payload = {"session_id": "s", "cwd": str(remembered.root), "tool_name": "Edit",
+               "tool_input": {"file_path": "/etc/hosts"}}
+    result = hook(remembered, "pre-tool-use", payload)
+    assert (result.code, result.out, result.err) == (0, "", "")
