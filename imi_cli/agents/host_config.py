@@ -28,13 +28,14 @@ def _command(event: str, host: str) -> str:
     return f"{MARK}{event}" + ("" if host == "claude" else f" --host {host}")
 
 
-def _claude_style(host: str, events: dict[str, tuple[str, str | None]], timeout_key: str = "timeout") -> dict:
-    """{"EventName": [{"matcher": ..., "hooks": [{"type": "command", "command": ..., "timeout": 10}]}]}."""
+def _claude_style(host: str, events: dict[str, tuple[str, str | None]], unit: int = 1) -> dict:
+    """{"EventName": [{"matcher": ..., "hooks": [{"type": "command", "command": ..., "timeout": 10}]}]};
+    `unit` 1000 for hosts that count the timeout in milliseconds (Gemini CLI)."""
     out = {}
     for name, (event, matcher) in events.items():
         group = {"matcher": matcher} if matcher else {}
-        group["hooks"] = [{"type": "command", "command": _command(event, host), timeout_key: 15 if
-                           event == "session-start" else 10}]
+        seconds = 15 if event == "session-start" else 10
+        group["hooks"] = [{"type": "command", "command": _command(event, host), "timeout": seconds * unit}]
         out[name] = [group]
     return out
 
@@ -55,7 +56,7 @@ def gemini_hooks() -> dict:
     return _claude_style("gemini", {"SessionStart": ("session-start", None),
                                     "BeforeTool": ("pre-tool-use", "write_file|replace"),
                                     "AfterTool": ("post-tool-use", "read_file"),
-                                    "AfterAgent": ("stop", None)})
+                                    "AfterAgent": ("stop", None)}, unit=1000)
 
 
 def cursor_hooks() -> dict:

@@ -1,8 +1,9 @@
 """A scripted fake model API on 127.0.0.1 that logs every request the agent CLI sends.
 
-It speaks two wire formats, enough for real agent CLIs to run a session against it:
-Anthropic Messages with SSE streaming (Claude Code: `POST /v1/messages`) and OpenAI
-Responses with SSE streaming (Codex: `POST /v1/responses`).
+It speaks three wire formats, enough for real agent CLIs to run a session against it:
+Anthropic Messages with SSE streaming (Claude Code: `POST /v1/messages`), OpenAI
+Responses with SSE streaming (Codex: `POST /v1/responses`) and Gemini's
+generateContent (Gemini CLI: `POST /v1beta/models/M:streamGenerateContent?alt=sse`).
 
 A scenario is a list of turns. The turn to answer with is chosen from the conversation
 so far (how many times the model has already answered in this conversation), so a
@@ -131,6 +132,12 @@ class FakeModel:
                 path = self.path.split("?")[0]
                 if path.endswith("/messages/count_tokens"):
                     self._json(200, {"input_tokens": 100})
+                elif path.endswith(":countTokens"):
+                    self._json(200, {"totalTokens": 100})
+                elif path.endswith(":streamGenerateContent"):
+                    self._stream([("", chunk) for chunk in gemini_chunks(model, path, body)])
+                elif path.endswith(":generateContent"):
+                    self._json(200, gemini_chunks(model, path, body)[-1])
                 elif path.endswith("/messages"):
                     self._stream(anthropic_events(model, path, body))
                 elif path.endswith("/responses"):
@@ -147,7 +154,8 @@ class FakeModel:
                 self.wfile.write(raw)
 
             def _stream(self, events: list[tuple[str, dict]]):
-                chunks = b"".join(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events)
+                chunks = b"".join((f"event: {name}\n" if name else "").encode() + f"data: {json.dumps(data)}\n\n".encode()
+                                  for name, data in events)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
@@ -228,3 +236,16 @@ def responses_events(model: FakeModel, path: str, body: dict) -> list[tuple[str,
         "usage": {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 20,
                   "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 30}}}))
     return events
+
+
+# Gemini generateContent -----------------------------------------------------------------------------
+def gemini_turn(body: dict) -> int:
+    return sum(1 for content in body.get("contents", []) if content.get("role") == "model")
+
+
+def gemini_chunks(model: FakeModel, path: str, body: dict) -> list[dict]:
+    steps = model.answer(path, body, gemini_turn)
+    parts = [{"functionCall": {"name": s.tool, "args": s.input}} if s.tool else {"text": s.text} for s in steps]
+    return [{"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
+             "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 20, "totalTokenCount": 30},
+             "modelVersion": "gemini-fake"}]
