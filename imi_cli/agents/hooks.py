@@ -147,15 +147,11 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
         targets = [t for t in targets if os.path.isfile(t)]
         if not targets:
             return Outcome()
-    from ..memory import ImiError
-
     folder = os.path.dirname(targets[0])
-    try:
-        project = _open(folder if os.path.isdir(folder) else base, agent_flag)
-    except ImiError:
-        if event.kind == "shell" or _is_project(base):
-            return Outcome()  # a file outside the project the session works in: nothing to say
-        raise
+    start = folder if os.path.isdir(folder) else base
+    if not _is_project(start) and (event.kind == "shell" or _is_project(base)):
+        return Outcome()  # a file outside the project the session works in: nothing to say
+    project = _open(start, agent_flag)
     try:
         state = _session(project, event)
         parts, names = [], []
