@@ -124,15 +124,21 @@ def _stamp(record) -> str:
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
     """The memory of one file the session has not been shown (text, and the stamps to mark as shown);
     ("", {}) when no lesson or decision names the file or the session has seen them all."""
-    records = project.records_naming(rel, newest=max(20, FILE_BUDGET // 50))
-    stamps = {r.id: _stamp(r) for r in records}
-    fresh = state.unseen(stamps)
-    if not any(r.kind in ("lesson", "decision") and r.id in fresh for r in records):
-        return "", {}  # nothing new that matters before an edit: no need to pack anything
-    packed = project.file_memory(rel, FILE_BUDGET, skip=frozenset(set(stamps) - set(fresh)))
+    fresh: dict[str, str] = {}
+
+    def unseen(record) -> bool:
+        stamp = _stamp(record)
+        if state.data["records"].get(record.id) == stamp:
+            return False
+        fresh[record.id] = stamp
+        return True
+
+    packed = project.file_memory(rel, FILE_BUDGET, keep=unseen)
     if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
         return "", {}
-    return packed.render(), fresh
+    text = packed.render()
+    shown = {r.id for s in packed.sections for r in s.records[:s.shown]}  # what the budget left out comes later
+    return text, {rid: stamp for rid, stamp in fresh.items() if rid in shown}
 
 
 def files(event: Event, agent_flag: str | None = None) -> Outcome:

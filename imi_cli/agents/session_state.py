@@ -46,11 +46,6 @@ class SessionState:
         """Whether this session can be remembered (the host sent a session id)."""
         return self.path is not None
 
-    def unseen(self, stamps: dict[str, str]) -> dict[str, str]:
-        """The records (id -> stamp) this session has not been shown in their current version."""
-        shown = self.data["records"]
-        return {rid: stamp for rid, stamp in stamps.items() if shown.get(rid) != stamp}
-
     def save(self) -> None:
         if self.path is None:
             return

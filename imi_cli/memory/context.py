@@ -333,13 +333,13 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
 
 
 def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None,
-                   skip=frozenset()) -> Context:
+                   keep=None) -> Context:
     """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work.
-    Records whose id is in `skip` are left out (an agent session was already shown them)."""
+    With `keep`, only the records it returns true for (an agent session leaves out what it was shown)."""
     now = now or now_ms()
     lease = lease_ms(store)
     found = [record for record, _refs in queries.records_naming(store, path, newest=max(20, budget // 50))
-             if record.id not in skip]
+             if keep is None or keep(record)]
     task_ids = {r.id for r in found if r.kind == "task"}
     for record in list(found):  # a completion summary that names the file stands for its task
         if record.kind == "memory" and record.type == "completion":

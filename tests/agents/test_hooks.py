@@ -347,3 +347,14 @@ def test_hook_help_lists_the_events_and_an_unknown_event_is_a_usage_error(projec
         assert event in listing.out
     bad = project.sub("hook", "pre-edit")
     assert bad.code == 2 and "Traceback" not in bad.err
+
+
+def test_records_the_budget_left_out_come_with_the_next_read(project):
+    project.file("src/busy.py", "a = 1\n")
+    for i in range(30):
+        project.new("lesson", f"lesson {i:02d}: " + "what went wrong here " * 6, "--correct-behavior",
+                    "what to do instead " * 4, "--files", "src/busy.py")
+    first = context_of(hook(project, "pre-tool-use", read(project, "src/busy.py")), "PreToolUse")
+    second = context_of(hook(project, "pre-tool-use", read(project, "src/busy.py")), "PreToolUse")
+    shown = lambda text: {line.split(":")[0].strip("- ") for line in text.splitlines() if "lesson " in line}
+    assert shown(first) and shown(second) and not shown(first) & shown(second)  # no repeats, none lost
