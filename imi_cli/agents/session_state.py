@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
-import time
 from pathlib import Path
 
 KEEP_SECONDS = 2 * 24 * 3600
@@ -49,6 +47,8 @@ class SessionState:
     def save(self) -> None:
         if self.path is None:
             return
+        import tempfile  # only a session that was shown something writes: most hook calls never get here
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".session.")
@@ -64,6 +64,8 @@ def _prune(folder: Path) -> None:
     """Drop state of sessions untouched for two days (checked on about one save in twenty)."""
     if os.urandom(1)[0] > 12:
         return
+    import time
+
     cutoff = time.time() - KEEP_SECONDS
     for entry in folder.glob("*.json"):
         try:
