@@ -11,7 +11,7 @@ from ..paths import matches
 from ..priorities import rank_sql
 from .connection import Store
 from .search import search  # noqa: F401  (part of this module's API)
-from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
+from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
 
 GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
              "created_at, updated_at, completed_at, archived_at")
