@@ -1,8 +1,9 @@
 """What git knows about the record files: which vanished version files a commit still holds and
 where, which ones hold unresolved conflicts, which ones are committed.
 
-Every question is one or two git processes, asked only when files vanished or a command needs
-the answer (sync, delete, doctor). Outside a repository, or without git, nothing is in git.
+Every question is one git process per commit looked in, asked only when files vanished or a
+command needs the answer (sync, delete, doctor). Outside a repository, or without git, nothing
+is in git.
 """
 
 from __future__ import annotations
@@ -76,12 +77,6 @@ def restore_from_head(root: Path, paths: list[str]) -> list[str]:
 def conflicted(root: Path, folder: str) -> set[str]:
     """Files under `folder` (relative to `root`) that git left unmerged: they hold conflict markers."""
     out = git(root, "diff", "--name-only", "--diff-filter=U", "--relative", "--", f"./{folder}")
-    return set(out.split()) if out else set()
-
-
-def modified(root: Path, folder: str) -> set[str]:
-    """Committed files under `folder` whose content the working tree changed (a hand edit)."""
-    out = git(root, "diff", "--name-only", "--diff-filter=M", "--relative", HEAD, "--", f"./{folder}")
     return set(out.split()) if out else set()
 
 
