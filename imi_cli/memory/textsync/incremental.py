@@ -49,11 +49,11 @@ def scope(store: Store, now: str | None) -> list[str] | None:
     """`folder/name` of every record file that differs between the remembered commit and HEAD (`now`),
     or None when that cannot be known (no remembered commit, HEAD unchanged, git failing): sync fully."""
     last = state.get(store, HEAD)
-    if last and last == now and state.get(store, "text_signature") == layout.signature(store.root):
+    if last and last == now and state.is_current(store):
         return []  # in step already (this hook's process caught up when it opened the database)
     if not last or not now or last == now:  # same commit, files changed: an amend, a file checkout
         return None
-    out = _git(store, "diff", "--name-only", "--no-renames", "-z", last, now, "--", layout.RECORDS)
+    out = _git(store, "diff", "--name-only", "--relative", "--no-renames", "-z", last, now, "--", layout.RECORDS)
     if out is None:
         return None
     prefix = layout.RECORDS + "/"
