@@ -46,7 +46,7 @@ HEADING = "## Team memory (git)"
 RECORDS_PER_SCALE = 10_033 / 3_800  # generate.py writes memories too: records per unit of its scale
 TARGETS_MS = {"rebuild": 5000, "fresh clone + init": 5000, "post-merge sync (100 changed)": 1000}
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "core.hooksPath=/dev/null",
-       "-c", "commit.gpgsign=false"]
+       "-c", "commit.gpgsign=false", "-c", "gc.auto=0"]  # no background gc racing a local clone
 CHANGED_NEW, CHANGED_ARCHIVED = 60, 40
 
 
@@ -119,10 +119,15 @@ def change_records(root: Path) -> None:
             project.archive(decision.id)
 
 
-def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say) -> list[Case]:
+def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say, light: bool = False) -> list[Case]:
     root = make_project(workdir, records, env)
     actual = json.loads((root / "bench-team.json").read_text())["records"]
     say(f"{actual:,} records in {root}")
+    if light:  # only what every session, edit and pull pays
+        everyday = bench_everyday(root, actual, records, runs, env, say)
+        pulled, facts = bench_pull(workdir, root, actual, records, runs, env, say)
+        FACTS.append(facts)
+        return [*everyday, *pulled]
     heavy_runs = min(runs, 2) if actual >= 50_000 else runs  # a full load of a year takes a minute
     rebuild = Case("rebuild", actual, records)
     for _ in range(heavy_runs):
@@ -403,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year", action="store_true", help="issue 20: 1,000 / 10,000 / 100,000 records (slow: "
                         "the year takes a quarter of an hour)")
     parser.add_argument("--sizes", help="comma-separated record counts instead (for trying the script out)")
+    parser.add_argument("--light", action="store_true", help="skip rebuild, fresh clone and the 100-record merge")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out", help="where projects are kept")
     parser.add_argument("--no-docs", action="store_true", help="print the section instead of writing it")
@@ -418,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(n) for n in args.sizes.split(",")]
     cases: list[Case] = []
     for size in sizes:
-        cases += bench_size(args.workdir, size, args.runs, env, say)
+        cases += bench_size(args.workdir, size, args.runs, env, say, args.light)
     reproduce = "python bench/bench_team.py" + (" --growth" if args.growth else "") + (
         " --year" if args.year else "") + (
         f" --runs {args.runs}" if args.runs != 5 else "")
