@@ -244,7 +244,7 @@ def bench_pull(workdir: Path, root: Path, actual: int, records: int, runs: int, 
         for i in range(PULLED):
             project.add_note(f"teammate note {i} of the day")
     before = _loose_bytes(mate)
-    git("add", "-A", cwd=mate)
+    git("add", ".imi/records", cwd=mate)  # only the memory: `imi init` may have refreshed .imi/.gitignore
     git("commit", "-q", "-m", "teammate's day", cwd=mate)
     objects = git("diff-tree", "-r", "-t", "--root", "HEAD", cwd=mate).count("\n")
     written = _loose_bytes(mate) - before
