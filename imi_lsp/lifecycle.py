@@ -43,7 +43,8 @@ async def did_change_configuration(ls: ImiLanguageServer, params: types.DidChang
 
 
 @guarded()
-def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+async def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    """Memory follows the folders open now: a file of a removed nested folder goes to the outer one."""
     if ls.db_override is not None:  # one database for everything, whatever the folders
         return
     removed = {uris.to_fs_path(f.uri) for f in params.event.removed}
@@ -54,6 +55,7 @@ def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFo
         path = uris.to_fs_path(folder.uri)
         if path and not any(str(m.folder) == path for m in ls.folders):
             ls.add_folder(Path(path))
+    await ls.memory_changed()  # open documents follow their new memory: anchors, warnings, lenses
 
 
 @guarded()
