@@ -30,6 +30,7 @@ from imi_cli.memory import ImiError
 
 from . import __version__
 from .folders import FolderMemory
+from .linecount import LineCounts
 from .protocol import ImiProtocol
 from .settings import Settings, merge
 
@@ -53,6 +54,7 @@ class ImiLanguageServer(LanguageServer):
         # uri -> an open document's anchors, followed as it is edited (anchoring.py)
         self.documents: dict[str, Any] = {}
         self.last_uri: str | None = None
+        self.line_counts = LineCounts()  # followed through edits: counting a huge text on a keystroke is slow
         self._tasks: set[asyncio.Task] = set()
         # what runs when the memory changed (the diagnostics feature re-publishes its warnings)
         self.memory_listeners: list[Callable[[ImiLanguageServer], None]] = []
@@ -162,7 +164,7 @@ class ImiLanguageServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         if doc is None:
             return 1 << 30
-        return doc.source.count("\n") + 1
+        return self.line_counts.get(uri, doc.version, doc.source)
 
     # settings ----------------------------------------------------------------------------------
     def apply_settings(self, payload: Any, origin: str) -> None:
