@@ -26,3 +26,21 @@ def test_lines_inside_the_file_and_a_range_running_past_its_end_are_kept(project
 
 def test_a_file_that_does_not_exist_yet_can_still_be_named(project):
     project.ok("decide", "a", "b", "--files", "src/planned.py:10-12")
+
+
+async def test_mcp_refuses_lines_past_the_end_too(project):
+    mcp = pytest.importorskip("mcp")
+    from mcp.client.stdio import StdioServerParameters
+
+    from imi_testing import IMI
+
+    project.file("src/app.py", SEVEN)
+    before = project.checksum()
+    params = StdioServerParameters(command=IMI[0], args=[*IMI[1:], "mcp"], cwd=str(project.root),
+                                   env=project.process_env())
+    async with mcp.Client(params, read_timeout_seconds=60) as client:
+        result = await client.call_tool("decide", {"what": "cache it", "why": "hot", "files": ["src/app.py:900-901"]})
+    text = "\n".join(block.text for block in result.content if block.type == "text")
+    assert result.is_error, text
+    assert "src/app.py has 7 lines" in text
+    assert project.checksum() == before
