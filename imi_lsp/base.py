@@ -164,7 +164,7 @@ class ImiLanguageServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         if doc is None:
             return 1 << 30
-        return self.line_counts.get(uri, doc.version, doc.source)
+        return self.line_counts.get(uri, doc.version, lambda: doc.source)
 
     # settings ----------------------------------------------------------------------------------
     def apply_settings(self, payload: Any, origin: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls import uris
 
+from .documents import use_line_documents
 from .folders import NO_MEMORY
 from .base import ImiLanguageServer, describe, guarded
 from .watch import watch
@@ -14,6 +15,7 @@ from .watch import watch
 
 @guarded()
 def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
+    use_line_documents(ls.workspace)  # a keystroke costs the same in a file of any size
     ls.apply_settings(params.initialization_options, "initializationOptions")
     ls.setup_folders(params)
 

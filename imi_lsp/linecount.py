@@ -9,6 +9,8 @@ every RECOUNT_EDITS edits anyway.
 
 from __future__ import annotations
 
+from typing import Callable
+
 RECOUNT_EDITS = 256
 
 
@@ -18,12 +20,13 @@ class LineCounts:
     def __init__(self) -> None:
         self._known: dict[str, tuple[int | None, int, int]] = {}
 
-    def get(self, uri: str, version: int | None, text: str) -> int:
-        """The document's line count (1 for an empty one); counted only when not followed up to `version`."""
+    def get(self, uri: str, version: int | None, text: Callable[[], str]) -> int:
+        """The document's line count (1 for an empty one); its `text()` is counted only when the count was not
+        followed up to `version`."""
         known = self._known.get(uri)
         if known is not None and known[0] == version:
             return known[1]
-        count = text.count("\n") + 1
+        count = text().count("\n") + 1
         self._known[uri] = (version, count, 0)
         return count
 
