@@ -25,7 +25,7 @@ async def test_a_database_overwritten_in_place_with_garbage_is_reported_once_and
     with open(project.db, "r+b") as db:  # the same file, not a new one: a tool wrote over it
         db.write(b"\x00garbage" * (size // 8))
     assert os.stat(project.db).st_ino == inode
-    await until(lambda: "not a database" in messages(client), timeout=3)
+    await until(lambda: "not a database" in messages(client), timeout=30)
     assert await lenses(client, uri) == []
     result = await command(client, "imi.recordNote", {"text": "written after the damage", "uri": uri})
     assert result is None
