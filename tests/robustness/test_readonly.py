@@ -9,6 +9,7 @@ only the text records folder read-only while the database is writable.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -126,7 +127,7 @@ def _writes(ids, heartbeat: bool = True) -> list[tuple]:
     return [("ping", ids["task"], "--agent", "claude-1")] * heartbeat + [("log", "a new note"), ("goal", "another goal"), ("task", ids["goal"], "another task"),
             ("decide", "x", "y"), ("lesson", "l", "--correct-behavior", "c"), ("start", ids["todo"]),
             ("next",), ("complete", ids["task"], "done", "--agent", "claude-1"),
-            ("checkpoint", ids["task"], "half"), ("archive", ids["note"]), ("delete", ids["decision"], "--yes"),
+            ("checkpoint", ids["task"], "half", "--agent", "claude-1"), ("archive", ids["note"]), ("delete", ids["decision"], "--yes"),
             ("memory", "add", ids["goal"], "k", "v")]
 
 
@@ -210,4 +211,5 @@ def test_read_only_with_a_write_ahead_log_left_by_a_killed_writer(memory):
         assert "read-only" in failed.err
     finally:
         _chmod_tree(imi, writable=True)
-    assert project.sub("search", "committed just before", "--json").out.count(note) == 1
+    hits = json.loads(project.sub("search", "committed just before", "--json").out)["results"]
+    assert [hit["id"] for hit in hits].count(note) == 1
