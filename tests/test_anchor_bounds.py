@@ -44,3 +44,9 @@ async def test_mcp_refuses_lines_past_the_end_too(project):
     assert result.is_error, text
     assert "src/app.py has 7 lines" in text
     assert project.checksum() == before
+
+
+def test_a_range_named_in_free_text_does_not_refuse_the_record(project):
+    project.file("src/app.py", SEVEN)
+    note = project.json("log", "the limiter at src/app.py:40-47 ignores refresh")
+    assert [(f["path"], f["origin"]) for f in note["files"]] == [("src/app.py", "text")]

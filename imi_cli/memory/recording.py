@@ -51,14 +51,16 @@ def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: P
     for path in missing:
         if path not in explicit_paths:
             store.notice(f"not linked: {path} does not exist (name it with --files to link it anyway)")
-    return [(anchored(store, spec, read), origin) for spec, origin in refs]
+    return [(anchored(store, spec, read, strict=origin == "explicit"), origin) for spec, origin in refs]
 
 
-def anchored(store: Store, spec: paths.FileSpec, read: LineReader | None = None) -> paths.FileSpec:
+def anchored(store: Store, spec: paths.FileSpec, read: LineReader | None = None, *,
+             strict: bool = True) -> paths.FileSpec:
     """A reference to lines or a symbol with a snapshot of the code it names (secrets redacted),
     so its status can be computed as the code changes.
 
-    Raises UsageError when the lines begin past the end of the file (a file not there yet may be named)."""
+    `strict` (a reference the user named with --files): raises UsageError when the lines begin past the end
+    of the file (a file not there yet may be named). A reference found in free text is kept as written."""
     if spec.is_glob or not (spec.line_start or spec.symbol):
         return spec
     from .anchors.status import snapshot
@@ -66,7 +68,7 @@ def anchored(store: Store, spec: paths.FileSpec, read: LineReader | None = None)
     from .redaction import redact
 
     lines = (read or read_lines)(store.root / spec.path)
-    if lines is not None and spec.line_start and not spec.symbol and spec.line_start > len(lines):
+    if strict and lines is not None and spec.line_start and not spec.symbol and spec.line_start > len(lines):
         where = f"{spec.path}:{spec.line_start}" + (f"-{spec.line_end}" if (spec.line_end or 0) > spec.line_start else "")
         raise UsageError(f"{where} is past the end of the file: {spec.path} has {len(lines)} "
                          f"line{'' if len(lines) == 1 else 's'}; nothing was recorded")
