@@ -15,11 +15,12 @@ from lsprotocol import types
 from pygls import uris
 
 from imi_cli import context, recording
-from imi_cli.errors import ImiError, NotFound, UsageError
-from imi_cli.store import claims, queries
+from imi_cli.clock import now_ms
+from imi_cli.errors import Conflict, ImiError, NotFound, UsageError
+from imi_cli.store import claims, queries, writes
 from imi_cli.project import init_project
 
-from . import anchoring, render, views
+from . import anchoring, pages, render, views
 from .diagnostics import republish
 from .folders import NO_MEMORY, FolderMemory
 from .lenses import records_for, visible
@@ -124,39 +125,30 @@ def _need_store(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
 
 
 # reading ----------------------------------------------------------------------------------------
-@guarded(loud=True)
-async def show_context(ls: ImiLanguageServer, *args):
-    """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
-    options = _options(args, "imi.showContext", ("uri",))
+# Each view is built once (memory, name, markdown) and then either opened as a file view
+# (`imi.show*`, for clients without their own) or returned as a page (`imi.readView`).
+def _context_view(ls: ImiLanguageServer, options: dict) -> tuple[FolderMemory, str, str]:
     memory = _need_store(ls, options.get("uri"))
-    text = context.build(memory.store).render()
-    return {"uri": await views.show(ls, "context", text, str(memory.root))}
+    return memory, "context", context.build(memory.store).render()
 
 
-@guarded(loud=True)
-async def show_file_memory(ls: ImiLanguageServer, *args):
-    """imi.showFileMemory [uri]: what names this file (`imi context --file`), as a view."""
-    options = _options(args, "imi.showFileMemory", ("uri",))
-    uri = _text(options, "uri", "imi.showFileMemory", required=False) or ls.last_uri
+def _file_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str]:
+    uri = _text(options, "uri", cmd, required=False) or ls.last_uri
     if uri is None:
-        raise UsageError("imi.showFileMemory: open a file first (or pass its uri)")
+        raise UsageError(f"{cmd}: open a file first (or pass its uri)")
     where = ls.locate(uri)
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    text = context.build_for_file(memory.store, rel).render()
-    return {"uri": await views.show(ls, f"memory {rel}", text, str(memory.root))}
+    return memory, f"memory {rel}", context.build_for_file(memory.store, rel).render()
 
 
-@guarded(loud=True)
-async def show_records(ls: ImiLanguageServer, *args):
-    """imi.showRecords uri [startLine endLine]: the records behind a lens, in full."""
-    options = _options(args, "imi.showRecords", ("uri", "start", "end"))
-    uri = _text(options, "uri", "imi.showRecords")
+def _records_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str]:
+    uri = _text(options, "uri", cmd)
     start, end = options.get("start"), options.get("end")
     if start is not None:
-        start = _line(start, "imi.showRecords: start")
-        end = _line(end if end is not None else start, "imi.showRecords: end")
+        start = _line(start, f"{cmd}: start")
+        end = _line(end if end is not None else start, f"{cmd}: end")
     where = ls.locate(uri)
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
@@ -166,7 +158,40 @@ async def show_records(ls: ImiLanguageServer, *args):
     found = [r for s in summaries if (r := queries.get(memory.store, s.kind, s.id)) is not None]
     where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
     text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
-    return {"uri": await views.show(ls, f"records {where_text}", text, str(memory.root))}
+    return memory, f"records {where_text}", text
+
+
+def _search_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str, list]:
+    query = _text(options, "query", cmd)
+    memory = _need_store(ls, options.get("uri"))
+    hits = queries.search(memory.store, query, 50)
+    lines = [f"# IMI search: {query}", ""]
+    lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
+    return memory, f"search {query}", "\n".join(lines), hits
+
+
+async def _show(ls: ImiLanguageServer, memory: FolderMemory, name: str, text: str) -> dict:
+    return {"uri": await views.show(ls, name, text, str(memory.root))}
+
+
+@guarded(loud=True)
+async def show_context(ls: ImiLanguageServer, *args):
+    """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
+    return await _show(ls, *_context_view(ls, _options(args, "imi.showContext", ("uri",))))
+
+
+@guarded(loud=True)
+async def show_file_memory(ls: ImiLanguageServer, *args):
+    """imi.showFileMemory [uri]: what names this file (`imi context --file`), as a view."""
+    cmd = "imi.showFileMemory"
+    return await _show(ls, *_file_view(ls, _options(args, cmd, ("uri",)), cmd))
+
+
+@guarded(loud=True)
+async def show_records(ls: ImiLanguageServer, *args):
+    """imi.showRecords uri [startLine endLine]: the records behind a lens, in full."""
+    cmd = "imi.showRecords"
+    return await _show(ls, *_records_view(ls, _options(args, cmd, ("uri", "start", "end")), cmd))
 
 
 def _find(ls: ImiLanguageServer, record_id: str):
@@ -202,13 +227,53 @@ async def search(ls: ImiLanguageServer, *args):
     options = _options(args, "imi.search", ("query",))
     if not options:
         raise UsageError("imi.search needs words to look for; workspace symbols (Ctrl+T) search the memory too")
-    query = _text(options, "query", "imi.search")
-    memory = _need_store(ls, options.get("uri"))
-    hits = queries.search(memory.store, query, 50)
-    lines = [f"# IMI search: {query}", ""]
-    lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
-    await views.show(ls, f"search {query}", "\n".join(lines), str(memory.root))
-    return {"query": query, "results": [h.to_json() for h in hits]}
+    memory, name, text, hits = _search_view(ls, options, "imi.search")
+    await views.show(ls, name, text, str(memory.root))
+    return {"query": options["query"], "results": [h.to_json() for h in hits]}
+
+
+VIEWS = ("record", "records", "file", "context", "search")
+
+
+@guarded(loud=True)
+async def read_view(ls: ImiLanguageServer, *args):
+    """imi.readView {view, ...}: a view as a page the client renders itself ({title, markdown, actions}).
+
+    view "record" {id}, "records" {uri, start?, end?} (a lens), "file" {uri}, "context" {uri?},
+    "search" {query, uri?}. Opens nothing and writes no file.
+    """
+    cmd = "imi.readView"
+    options = _options(args, cmd, ("view",))
+    view = _text(options, "view", cmd)
+    if view == "record":
+        memory, found = _find(ls, _text(options, "id", cmd))
+        return pages.record_page(memory.root, found)
+    if view not in VIEWS:
+        raise UsageError(f"{cmd}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if view == "context":
+        _memory, name, text = _context_view(ls, options)
+    elif view == "file":
+        _memory, name, text = _file_view(ls, options, cmd)
+    elif view == "records":
+        _memory, name, text = _records_view(ls, options, cmd)
+    else:
+        _memory, name, text, _hits = _search_view(ls, options, cmd)
+    return pages.text_page(name, text)
+
+
+@guarded(loud=True)
+async def archive(ls: ImiLanguageServer, *args):
+    """imi.archive id | {id}: hide a record from context and lists (`imi archive ID`)."""
+    cmd = "imi.archive"
+    options = _options(args, cmd, ("id",))
+    memory, found = _find(ls, _text(options, "id", cmd))
+    store = memory.store
+    with store.write():
+        if not writes.archive(store, found.kind, found.id, now_ms()):
+            raise Conflict(f"{found.kind} {found.id} is already archived")
+    await _written(ls, memory)
+    ls.tell(f"Archived {found.kind} {found.id}")
+    return {"kind": found.kind, "id": found.id, "archived": True}
 
 
 @guarded(loud=True)
@@ -378,6 +443,8 @@ COMMANDS = {
     "imi.showRecords": show_records,
     "imi.showRecord": show_record,
     "imi.search": search,
+    "imi.readView": read_view,
+    "imi.archive": archive,
     "imi.acknowledgeLesson": acknowledge_lesson,
     "imi.recordDecision": record_decision,
     "imi.recordLesson": record_lesson,

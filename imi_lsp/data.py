@@ -7,47 +7,141 @@ pickers of both clients; `imi.readContext` and `imi.readFileMemory` feed the age
 
 from __future__ import annotations
 
+from pygls import uris
+
 from imi_cli import context
 from imi_cli.agents import agent_id
+from imi_cli.anchors import review
+from imi_cli.anchors.status import STALE
+from imi_cli.clock import ago, iso, now_ms
 from imi_cli.errors import ImiError, UsageError
 from imi_cli.store import queries
 
+from . import anchoring
 from .commands import _need_store, _options, _text
+from .lenses import unique, visible
+from .symbols import first_file
 from .folders import FolderMemory
 from .server import ImiLanguageServer, guarded
 
-LIST_LIMIT = 500  # decisions and lessons per folder: a view of thousands helps nobody, search finds the rest
+LIST_LIMIT = 200  # decisions and lessons sent per folder at first; the view asks for more ("Show more")
+MAX_LIMIT = 5000
 
 
-def folder_tree(memory: FolderMemory) -> dict:
-    """One folder: goals with their tasks, tasks without a goal, decisions and lessons (newest first)."""
+def _live(store, kind: str) -> int:
+    return store.scalar(f"SELECT count(*) FROM {queries.TABLES[kind]} WHERE archived_at IS NULL")
+
+
+def _stale(record) -> bool:
+    return any(ref.now is not None and ref.now.status in STALE for ref in record.files)
+
+
+def _json(record) -> dict:
+    return {**record.to_json(), "stale": _stale(record)}
+
+
+def folder_tree(memory: FolderMemory, limits: dict | None = None) -> dict:
+    """One folder: goals with their tasks, tasks without a goal, decisions and lessons (newest first),
+    with the true number of each (`counts`) when only the newest are sent, and stale anchors marked."""
     entry: dict = {"name": memory.folder.name, "folder": str(memory.root), "memory": memory.store is not None,
                    "problem": memory.problem}
     store = memory.store
     if store is None:
         return entry
+    limits = limits or {}
     tasks = queries.tasks(store)
-    decisions = queries.decisions(store, kind=None, limit=LIST_LIMIT)
-    lessons = queries.lessons(store, limit=LIST_LIMIT)
+    decisions = queries.decisions(store, kind=None, limit=limits.get("decisions", LIST_LIMIT))
+    lessons = queries.lessons(store, limit=limits.get("lessons", LIST_LIMIT))
     goals = queries.goals(store)
-    queries.attach_files(store, [*tasks, *decisions, *lessons, *goals])
+    listed = [*tasks, *decisions, *lessons, *goals]
+    queries.attach_files(store, listed)
+    review.annotate(memory.root, listed)
     ready = {t.id for t in queries.ready_tasks(store)}
     by_goal: dict[str | None, list[dict]] = {}
     for task in tasks:
-        by_goal.setdefault(task.goal_id, []).append({**task.to_json(), "ready": task.id in ready})
+        by_goal.setdefault(task.goal_id, []).append({**_json(task), "ready": task.id in ready})
     goal_ids = {g.id for g in goals}
-    entry["goals"] = [{**g.to_json(), "tasks": by_goal.get(g.id, [])} for g in goals]
+    entry["goals"] = [{**_json(g), "tasks": by_goal.get(g.id, [])} for g in goals]
     entry["tasks"] = [t for goal_id, listed in by_goal.items() if goal_id not in goal_ids for t in listed]
-    entry["decisions"] = [d.to_json() for d in decisions]
-    entry["lessons"] = [lesson.to_json() for lesson in lessons]
+    entry["decisions"] = [_json(d) for d in decisions]
+    entry["lessons"] = [_json(lesson) for lesson in lessons]
+    entry["counts"] = {"goals": len(goals), "tasks": len(entry["tasks"]),
+                       "decisions": _live(store, "decision"), "lessons": _live(store, "lesson")}
     return entry
+
+
+def _limits(options: dict) -> dict:
+    """`{limits: {decisions: N, lessons: N}}`: how many of each the view wants (it pages with "Show more")."""
+    given = options.get("limits") or {}
+    if not isinstance(given, dict):
+        raise UsageError("imi.memoryTree: limits must be an object {decisions, lessons}")
+    out = {}
+    for key in ("decisions", "lessons"):
+        value = given.get(key)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise UsageError(f"imi.memoryTree: limits.{key} must be a positive whole number")
+            out[key] = min(value, MAX_LIMIT)
+    return out
 
 
 @guarded(default={"folders": []})
 async def memory_tree(ls: ImiLanguageServer, *args):
-    """imi.memoryTree: every workspace folder's memory as JSON, and the agent id this server records as."""
+    """imi.memoryTree [{limits}]: every workspace folder's memory as JSON, and the agent id this server records as."""
+    limits = _limits(_options(args, "imi.memoryTree", ()))
     folders = sorted(ls.folders, key=lambda f: str(f.folder))
-    return {"agent": agent_id(), "folders": [folder_tree(memory) for memory in folders]}
+    return {"agent": agent_id(), "folders": [folder_tree(memory, limits) for memory in folders]}
+
+
+def _hit_json(memory: FolderMemory, record, snippet: str, now: int) -> dict:
+    ref = first_file(getattr(record, "files", []), memory.root)
+    where = None
+    if ref is not None:
+        where = {**ref.to_json(), "uri": uris.from_fs_path(str(memory.root / ref.path))}
+    return {"kind": record.kind, "id": record.id, "title": " ".join(record.title.split()), "snippet": snippet,
+            "file": where, "created_at": iso(record.created_at), "age": ago(record.created_at, now),
+            "status": getattr(record, "status", None), "folder": str(memory.root)}
+
+
+@guarded(default={"results": []})
+async def find(ls: ImiLanguageServer, *args):
+    """imi.find {query, limit?}: search as you type (VS Code's QuickPick, Neovim's picker): each hit with its
+    kind, title, first file and age. Archived records are left out; opens nothing."""
+    options = _options(args, "imi.find", ("query",))
+    query = _text(options, "query", "imi.find", required=False) or ""
+    limit = options.get("limit", 30)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise UsageError("imi.find: limit must be a positive whole number")
+    results: list[dict] = []
+    searched: set = set()
+    now = now_ms()
+    for memory in ls.folders:
+        if memory.store is None or memory.db_path in searched:
+            continue
+        searched.add(memory.db_path)
+        for hit in queries.search(memory.store, query, min(limit, 200)):
+            record = queries.get(memory.store, hit.kind, hit.id)
+            if record is not None and not getattr(record, "archived_at", None):
+                results.append(_hit_json(memory, record, hit.snippet, now))
+    return {"query": query, "results": results[:limit]}
+
+
+@guarded(default={"records": []})
+async def file_records(ls: ImiLanguageServer, *args):
+    """imi.fileRecords {uri}: the records that name one file (the view's "Memory for this file"), as JSON."""
+    options = _options(args, "imi.fileRecords", ("uri",))
+    uri = _text(options, "uri", "imi.fileRecords")
+    where = ls.locate(uri)
+    if where is None:
+        return {"records": [], "path": None}
+    memory, rel = where
+    summaries = unique(h.record for h in visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds))
+    found = [r for s in summaries[:FILE_LIMIT] if (r := queries.get(memory.store, s.kind, s.id)) is not None]
+    review.annotate(memory.root, found)
+    return {"records": [_json(r) for r in found], "path": rel, "folder": str(memory.root), "count": len(summaries)}
+
+
+FILE_LIMIT = 100
 
 
 @guarded()
@@ -93,6 +187,8 @@ def _read_file_memory(ls: ImiLanguageServer, args: tuple) -> dict:
 
 COMMANDS = {
     "imi.memoryTree": memory_tree,
+    "imi.find": find,
+    "imi.fileRecords": file_records,
     "imi.readContext": read_context,
     "imi.readFileMemory": read_file_memory,
 }

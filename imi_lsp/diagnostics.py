@@ -59,10 +59,10 @@ def touched(hits: list[Hit], edits: list[tuple[int, int]], where=None) -> dict[s
 
 def message(lesson: Summary) -> str:
     """What the warning says: the lesson, its correct behaviour, who verified it."""
-    text = f"Lesson {lesson.id}: {shorten(lesson.title, 300)}"
+    text = f"Lesson: {shorten(lesson.title, 300)}"
     if lesson.detail:
         text += f"\nCorrect behaviour: {shorten(lesson.detail, 300)}"
-    return text + f"\nVerified by: {lesson.verified_by or 'human'}"
+    return text + f"\nVerified by: {lesson.verified_by or 'human'} · {lesson.id}"
 
 
 def warning(lesson: Summary, first: int, last: int, line_count: int,

@@ -28,9 +28,11 @@ def _files(files: list[FileRef]) -> str:
 
 
 def lesson(r: Lesson, now: int) -> str:
-    return (f"### Lesson `{r.id}`\n\n**What went wrong:** {_quote(r.text)}\n\n"
+    # the lesson and its correct behaviour first, the id last: that is what a reader needs first
+    return (f"### Lesson: {_quote(r.text)}\n\n"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
-            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
+            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}"
+            + _files(r.files) + f" · `{r.id}`")
 
 
 def decision(r: Decision, now: int) -> str:

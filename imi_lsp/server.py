@@ -54,6 +54,12 @@ class ImiProtocol(LanguageServerProtocol):
                 self._send_response(msg_id, None, error.to_response_error())
             raise
 
+    def _handle_cancel_notification(self, msg_id):
+        # editors cancel requests that were answered a moment ago (VS Code does it on every cursor
+        # move): that is normal, and pygls's warning about it only filled the client's log
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
+
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
         if params.command not in self.fm.commands:

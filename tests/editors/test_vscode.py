@@ -193,8 +193,9 @@ def test_typing_in_the_lessons_area_puts_a_warning_in_problems(session):
     assert seen["problems_after"] == "Warnings: 1"
     [header, warning] = seen["problems"]
     assert "cache.py" in header
-    assert warning.startswith(f"Warning: Lesson {demo.ids['lesson']}: {LESSON_TEXT}")
+    assert warning.startswith(f"Warning: Lesson: {LESSON_TEXT}")
     assert LESSON_FIX in warning
+    assert warning.index(demo.ids["lesson"]) > warning.index(LESSON_FIX)  # the id comes last
     assert "at line 13" in warning
     assert seen["squiggles"] == 1
 
