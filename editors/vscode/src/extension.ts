@@ -8,6 +8,7 @@ import { needsRestart } from './settings';
 import { createStatusItem } from './status';
 import { registerTools } from './tools';
 import { MemoryTreeProvider } from './tree';
+import { Views } from './views';
 
 let server: ImiServer | undefined;
 
@@ -15,14 +16,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('IMI Project Memory', { log: true });
   server = new ImiServer(output);
   const memory = new Memory(server, output);
+  const views = new Views(server, output, () => memory.refreshSoon());
+  server.showView = (request) => views.open(request);
   void vscode.commands.executeCommand('setContext', 'imi.state', 'starting');
   context.subscriptions.push(
     output,
     server,
     memory,
+    views,
+    memory.onDidLoad(() => views.refreshAll()),
     vscode.window.registerTreeDataProvider('imi.memory', new MemoryTreeProvider(memory)),
     createStatusItem(memory),
-    ...registerCommands(server, memory, output),
+    ...registerCommands(server, memory, views, output),
     ...registerTools(server),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) void server?.restart();

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { Attempt, Candidate, candidates, commandLine, failureMessage, lastLine, probeArgs } from './launch';
+import { ViewRequest, viewFor } from './pages';
 import { Server } from './protocol';
 import { initializationOptions } from './settings';
 
@@ -66,6 +67,8 @@ export class ImiServer implements vscode.Disposable {
   state: ServerState = 'stopped';
   /** The message shown when the server could not be started. */
   failure: string | undefined;
+  /** Shows a view itself (set by the extension): lens clicks, hover links and code actions that open views land here. */
+  showView: ((request: ViewRequest) => Promise<void>) | undefined;
 
   constructor(private readonly output: vscode.LogOutputChannel) {}
 
@@ -161,6 +164,15 @@ export class ImiServer implements vscode.Disposable {
       outputChannel: this.output,
       markdown: { isTrusted: { enabledCommands: LINKED_COMMANDS } },
       connectionOptions: { maxRestartCount: 3 },
+      middleware: {
+        // a view the server would write to a file and open as an editor is rendered here instead
+        executeCommand: async (command, args, next) => {
+          const request = this.showView ? viewFor(command, args) : undefined;
+          if (!request || !this.showView) return next(command, args);
+          await this.showView(request);
+          return undefined;
+        },
+      },
     };
     const client = new LanguageClient('imi', 'IMI Project Memory', serverOptions, clientOptions);
     client.onDidChangeState((event) => {
