@@ -251,14 +251,14 @@ async def read_view(ls: ImiLanguageServer, *args):
     if view not in VIEWS:
         raise UsageError(f"{cmd}: view must be one of {', '.join(VIEWS)}, not {view!r}")
     if view == "context":
-        _memory, name, text = _context_view(ls, options)
+        memory, name, text = _context_view(ls, options)
     elif view == "file":
-        _memory, name, text = _file_view(ls, options, cmd)
+        memory, name, text = _file_view(ls, options, cmd)
     elif view == "records":
-        _memory, name, text = _records_view(ls, options, cmd)
+        memory, name, text = _records_view(ls, options, cmd)
     else:
-        _memory, name, text, _hits = _search_view(ls, options, cmd)
-    return pages.text_page(name, text)
+        memory, name, text, _hits = _search_view(ls, options, cmd)
+    return pages.text_page(memory.root, name, text)
 
 
 @guarded(loud=True)

@@ -1,7 +1,7 @@
 """Pages: a view's markdown with what a client needs to render it itself (VS Code's record view,
 Neovim's scratch buffers), instead of a file written to a cache folder and opened as an editor.
 
-A record's page links its files and ranges (`file:` URIs with a `#L10-L15` fragment), lists its
+A record's page links its files and ranges (paths relative to the page's `root`, with a `#L10-L15` fragment), lists its
 history (created, claimed, completed, archived, with who and when) and the actions that fit it
 (verify, supersede, archive, start or complete a task) as server commands with their arguments.
 """
@@ -9,8 +9,7 @@ history (created, claimed, completed, archived, with who and when) and the actio
 from __future__ import annotations
 
 from pathlib import Path
-
-from pygls import uris
+from urllib.parse import quote
 
 from imi_cli.clock import ago, iso, now_ms
 from imi_cli.store.records import FileRef, Record
@@ -25,15 +24,17 @@ START = "imi.startTask"
 COMPLETE = "imi.completeTask"
 
 
-def file_link(root: Path, ref: FileRef) -> str:
-    """A markdown link to a referenced file (at its lines), or the plain label for a glob."""
+def file_link(ref: FileRef) -> str:
+    """A markdown link to a referenced file at its lines (`src/a.py#L10-L15`, relative to the page's
+    `root`: renderers refuse `file:` links), or the plain label for a pattern."""
     label = ref.label()
     if ref.is_glob:
         return f"`{label}` (pattern)"
-    uri = uris.from_fs_path(str(root / ref.path))
+    target = quote(ref.path)
     if ref.line_start:
-        uri += f"#L{ref.line_start}" + (f"-L{ref.line_end}" if ref.line_end and ref.line_end != ref.line_start else "")
-    return f"[`{label}`]({uri})"
+        end = ref.line_end if ref.line_end and ref.line_end != ref.line_start else None
+        target += f"#L{ref.line_start}" + (f"-L{end}" if end else "")
+    return f"[`{label}`]({target})"
 
 
 def history(record: Record, now: int) -> list[str]:
@@ -77,17 +78,18 @@ def actions(record: Record) -> list[dict]:
 def record_page(root: Path, record: Record) -> dict:
     """One record, rendered: {title, markdown, actions, id, kind}."""
     now = now_ms()
-    parts = [render.record(record, now)]
+    # the one-line file list of hovers gives way to a list of links
+    parts = [render.record(record, now).replace(render.files_line(record.files), "", 1)]
     if record.files:
-        parts.append("#### Files\n\n" + "\n".join(f"- {file_link(root, ref)}" for ref in record.files))
+        parts.append("#### Files\n\n" + "\n".join(f"- {file_link(ref)}" for ref in record.files))
     lines = history(record, now)
     if lines:
         parts.append("#### History\n\n" + "\n".join(f"- {line}" for line in lines))
     title = " ".join(record.title.split())
-    return {"title": f"{record.kind.title()} {record.id}: {title[:60]}", "markdown": "\n\n".join(parts),
-            "actions": actions(record), "id": record.id, "kind": record.kind}
+    return {"title": f"{record.kind.title()}: {title[:60]}", "markdown": "\n\n".join(parts),
+            "actions": actions(record), "id": record.id, "kind": record.kind, "root": str(root)}
 
 
-def text_page(title: str, markdown: str) -> dict:
+def text_page(root: Path, title: str, markdown: str) -> dict:
     """A page without actions (context, a file's memory, search results)."""
-    return {"title": title, "markdown": markdown, "actions": []}
+    return {"title": title, "markdown": markdown, "actions": [], "root": str(root)}

@@ -20,7 +20,8 @@ def _quote(text: str | None, limit: int = 1200) -> str:
     return shorten(text or "", limit).replace("\n", "  \n")
 
 
-def _files(files: list[FileRef]) -> str:
+def files_line(files: list[FileRef]) -> str:
+    """The "Files: `a.py:3-4`, ..." paragraph (empty without files)."""
     if not files:
         return ""
     labels = ", ".join(f"`{ref.label()}`" for ref in files[:8])
@@ -32,7 +33,7 @@ def lesson(r: Lesson, now: int) -> str:
     return (f"### Lesson: {_quote(r.text)}\n\n"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
             f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}"
-            + _files(r.files) + f" · `{r.id}`")
+            + files_line(r.files) + f" · `{r.id}`")
 
 
 def decision(r: Decision, now: int) -> str:
@@ -42,7 +43,7 @@ def decision(r: Decision, now: int) -> str:
         text += f"\n\n**Why:** {_quote(r.why)}"
     if r.affects:
         text += f"\n\n**Affects:** {_quote(r.affects, 300)}"
-    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def task(r: Task, now: int) -> str:
@@ -58,7 +59,7 @@ def task(r: Task, now: int) -> str:
             text += f"\n\n**{label}:** {_quote(value, 600)}"
     if r.blocked_by:
         text += "\n\n**Blocked by:** " + ", ".join(f"`{b}`" for b in r.blocked_by)
-    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def goal(r: Goal, now: int) -> str:
@@ -66,13 +67,13 @@ def goal(r: Goal, now: int) -> str:
     for label, value in (("Why", r.why), ("For", r.for_who), ("Success", r.success_signal)):
         if value:
             text += f"\n\n**{label}:** {_quote(value, 600)}"
-    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def note(r: Note, now: int) -> str:
     head = "Product vision" if r.note_kind == "vision" else "Note"
     return f"### {head} `{r.id}`\n\n{_quote(r.content)}\n\nWritten{_by(r.agent)} on {_when(r.created_at, now)}" \
-        + _files(r.files)
+        + files_line(r.files)
 
 
 def memory(r: Memory, now: int) -> str:

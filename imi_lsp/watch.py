@@ -27,7 +27,9 @@ async def check_folders(ls: ImiLanguageServer) -> bool:
                 await memory.reload_in_background()
             if state is not None:
                 changed = True
-                ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references")
+                # routine: at debug level, hidden in the editor's log unless the user asks for detail
+                ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references",
+                        types.MessageType.Debug)
         except ImiError as exc:
             ls.tell(str(exc), types.MessageType.Warning)
             changed = True

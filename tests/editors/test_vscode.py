@@ -212,7 +212,8 @@ def test_project_memory_view_shows_goals_tasks_decisions_lessons(session):
         (1, "Decisions", "1"),
         (2, "Keep one SQLite connection per process", "src/db.py"),
         (1, "Lessons", "1"),
-        (2, LESSON_TEXT, f"src/cache.py:{LESSON_LINES[0]}-{LESSON_LINES[1]}"),
+        # labels fit the default side bar; the tooltip has the whole lesson
+        (2, LESSON_TEXT[:43] + "…", f"src/cache.py:{LESSON_LINES[0]}-{LESSON_LINES[1]}"),
     ]
 
 
@@ -235,9 +236,53 @@ def test_record_lesson_here_anchors_to_the_selected_lines(session):
     assert [(f["path"], f["line_start"], f["line_end"]) for f in record["files"]] == [("src/db.py", 8, 11)]
 
 
-def test_show_context_opens_the_context(session):
+def test_show_context_renders_the_context_in_a_view(session):
     seen, _ = session
-    assert seen["context_tab"].replace("\n", "").startswith("context-")
+    assert seen["context_tab"].replace("\n", "") == "context"
+    assert seen["context_has_heading"] >= 1  # rendered markdown, not the source in an editor
     text = seen["context_text"].replace("\u00a0", " ")
-    assert "# IMI context (shop)" in text
+    assert text.startswith("IMI context (shop)")
     assert "A second connect() broke WAL checkpoints" in text  # written a moment ago, in the editor
+
+
+def test_memory_for_this_file_follows_the_active_editor(session):
+    seen, _ = session
+    [section, lesson] = seen["this_file_rows"]
+    assert (section["label"], section["description"]) == ("Memory for this file", "src/cache.py · 1")
+    assert lesson["label"].startswith("Readers saw half-written entries")
+
+
+def test_search_shows_results_as_you_type_and_opens_the_record(session):
+    seen, demo = session
+    [hit] = [r for r in seen["search_rows"] if "Readers saw" in r["label"]]
+    assert hit["icon"]  # the kind's icon
+    assert hit["description"] == f"src/cache.py:{LESSON_LINES[0]}-{LESSON_LINES[1]}"
+    assert demo.ids["lesson"] in hit["detail"] and "lesson" in hit["detail"]
+    assert not any((demo.root.parent / "cache").rglob("*.md"))  # no markdown files written and opened
+
+
+def test_a_record_opens_rendered_with_links_history_and_actions(session):
+    seen, demo = session
+    text = seen["record_view"].replace("\u00a0", " ")
+    assert text.startswith(f"Lesson: {LESSON_TEXT}")
+    assert f"Correct behaviour: {LESSON_FIX}" in text
+    assert "History" in text and "created by tester" in text
+    assert seen["record_buttons"] == ["Verify (still true)", "Supersede…", "Archive"]
+    assert seen["record_tab"].startswith("Lesson: Readers saw")  # the lesson names the tab, not its id
+    assert "cache.py" in seen["link_opened"].replace("\n", "")  # the link opened the code
+    # lines 10-16 selected: the cursor ends at the start of line 17
+    assert seen["link_selection"].startswith("Ln 17, Col 1") and "selected" in seen["link_selection"], seen["link_selection"]
+
+
+def test_archive_from_the_record_view_removes_it_from_the_view(session):
+    seen, demo = session
+    assert seen["archived_gone"]
+    [hit] = [h for h in demo.imi("search", "max_age")["results"] if h["kind"] == "decision"]
+    assert demo.imi("show", hit["id"])["archived_at"]
+
+
+def test_records_can_be_grouped_by_file(session):
+    seen, _ = session
+    labels = [label for label, _ in seen["by_file_rows"]]
+    assert labels[0] == "Goals"
+    assert "src/cache.py" in labels and "src/db.py" in labels

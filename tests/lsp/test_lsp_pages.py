@@ -15,12 +15,12 @@ async def test_a_record_page_links_its_files_lists_its_history_and_offers_action
     page = await command(client, "imi.readView", {"view": "record", "id": ids["lesson"]})
     md = page["markdown"]
     assert md.startswith("### Lesson: the mutex was dropped before the write")
-    app = (project.root / "src/app.py").as_uri()
-    assert f"[`src/app.py:3-4`]({app}#L3-L4)" in md  # a link to the file at its lines
+    assert "[`src/app.py:3-4`](src/app.py#L3-L4)" in md  # a link to the file at its lines, from the page's root
+    assert page["root"] == str(project.root)
     assert "#### History" in md and "created by tester" in md
     titles = [a["title"] for a in page["actions"]]
     assert titles == ["Verify (still true)", "Supersede…", "Archive"]
-    assert page["title"].startswith(f"Lesson {ids['lesson']}")
+    assert page["title"] == "Lesson: the mutex was dropped before the write"  # the lesson, not its id
     assert client.shown_documents == []  # a page opens nothing and writes no file
 
     task = await command(client, "imi.readView", {"view": "record", "id": ids["task"]})

@@ -19,6 +19,8 @@ export interface Page {
   actions: PageAction[];
   id?: string;
   kind?: string;
+  /** The workspace folder its relative file links start from. */
+  root?: string;
 }
 
 /** What to show: one record, the records behind a lens, a file's memory, the context. */
@@ -76,14 +78,20 @@ export function viewFor(command: string, args: unknown[]): ViewRequest | undefin
   }
 }
 
-/** A `file:` link of a page, with its `#L10-L15` fragment as lines. */
-export function parseFileLink(href: string): { uri: string; startLine?: number; endLine?: number } | undefined {
-  if (!href.startsWith('file:')) return undefined;
-  const [uri, fragment = ''] = href.split('#', 2);
+/**
+ * A link of a page to a file: a path relative to the page's `root` (or a `file:` URI), with a
+ * `#L10-L15` fragment for its lines. Undefined for other links (web addresses, `imi:` records).
+ */
+export function parseFileLink(href: string, root?: string): { path: string; startLine?: number; endLine?: number } | undefined {
+  const [target, fragment = ''] = href.split('#', 2);
+  let path: string;
+  if (target.startsWith('file://')) path = decodeURIComponent(target.slice('file://'.length));
+  else if (/^[a-z][a-z0-9+.-]*:/i.test(target) || !root || !target) return undefined;
+  else path = `${root.replace(/[\\/]$/, '')}/${decodeURIComponent(target)}`;
   const lines = /^L(\d+)(?:-L?(\d+))?$/.exec(fragment);
-  if (!lines) return { uri };
+  if (!lines) return { path };
   const startLine = Number(lines[1]);
-  return { uri, startLine, endLine: lines[2] ? Number(lines[2]) : startLine };
+  return { path, startLine, endLine: lines[2] ? Number(lines[2]) : startLine };
 }
 
 export interface Question {

@@ -116,23 +116,24 @@ export class Views implements vscode.Disposable {
   }
 
   private async onMessage(entry: Entry, message: { type?: string; href?: string; index?: number }): Promise<void> {
-    if (message.type === 'open' && typeof message.href === 'string') return this.follow(message.href);
+    if (message.type === 'open' && typeof message.href === 'string') return this.follow(message.href, entry.page?.root);
     const action = message.type === 'action' && typeof message.index === 'number' ? entry.page?.actions[message.index] : undefined;
     if (action) await this.run(action);
   }
 
   /** A link in a page: a file at its lines, a record (`imi:record/ID`), or a web address. */
-  private async follow(href: string): Promise<void> {
-    const file = parseFileLink(href);
+  private async follow(href: string, root: string | undefined): Promise<void> {
+    const file = parseFileLink(href, root);
     if (file) {
+      const uri = vscode.Uri.file(file.path);
       const options: vscode.TextDocumentShowOptions = {};
       if (file.startLine) {
-        options.selection = new vscode.Range(file.startLine - 1, 0, (file.endLine ?? file.startLine) - 1, 0);
+        options.selection = new vscode.Range(file.startLine - 1, 0, file.endLine ?? file.startLine, 0); // whole lines
       }
       try {
-        await vscode.window.showTextDocument(vscode.Uri.parse(file.uri), options);
+        await vscode.window.showTextDocument(uri, options);
       } catch {
-        void vscode.window.showWarningMessage(`IMI: cannot open ${vscode.Uri.parse(file.uri).fsPath} (it may no longer exist)`);
+        void vscode.window.showWarningMessage(`IMI: cannot open ${uri.fsPath} (it may no longer exist)`);
       }
       return;
     }

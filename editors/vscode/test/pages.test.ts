@@ -15,11 +15,12 @@ test('lens clicks, hover links and code actions become views the extension rende
   assert.equal(viewKey({ view: 'record', id: 'L1' }), 'record:L1');
 });
 
-test('file links open at their lines', () => {
-  assert.deepEqual(parseFileLink('file:///w/a.py#L3-L4'), { uri: 'file:///w/a.py', startLine: 3, endLine: 4 });
-  assert.deepEqual(parseFileLink('file:///w/a.py#L7'), { uri: 'file:///w/a.py', startLine: 7, endLine: 7 });
-  assert.deepEqual(parseFileLink('file:///w/a.py'), { uri: 'file:///w/a.py' });
-  assert.equal(parseFileLink('https://example.com'), undefined);
+test('file links open at their lines, relative to the page\'s folder', () => {
+  assert.deepEqual(parseFileLink('src/a.py#L3-L4', '/w'), { path: '/w/src/a.py', startLine: 3, endLine: 4 });
+  assert.deepEqual(parseFileLink('src/my%20file.py#L7', '/w/'), { path: '/w/src/my file.py', startLine: 7, endLine: 7 });
+  assert.deepEqual(parseFileLink('file:///w/a.py'), { path: '/w/a.py' });
+  assert.equal(parseFileLink('https://example.com', '/w'), undefined);
+  assert.equal(parseFileLink('imi:record/L1', '/w'), undefined);
 });
 
 test('actions ask for what the server needs, in order', () => {
