@@ -9,64 +9,52 @@ from __future__ import annotations
 
 from pygls import uris
 
-from imi_cli import context
-from imi_cli.agents import agent_id
-from imi_cli.anchors import review
-from imi_cli.anchors.status import STALE
-from imi_cli.clock import ago, iso, now_ms
-from imi_cli.errors import ImiError, UsageError
-from imi_cli.store import queries
+from imi_cli.memory import ImiError, UsageError, agent_id, ago, iso, now_ms
 
 from . import anchoring
-from .commands import _need_store, _options, _text
+from .commands import _need_project, _options, _text
 from .lenses import unique, visible
 from .symbols import first_file
 from .folders import FolderMemory
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 LIST_LIMIT = 200  # decisions and lessons sent per folder at first; the view asks for more ("Show more")
 MAX_LIMIT = 5000
+STALE = ("changed", "orphaned")  # an anchor whose code changed or is gone
+FILE_LIMIT = 100
 
 
-def _live(store, kind: str) -> int:
-    return store.scalar(f"SELECT count(*) FROM {queries.TABLES[kind]} WHERE archived_at IS NULL")
-
-
-def _stale(record) -> bool:
-    return any(ref.now is not None and ref.now.status in STALE for ref in record.files)
-
-
-def _json(record) -> dict:
-    return {**record.to_json(), "stale": _stale(record)}
+def _json(record, stale: set[str]) -> dict:
+    return {**record.to_json(), "stale": record.id in stale}
 
 
 def folder_tree(memory: FolderMemory, limits: dict | None = None) -> dict:
     """One folder: goals with their tasks, tasks without a goal, decisions and lessons (newest first),
-    with the true number of each (`counts`) when only the newest are sent, and stale anchors marked."""
-    entry: dict = {"name": memory.folder.name, "folder": str(memory.root), "memory": memory.store is not None,
+    with the true number of each (`counts`) when only the newest are sent, and stale records marked."""
+    entry: dict = {"name": memory.folder.name, "folder": str(memory.root), "memory": memory.project is not None,
                    "problem": memory.problem}
-    store = memory.store
-    if store is None:
+    project = memory.project
+    if project is None:
         return entry
     limits = limits or {}
-    tasks = queries.tasks(store)
-    decisions = queries.decisions(store, kind=None, limit=limits.get("decisions", LIST_LIMIT))
-    lessons = queries.lessons(store, limit=limits.get("lessons", LIST_LIMIT))
-    goals = queries.goals(store)
-    listed = [*tasks, *decisions, *lessons, *goals]
-    queries.attach_files(store, listed)
-    review.annotate(memory.root, listed)
-    ready = {t.id for t in queries.ready_tasks(store)}
+    tasks = project.tasks()
+    decisions = project.decisions(kind=None, limit=limits.get("decisions", LIST_LIMIT))
+    lessons = project.lessons(limit=limits.get("lessons", LIST_LIMIT))
+    goals = project.goals()
+    project.attach_files([*tasks, *decisions, *lessons, *goals])
+    stale = {state.record_id for state in project.anchors() if state.now.status in STALE}
+    ready = {t.id for t in project.ready_tasks()}
     by_goal: dict[str | None, list[dict]] = {}
     for task in tasks:
-        by_goal.setdefault(task.goal_id, []).append({**_json(task), "ready": task.id in ready})
+        by_goal.setdefault(task.goal_id, []).append({**_json(task, stale), "ready": task.id in ready})
     goal_ids = {g.id for g in goals}
-    entry["goals"] = [{**_json(g), "tasks": by_goal.get(g.id, [])} for g in goals]
+    entry["goals"] = [{**_json(g, stale), "tasks": by_goal.get(g.id, [])} for g in goals]
     entry["tasks"] = [t for goal_id, listed in by_goal.items() if goal_id not in goal_ids for t in listed]
-    entry["decisions"] = [_json(d) for d in decisions]
-    entry["lessons"] = [_json(lesson) for lesson in lessons]
+    entry["decisions"] = [_json(d, stale) for d in decisions]
+    entry["lessons"] = [_json(lesson, stale) for lesson in lessons]
+    counts = project.counts()
     entry["counts"] = {"goals": len(goals), "tasks": len(entry["tasks"]),
-                       "decisions": _live(store, "decision"), "lessons": _live(store, "lesson")}
+                       "decisions": counts["decisions"], "lessons": counts["lessons"]}
     return entry
 
 
@@ -116,11 +104,11 @@ async def find(ls: ImiLanguageServer, *args):
     searched: set = set()
     now = now_ms()
     for memory in ls.folders:
-        if memory.store is None or memory.db_path in searched:
+        if memory.project is None or memory.db_path in searched:
             continue
         searched.add(memory.db_path)
-        for hit in queries.search(memory.store, query, min(limit, 200)):
-            record = queries.get(memory.store, hit.kind, hit.id)
+        for hit in memory.project.search(query, min(limit, 200)):
+            record = memory.project.get(hit.kind, hit.id)
             if record is not None and not getattr(record, "archived_at", None):
                 results.append(_hit_json(memory, record, hit.snippet, now))
     return {"query": query, "results": results[:limit]}
@@ -136,12 +124,11 @@ async def file_records(ls: ImiLanguageServer, *args):
         return {"records": [], "path": None}
     memory, rel = where
     summaries = unique(h.record for h in visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds))
-    found = [r for s in summaries[:FILE_LIMIT] if (r := queries.get(memory.store, s.kind, s.id)) is not None]
-    review.annotate(memory.root, found)
-    return {"records": [_json(r) for r in found], "path": rel, "folder": str(memory.root), "count": len(summaries)}
-
-
-FILE_LIMIT = 100
+    found = [r for s in summaries[:FILE_LIMIT] if (r := memory.project.get(s.kind, s.id)) is not None]
+    doc = ls.documents.get(uri)  # an open document's anchors, as edited so far
+    stale = {live.record_id for live in doc.anchors.stale()} if doc is not None else set()
+    return {"records": [_json(r, stale) for r in found], "path": rel, "folder": str(memory.root),
+            "count": len(summaries)}
 
 
 @guarded()
@@ -158,11 +145,11 @@ async def read_context(ls: ImiLanguageServer, *args):
 
 def _read_context(ls: ImiLanguageServer, args: tuple) -> dict:
     options = _options(args, "imi.readContext", ("uri",))
-    memory = _need_store(ls, options.get("uri"))
+    memory = _need_project(ls, options.get("uri"))
     budget = options.get("budget")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 500):
         raise UsageError("imi.readContext: budget must be a whole number of characters, at least 500")
-    built = context.build(memory.store, **({"budget": budget} if budget else {}))
+    built = memory.project.context(budget=budget)
     return {"text": built.render(), "folder": str(memory.root)}
 
 
@@ -182,7 +169,7 @@ def _read_file_memory(ls: ImiLanguageServer, args: tuple) -> dict:
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    return {"text": context.build_for_file(memory.store, rel).render(), "path": rel}
+    return {"text": memory.project.file_memory(rel).render(), "path": rel}
 
 
 COMMANDS = {
@@ -194,6 +181,6 @@ COMMANDS = {
 }
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     for name, handler in COMMANDS.items():
         server.command(name)(handler)

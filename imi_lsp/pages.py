@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from imi_cli.clock import ago, iso, now_ms
-from imi_cli.store.records import FileRef, Record
+from imi_cli.memory import FileRef, Record, ago, iso, now_ms
 
 from . import render
 
@@ -37,8 +36,8 @@ def file_link(ref: FileRef) -> str:
     return f"[`{label}`]({target})"
 
 
-def history(record: Record, now: int) -> list[str]:
-    """The record's life so far, oldest first, one line each."""
+def history(record: Record, now: int, versions: list[dict] = ()) -> list[str]:
+    """The record's life so far, oldest first, one line each; then its saved versions (`.imi/records/`)."""
     agent = getattr(record, "agent", None)
     events = [(record.created_at, "created" + (f" by {agent}" if agent else ""))]
     if getattr(record, "claimed_at", None):
@@ -51,8 +50,13 @@ def history(record: Record, now: int) -> list[str]:
         events.append((record.updated_at, "last changed"))
     if getattr(record, "archived_at", None):
         events.append((record.archived_at, "archived"))
-    return [f"{iso(at)[:16].replace('T', ' ')} ({ago(at, now)}): {what}" for at, what in sorted(
+    lines = [f"{iso(at)[:16].replace('T', ' ')} ({ago(at, now)}): {what}" for at, what in sorted(
         (e for e in events if e[0]), key=lambda e: e[0])]
+    if versions:
+        agents = ", ".join(dict.fromkeys(v["agent"] for v in versions if v.get("agent")))
+        count = len(versions)
+        lines.append(f"{count} saved version{'s' if count > 1 else ''} in .imi/records/" + (f" (by {agents})" if agents else ""))
+    return lines
 
 
 def actions(record: Record) -> list[dict]:
@@ -75,14 +79,14 @@ def actions(record: Record) -> list[dict]:
     return found
 
 
-def record_page(root: Path, record: Record) -> dict:
+def record_page(root: Path, record: Record, versions: list[dict] = ()) -> dict:
     """One record, rendered: {title, markdown, actions, id, kind}."""
     now = now_ms()
     # the one-line file list of hovers gives way to a list of links
     parts = [render.record(record, now).replace(render.files_line(record.files), "", 1)]
     if record.files:
         parts.append("#### Files\n\n" + "\n".join(f"- {file_link(ref)}" for ref in record.files))
-    lines = history(record, now)
+    lines = history(record, now, versions)
     if lines:
         parts.append("#### History\n\n" + "\n".join(f"- {line}" for line in lines))
     title = " ".join(record.title.split())

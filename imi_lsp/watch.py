@@ -12,9 +12,9 @@ import asyncio
 
 from lsprotocol import types
 
-from imi_cli.errors import ImiError
+from imi_cli.memory import ImiError
 
-from .server import ImiLanguageServer, describe
+from .base import ImiLanguageServer, describe
 
 
 async def check_folders(ls: ImiLanguageServer) -> bool:
@@ -27,9 +27,10 @@ async def check_folders(ls: ImiLanguageServer) -> bool:
                 await memory.reload_in_background()
             if state is not None:
                 changed = True
-                # routine: at debug level, hidden in the editor's log unless the user asks for detail
+                # another process wrote (routine: our own log only); opened, reopened or gone: the editor's log too
+                routine = state in ("stale", "synced")
                 ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references",
-                        types.MessageType.Debug)
+                        types.MessageType.Debug if routine else types.MessageType.Info)
         except ImiError as exc:
             ls.tell(str(exc), types.MessageType.Warning)
             changed = True

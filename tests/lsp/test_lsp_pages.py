@@ -49,7 +49,7 @@ async def test_find_answers_each_keystroke_with_kind_title_file_and_age(client, 
     assert (hit["kind"], hit["id"], hit["title"]) == ("lesson", ids["lesson"], "the mutex was dropped before the write")
     assert hit["file"]["path"] == "src/app.py" and hit["file"]["line_start"] == 3
     assert hit["file"]["uri"] == (project.root / "src/app.py").as_uri()
-    assert hit["age"] == "just now"
+    assert hit["age"] == "just now" or hit["age"].endswith("m ago")  # the memory was made in this test session
     assert (await command(client, "imi.find", {"query": ""}))["results"] == []
     assert client.shown_documents == []
 
