@@ -53,10 +53,21 @@ def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_shows_the_warning(scre
     term.keys("A")
     term.keys("  # read without the lock", literal=True)
     term.keys("Escape")
-    shown = term.wait_for("Lesson ")
+    shown = term.wait_for("Lesson: ")
     line = next(row for row in shown.splitlines() if "read without the lock" in row)
-    assert "W " in line or "Lesson" in line  # the sign column, and the warning's text at the end of the line
+    # the warning's text at the end of the line, with Neovim's defaults (the plugin turns on
+    # virtual text for imi's diagnostics only)
+    assert "Lesson: Readers saw" in line
     save(term, env, "nvim-lens-and-warning")
+
+
+def test_a_write_says_so_in_one_line_without_a_press_enter_prompt(screen):
+    term, env = screen
+    term.keys(":ImiLog Focus on the importer this week, then on the cache; the CSV format is documented first", "Enter")
+    shown = term.wait_for("Recorded note")
+    assert "Press ENTER" not in shown
+    last = [row for row in shown.splitlines() if row.strip()][-1]
+    assert "Recorded note" in last  # on the command line, one line
 
 
 def test_hover_shows_the_lesson(screen):
