@@ -148,9 +148,12 @@ end
 function M.attach(bufnr, client_id)
   if state[bufnr] then return end
   state[bufnr] = { client_id = client_id, lenses = {}, pending = {}, generation = 0 }
-  vim.api.nvim_create_autocmd({ 'TextChanged', 'TextChangedI', 'BufWritePost' }, {
-    group = group, buffer = bufnr, desc = 'IMI: lenses follow the edit',
-    callback = function() M.refresh_soon(bufnr) end,
+  -- every change to the text, however it is made (typing, :s, a plugin, an undo)
+  vim.api.nvim_buf_attach(bufnr, false, {
+    on_lines = function()
+      if not state[bufnr] then return true end -- detached: stop listening
+      M.refresh_soon(bufnr)
+    end,
   })
   vim.api.nvim_create_autocmd({ 'WinScrolled', 'BufWinEnter' }, {
     group = group, buffer = bufnr, desc = 'IMI: resolve the lenses that came into view',
