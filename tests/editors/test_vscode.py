@@ -256,8 +256,8 @@ def test_search_shows_results_as_you_type_and_opens_the_record(session):
     seen, demo = session
     [hit] = [r for r in seen["search_rows"] if "Readers saw" in r["label"]]
     assert hit["icon"]  # the kind's icon
-    assert hit["description"] == f"src/cache.py:{LESSON_LINES[0]}-{LESSON_LINES[1]}"
-    assert demo.ids["lesson"] in hit["detail"] and "lesson" in hit["detail"]
+    assert hit["detail"].startswith(f"src/cache.py:{LESSON_LINES[0]}-{LESSON_LINES[1]} · lesson · ")  # file, kind, age
+    assert hit["detail"].endswith(demo.ids["lesson"])
     assert not any((demo.root.parent / "cache").rglob("*.md"))  # no markdown files written and opened
 
 

@@ -141,8 +141,8 @@ export const KIND_ICONS: Record<string, string> = {
   memory: 'database',
 };
 
-/** A QuickPick row: kind icon and title; the file (and lines) it names; kind, age and id. */
-export function pickItem(found: Found): { label: string; description: string; detail: string } {
+/** A QuickPick row: kind icon and title; then the file (and lines) it names, kind, age and id. */
+export function pickItem(found: Found): { label: string; detail: string } {
   const icon = KIND_ICONS[found.kind] ?? 'circle-outline';
   const title = found.title.length > 90 ? `${found.title.slice(0, 89)}…` : found.title;
   let where = '';
@@ -154,9 +154,9 @@ export function pickItem(found: Found): { label: string; description: string; de
     }
   }
   const status = found.kind === 'task' && found.status ? found.status.replace('_', ' ') : '';
+  // the file leads the second line: a long title would push it out of sight on the first
   return {
     label: `$(${icon}) ${title}`,
-    description: where,
-    detail: [found.kind, status, found.age, found.id].filter(Boolean).join(' · '),
+    detail: [where, found.kind, status, found.age, found.id].filter(Boolean).join(' · '),
   };
 }

@@ -31,6 +31,6 @@ test('actions ask for what the server needs, in order', () => {
 test('a search result reads: icon and title, file and lines, kind age id', () => {
   const item = pickItem({ kind: 'lesson', id: 'L1', title: 'Take the mutex first', age: '2d ago',
     file: { path: 'src/cache.py', uri: 'file:///w/src/cache.py', line_start: 10, line_end: 14 } });
-  assert.deepEqual(item, { label: '$(mortar-board) Take the mutex first', description: 'src/cache.py:10-14', detail: 'lesson · 2d ago · L1' });
+  assert.deepEqual(item, { label: '$(mortar-board) Take the mutex first', detail: 'src/cache.py:10-14 · lesson · 2d ago · L1' });
   assert.equal(pickItem({ kind: 'task', id: 'T', title: 'x', status: 'in_progress' }).detail, 'task · in progress · T');
 });

@@ -6,12 +6,13 @@ local M = {}
 local group = vim.api.nvim_create_augroup('imi', { clear = true })
 
 --- The lesson warnings are worth reading where they are: virtual text for imi's diagnostics only
---- (Neovim 0.11 shows none by default), unless the user configured that namespace already.
+--- (Neovim 0.11 shows none by default), unless they already show (`setup({ virtual_text = false })`
+--- keeps Neovim's default).
 ---@param client_id integer
 local function show_warnings(client_id)
   local ns = vim.lsp.diagnostic.get_namespace(client_id, false)
   local config = vim.diagnostic.config(nil, ns) or {}
-  if config.virtual_text == nil or config.virtual_text == false and not vim.g.imi_no_virtual_text then
+  if not config.virtual_text then
     vim.diagnostic.config({ virtual_text = { prefix = '⚑' } }, ns)
   end
 end
