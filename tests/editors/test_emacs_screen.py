@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from editor_demo import LESSON_LINES
-from terminal import Tmux, screenshot, to_html
-from tools import EDITORS, chromium, emacs, require, tmux
+from terminal import Tmux, save_screen
+from tools import EDITORS, emacs, require, tmux
 
 pytestmark = pytest.mark.slow
 INIT = Path(__file__).with_name("emacs_screen_init.el")
@@ -32,11 +32,7 @@ def screen(demo, module_tmp, editor_env):
 
 
 def save(term: Tmux, env: dict, name: str) -> None:
-    browser = chromium()
-    page = ARTIFACTS / f"{name}.html"
-    page.write_text(to_html(term.screen(colours=True), name))
-    if isinstance(browser, Path):
-        screenshot(browser, page, ARTIFACTS / f"{name}.png", 20 + WIDTH * 9 + 12, 20 + HEIGHT * 19, env)
+    save_screen(term, env, ARTIFACTS, name, WIDTH, HEIGHT)
 
 
 def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_is_flagged(screen):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from editor_demo import LESSON_LINES
-from terminal import Tmux, screenshot, to_html
-from tools import NVIM_RUNTIME, chromium, nvim, require, tmux
+from terminal import Tmux, save_screen
+from tools import NVIM_RUNTIME, nvim, require, tmux
 
 pytestmark = pytest.mark.slow
 INIT = Path(__file__).with_name("nvim_screen_init.lua")
@@ -36,12 +36,7 @@ def screen(demo, module_tmp, editor_env):
 
 
 def save(term: Tmux, env: dict, name: str) -> None:
-    """The screen as a PNG for the docs (when Chromium is there; the assertions do not need it)."""
-    browser = chromium()
-    page = ARTIFACTS / f"{name}.html"
-    page.write_text(to_html(term.screen(colours=True), name))
-    if isinstance(browser, Path):
-        screenshot(browser, page, ARTIFACTS / f"{name}.png", 20 + WIDTH * 9 + 12, 20 + HEIGHT * 19, env)
+    save_screen(term, env, ARTIFACTS, name, WIDTH, HEIGHT)
 
 
 def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_shows_the_warning(screen):
