@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 
 import { registerCommands } from './commands';
+import { registerWithCursor } from './cursor';
 import { Memory } from './memory';
 import { ImiServer } from './server';
 import { needsRestart } from './settings';
@@ -14,6 +15,7 @@ let server: ImiServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('IMI Project Memory', { log: true });
+  let cursor: vscode.Disposable | undefined;
   server = new ImiServer(output);
   const memory = new Memory(server, output);
   const views = new Views(server, output, () => memory.refreshSoon());
@@ -29,6 +31,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     createStatusItem(memory),
     ...registerCommands(server, memory, views, output),
     ...registerTools(server),
+    server.onDidLaunch((candidate) => {
+      cursor?.dispose();
+      cursor = registerWithCursor(candidate, output);
+    }),
+    { dispose: () => cursor?.dispose() },
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) void server?.restart();
     }),

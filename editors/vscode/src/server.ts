@@ -67,6 +67,10 @@ export class ImiServer implements vscode.Disposable {
   state: ServerState = 'stopped';
   /** The message shown when the server could not be started. */
   failure: string | undefined;
+  /** What started the running server (its MCP sibling is registered with Cursor). */
+  launched: Candidate | undefined;
+  private readonly launchEmitter = new vscode.EventEmitter<Candidate>();
+  readonly onDidLaunch = this.launchEmitter.event;
   /** Shows a view itself (set by the extension): lens clicks, hover links and code actions that open views land here. */
   showView: ((request: ViewRequest) => Promise<void>) | undefined;
 
@@ -188,7 +192,9 @@ export class ImiServer implements vscode.Disposable {
       this.fail(`IMI: the language server (${commandLine(found)}) did not start: ${err instanceof Error ? err.message : err}`);
       return undefined;
     }
+    this.launched = found;
     this.setState('running');
+    this.launchEmitter.fire(found);
     return client;
   }
 
@@ -221,5 +227,6 @@ export class ImiServer implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.stateEmitter.dispose();
+    this.launchEmitter.dispose();
   }
 }
