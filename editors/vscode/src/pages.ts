@@ -3,6 +3,7 @@
  * editor makes of them: view keys, file links with line ranges, questions an action needs,
  * QuickPick items. Pure, so it is unit-tested without VS Code.
  */
+import { Server } from './protocol';
 
 /** One action a page offers: a server command with its arguments. */
 export interface PageAction {
@@ -54,22 +55,22 @@ export function viewFor(command: string, args: unknown[]): ViewRequest | undefin
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   const line = (value: unknown) => (typeof value === 'number' && value >= 1 ? value : undefined);
   switch (command) {
-    case 'imi.showRecord': {
+    case Server.showRecord: {
       const id = text(options ? options.id : first);
       return id ? { view: 'record', id } : undefined;
     }
-    case 'imi.showRecords': {
+    case Server.showRecords: {
       const uri = text(options ? options.uri : first);
       if (!uri) return undefined;
       const start = line(options ? options.start : args[1]);
       const end = line(options ? options.end : args[2]) ?? start;
       return start ? { view: 'records', uri, start, end } : { view: 'records', uri };
     }
-    case 'imi.showFileMemory': {
+    case Server.showFileMemory: {
       const uri = text(options ? options.uri : first);
       return uri ? { view: 'file', uri } : undefined;
     }
-    case 'imi.showContext': {
+    case Server.showContext: {
       const uri = text(options ? options.uri : first);
       return uri ? { view: 'context', uri } : { view: 'context' };
     }

@@ -116,7 +116,7 @@ function M.search(query)
     if #results == 0 then return server.notify('nothing matches ' .. query) end
     vim.ui.select(results, {
       prompt = 'IMI memory: ' .. query,
-      kind = 'imi.record',
+      kind = 'imi_record',
       format_item = function(r)
         local where = r.file and (' · ' .. r.file.path .. (r.file.line_start and (':' .. r.file.line_start) or '')) or ''
         return string.format('%s: %s%s (%s)', r.kind, r.title, where, r.age or '')
