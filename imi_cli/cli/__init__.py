@@ -83,8 +83,10 @@ def run(argv: list[str] | None = None) -> int:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
+        _report_notices(app, code == 0)
         return code
     except ImiError as exc:
+        _report_notices(app, False)
         return _fail(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
         return _fail("interrupted", 130, as_json)
@@ -112,6 +114,11 @@ def _report_secrets(secrets, code: int) -> None:
     else:
         sys.stderr.write(f"imi: warning: {secrets.summary()} redacted before storing; "
                          "add --allow-secrets to store them deliberately\n")
+
+
+def _report_notices(app: App, succeeded: bool) -> None:
+    for line in app.notices(succeeded):
+        sys.stderr.write(f"imi: {_one_line(line)}\n")
 
 
 def _run_click(args: list[str], app: App, as_json: bool) -> int:

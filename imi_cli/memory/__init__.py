@@ -28,6 +28,7 @@ _EXPORTS = {
     "THINK_PROMPT": "signals",
     # where the memory lives
     "DB_DIR": "store.connection", "DB_NAME": "store.connection", "workspace_root_for": "store.connection",
+    "records_without_database": "store.connection",
     "split_specs": "paths", "relative_to_root": "paths",
     # who writes, and secrets
     "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",

@@ -21,7 +21,9 @@ NOTE_DAYS = 7
 FOOTER_RESERVE = 320
 
 # Filling order when the budget is tight: what an agent must not miss comes first.
-IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work")
+IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work",
+              "finished_goals")
+FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
 class Section:
@@ -169,6 +171,12 @@ def render_goal(goal: Goal, tasks: list[Task], open_count: int, done: int, now: 
     return "\n".join([text, *lines])
 
 
+def render_finished_goal(goal: Goal, tasks_done: int, now: int) -> str:
+    """One line: a goal closed when its last task was completed."""
+    return (f"  ✓ [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  (done {ago(goal.completed_at, now)}, "
+            f"{tasks_done} {'task' if tasks_done == 1 else 'tasks'})")
+
+
 def render_in_progress(task: Task, checkpoint: str | None, now: int, lease: int) -> str:
     text = f"  {shorten(task.title, 200)}  {task.id}  @{task.claimant}  heartbeat {ago(task.last_ping_at, now)}"
     if is_stale(task, now, lease):
@@ -243,7 +251,8 @@ def _header(store: Store, goal_id: str | None) -> str:
 
 
 SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
-               "lessons": "lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
+               "lessons": "lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions",
+               "finished_goals": "finished goals"}
 
 
 def _footer(sections: list[Section], budget: int) -> str:
@@ -280,6 +289,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
     scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
     completions = queries.completions(store, limit=5, goal_id=goal_id)
+    finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
 
     def attach(records):
         queries.attach_files(store, records)
@@ -299,11 +309,19 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
         return render_in_progress(task, latest[0].value if latest else None, now, lease)
 
+    def finished_item(goal: Goal) -> str:
+        done = _count(store, "SELECT count(*) FROM tasks WHERE goal_id = ? AND status = 'done' AND archived_at IS NULL",
+                      (goal.id,))
+        return render_finished_goal(goal, done, now)
+
     def completion_item(task: Task) -> str:
         extra = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
         return render_completion(task, extra, now)
 
     live = "archived_at IS NULL"
+    # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
+    recently_finished = [Section("finished_goals", "Recently finished goals", finished, finished_item,
+                                 more="imi plan")] if finished else []
     return [
         Section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
@@ -323,6 +341,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
                 _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
                               + (" AND id = ?" if goal_id else ""), scope[1]),
                 "(none: `imi goal NAME` adds one)", "imi plan"),
+        *recently_finished,
         Section("in_progress", "In progress", in_progress, in_progress_item,
                 _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
                        scope[1]),

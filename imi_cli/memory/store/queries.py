@@ -155,6 +155,14 @@ def goals(store: Store, *, include_archived: bool = False, active_only: bool = F
                    limit=limit)
 
 
+def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) -> list[Goal]:
+    """Goals closed most recently (all their tasks done), newest first."""
+    where, bindings = "archived_at IS NULL AND status = 'done'", ()
+    if goal_id:
+        where, bindings = where + " AND id = ?", (goal_id,)
+    return _select(store, "goal", where, bindings, order="completed_at DESC, id", limit=limit)
+
+
 def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
           include_archived: bool = False, limit: int | None = None, order: str | None = None) -> list[Task]:
     """Tasks, most urgent first, filtered by goal and status."""
