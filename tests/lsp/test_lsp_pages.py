@@ -75,7 +75,7 @@ async def test_the_tree_tells_the_true_count_pages_and_marks_stale_records(clien
     folder = (await command(client, "imi.memoryTree", {"limits": {"decisions": 2}}))["folders"][0]
     assert len(folder["decisions"]) == 2 and folder["counts"]["decisions"] == 4  # not a silent cap
     [lesson] = folder["lessons"]
-    assert lesson["id"] == ids["lesson"] and lesson["stale"] is True
+    assert lesson["id"] == ids["lesson"] and lesson["stale"] is True and folder["staleChecked"] is True
     assert all(d["stale"] is False for d in folder["decisions"])
     assert await command(client, "imi.memoryTree", {"limits": {"decisions": "all"}}) == {"folders": []}
     assert any("limits.decisions must be a positive whole number" in m.message for m in client.log_messages)
