@@ -157,6 +157,9 @@ def session(demo, module_tmp, editor_env, vsix):
                 logs = "\n".join(p.read_text()[-2000:] for p in data.glob("logs/*/exthost*/imi.imi-memory/*.log"))
                 pytest.fail(f"the session stopped at {seen.get('failed')} (screenshot in {shots}); "
                             f"extension log:\n{logs}")
+        # what the user would find in Output: the extension's channel, and the extension host's log
+        seen["imi_log"] = "\n".join(p.read_text() for p in data.glob("logs/*/exthost*/imi.imi-memory/*.log"))
+        seen["exthost_log"] = "\n".join(p.read_text() for p in data.glob("logs/*/exthost*/*exthost.log"))
         yield seen, demo
     finally:
         stop(proc)
@@ -286,3 +289,11 @@ def test_records_can_be_grouped_by_file(session):
     labels = [label for label, _ in seen["by_file_rows"]]
     assert labels[0] == "Goals"
     assert "src/cache.py" in labels and "src/db.py" in labels
+
+
+def test_the_output_channel_carries_no_noise(session):
+    seen, _ = session
+    assert "starting" in seen["imi_log"]  # the log is there, and read
+    assert "Cancel notification" not in seen["imi_log"]  # pygls's note on requests cancelled after their answer
+    assert "memory stale from" not in seen["imi_log"]  # routine reloads stay in the server's own log
+    assert seen["exthost_log"] and "will be dropped" not in seen["exthost_log"]  # code actions only of the kinds VS Code asked for
