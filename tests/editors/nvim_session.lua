@@ -162,6 +162,11 @@ vim.cmd('ImiSearch checkpoints')
 seen.search = wait_buffer('^imi://Lesson')
 seen.search_select = seen.select
 step('ImiSearch')
+-- `ga` in the record's view: its actions in a picker; the first (Verify) runs on the server
+vim.api.nvim_feedkeys('ga', 'x', false)
+seen.actions_select = seen.select
+seen.verified = message_like('Verified lesson')
+step('actions')
 -- <CR> on the file link opens the code at its lines
 vim.fn.search('](src/db.py#L')
 vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)

@@ -114,6 +114,8 @@ def test_reading_commands_open_views_in_scratch_buffers_without_a_second_server(
     assert (search["buftype"], search["filetype"]) == ("nofile", "markdown")
     assert "**Correct behaviour:** Reuse the connection" in search["text"]
     assert "#### History" in search["text"]
+    assert seen["actions_select"]["items"] == ["Verify (still true)", "Supersede…", "Archive"]  # `ga` in the view
+    assert seen["verified"], seen["messages"]  # ... and the chosen one ran
     assert seen["link"] == {"name": "db.py", "line": 9}  # <CR> on its file link: the code at its lines
     assert "Keep one SQLite connection per process" in seen["context"]["text"]
     assert seen["context"]["buftype"] == "nofile"
