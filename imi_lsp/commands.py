@@ -162,7 +162,7 @@ def _search_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[Folder
     memory = _need_project(ls, options.get("uri"))
     hits = memory.project.search(query, 50)
     lines = [f"# IMI search: {query}", ""]
-    lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
+    lines += [f"- **{h.kind}** `{h.id}`: {h.highlighted('**', '**')}" for h in hits] or [f"Nothing matches {query!r}."]
     return memory, f"search {query}", "\n".join(lines), hits
 
 

@@ -60,7 +60,8 @@ def message(lesson: Summary) -> str:
     text = f"Lesson: {shorten(lesson.title, 300)}"
     if lesson.detail:
         text += f"\nCorrect behaviour: {shorten(lesson.detail, 300)}"
-    return text + f"\nVerified by: {lesson.verified_by or 'human'} · {lesson.id}"
+    verified = f"Verified by: {lesson.verified_by}" if lesson.verified_by else "Not verified"
+    return text + f"\n{verified} · {lesson.id}"
 
 
 def warning(lesson: Summary, first: int, last: int, line_count: int,

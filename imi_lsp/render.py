@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from imi_cli.memory import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, shorten
+import re
+
+from imi_cli.memory import (Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, one_line,
+                            shorten)
 
 
 def _when(ms: int | None, now: int) -> str:
@@ -11,11 +14,22 @@ def _when(ms: int | None, now: int) -> str:
 
 
 def _by(agent: str | None) -> str:
-    return f" by **{agent}**" if agent else ""
+    return f" by **{_inert(one_line(agent, 80))}**" if agent else ""
+
+
+# A line that markdown would read as a heading, quote, list, rule, fence or table row.
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>*+\-=|~`_])|(\d+)([.)]))")
+
+
+def _inert(line: str) -> str:
+    return _BLOCK_START.sub(lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), line.rstrip())
 
 
 def _quote(text: str | None, limit: int = 1200) -> str:
-    return shorten(text or "", limit).replace("\n", "  \n")
+    """A field as one markdown paragraph: its lines cannot start a heading, a fence or a new paragraph
+    (so no record can fake a label or a section of the hover)."""
+    lines = [line for line in shorten(text or "", limit).split("\n") if line.strip()]
+    return "  \n".join(_inert(line) for line in lines)
 
 
 def files_line(files: list[FileRef]) -> str:
@@ -27,11 +41,14 @@ def files_line(files: list[FileRef]) -> str:
 
 
 def lesson(r: Lesson, now: int) -> str:
-    # the lesson and its correct behaviour first, the id last: that is what a reader needs first
-    return (f"### Lesson: {_quote(r.text)}\n\n"
+    # the lesson and its correct behaviour first, the id last: that is what a reader needs first.
+    # The heading holds the lesson on one line; a longer or multi-line one follows in full.
+    title = one_line(r.text, 200)
+    full = "" if title == " ".join((r.text or "").split()) else f"**What went wrong:** {_quote(r.text)}\n\n"
+    return (f"### Lesson: {_inert(title)}\n\n{full}"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
-            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}"
-            + files_line(r.files) + f" · `{r.id}`")
+            f"{f'Verified by **{_inert(one_line(r.verified_by, 80))}**' if r.verified_by else '**Not verified**'}"
+            f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files) + f" · `{r.id}`")
 
 
 def decision(r: Decision, now: int) -> str:

@@ -22,7 +22,7 @@ _EXPORTS = {
     "Record": "store.records", "Goal": "store.records", "Task": "store.records", "Decision": "store.records",
     "Lesson": "store.records", "Note": "store.records", "Memory": "store.records", "FileRef": "store.records",
     # time and text
-    "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt",
+    "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt", "one_line": "excerpt", "field": "excerpt",
     # context and work
     "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
     "THINK_PROMPT": "signals",
