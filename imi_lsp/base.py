@@ -63,6 +63,8 @@ class ImiLanguageServer(LanguageServer):
     def note(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         """A line in the client's log (and in ours)."""
         log.log(_LOG_LEVELS[level], message)
+        if level in (types.MessageType.Debug, types.MessageType.Log):
+            return  # routine detail: our own log only (-v), not the editor's output channel
         self.window_log_message(types.LogMessageParams(type=level, message=f"imi: {message}"))
 
     def tell(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
@@ -190,7 +192,7 @@ class ImiLanguageServer(LanguageServer):
             try:
                 await asyncio.wait_for(self.workspace_code_lens_refresh_async(None), timeout=5)
             except Exception as exc:  # the client may not answer; lenses refresh on its next request anyway
-                self.note(f"code lens refresh was not answered: {exc}", types.MessageType.Log)
+                self.note(f"code lens refresh was not answered: {exc}", types.MessageType.Debug)
 
 
 _LOG_LEVELS = {

@@ -75,6 +75,12 @@ class ImiProtocol(LanguageServerProtocol):
             self._send_response(_reply_id(None if msg_id is _NONE else msg_id), None,
                                 JsonRpcInvalidRequest(why).to_response_error())
 
+    def _handle_cancel_notification(self, msg_id):
+        # editors cancel requests that were answered a moment ago (VS Code does it on every cursor
+        # move): that is normal, and pygls's warning about it only filled the client's log
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
+
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
         def forget_then(future) -> None:
             # pygls removes a request's future when it answers it; nothing removes the others
