@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from ..memory import ImiError, secrets_policy
 from .app import App
-from .fast import run_fast
+from .fast import run_fast, run_plain
 from .output import Output
 
 
@@ -77,6 +76,10 @@ def run(argv: list[str] | None = None) -> int:
             return _fail(f"argument {number} is not valid UTF-8 text", 2, as_json)
         if "\x00" in arg:  # no command line can hold one; only a caller of run() can pass it
             return _fail(f"argument {number} contains a NUL character", 2, as_json)
+    if run_plain(args):  # --version, --help: nothing to open
+        return 0
+    from ..memory import ImiError, secrets_policy
+
     app = App(Output(as_json), agent)
     try:
         with secrets_policy(allow_secrets) as secrets:

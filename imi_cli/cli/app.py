@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from ..memory import Project
 from .output import Output
+
+TYPE_CHECKING = False  # typing costs milliseconds at every start
+if TYPE_CHECKING:
+    from ..memory import Project
 
 
 class App:
@@ -17,6 +20,8 @@ class App:
     def project(self) -> Project:
         """The project memory, found by walking up (or IMI_DB); opened once."""
         if self._project is None:
+            from ..memory import Project
+
             self._project = Project.open(agent=self.agent_flag)
         return self._project
 
