@@ -26,7 +26,7 @@ from pathlib import Path
 
 import bench_cli
 
-PLOT = bench_cli.REPO / "docs" / "img" / "cli-floor.png"
+PLOT_NAME = "img/cli-floor.png"  # beside the Markdown page it illustrates
 FAST, READ, PLAIN = 2.5, 4.0, 3.0  # issue 16's targets, as multiples of `python -c pass`
 WRITERS_TARGET = 50  # acknowledged writes per second with 16 concurrent writers
 MCP_TARGET_MS, LSP_TARGET_MS = 300, 500
@@ -253,7 +253,7 @@ def markdown(manifest: dict, lines: list[Line], floor: Line, runs: int, write: d
         f"{base:.1f} ms (median; CPU {base_cpu:.1f} ms). Each round adds a task, starts, pings, checkpoints and "
         f"completes it; `next` claims the most urgent ready task.",
         "Reproduce: `python bench/bench_cli.py --floor`.", "",
-        f"![Each command's median as a multiple of python -c pass, with its target]({PLOT.relative_to(bench_cli.DOCS.parent).as_posix()})",
+        f"![Each command's median as a multiple of python -c pass, with its target]({PLOT_NAME})",
         "", *rows, "",
         f"**{write['writers']} concurrent writers** (each `imi log` {write['each']} times, all at once): "
         f"{write['acknowledged']} writes acknowledged in {write['seconds']:.1f} s = **{write['per_second']:.0f} "
@@ -315,7 +315,7 @@ def main(args) -> int:
         print("  ready: " + ", ".join(f"{k} {statistics.median(v):.0f} ms" for k, v in ready.items()), flush=True)
     load = (load_before, os.getloadavg()[0])
     if not args.no_docs:
-        plot(lines, floor, PLOT)
+        plot(lines, floor, args.out.parent / PLOT_NAME)
         bench_cli.update_docs(args.out, "floor", markdown(manifest, lines, floor, args.runs, write, ready, load))
-        print(f"updated {args.out} and {PLOT}")
+        print(f"updated {args.out} and {args.out.parent / PLOT_NAME}")
     return 0
