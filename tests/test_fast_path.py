@@ -94,7 +94,8 @@ READS = [
     ("context", "-h"), ("context", "a", "b"), ("context", "--nope"), ("status", "extra"), ("think", "--budget=-1"),
     ("check", "--limit", "0"), ("check", "--stale=yes"), ("search",), ("search", " "), ("search", "--limit", "1001", "x"),
     ("ready", "--", "x"), ("context", "--file"), ("log",), ("decide", "only what"), ("lesson", "no correction"),
-    ("task",), ("start",), ("ping",), ("checkpoint", "x"), ("complete", "x"), ("log", "-x"), ("log", "--files"),
+    ("decide", "what", " "), ("decide", "what", ""), ("task",), ("start",), ("ping",), ("checkpoint", "x"),
+    ("complete", "x"), ("log", "-x"), ("log", "--files"),
     ("log", "a", "b"), ("start", "nosuchtask"), ("ping", "nosuchtask"), ("next", "nosuchgoal"), ("log", "--help"),
     ("complete", "--force=1", "a", "b"), ("task", "nosuchgoal", "title"), ("lesson", "x", "--correct-behavior", ""),
     ("--version",), ("--help",), ("-h",), (), ("--json",), ("nosuchcommand",),
@@ -138,6 +139,7 @@ def test_the_work_cycle_answers_the_same_both_ways(seeded):
     goal = seeded.seeded_goal
     fast_task = seeded.new("task", goal, "Same title", "-p", "critical")
     click_task = seeded.new("task", goal, "Same title", "-p", "critical")
+    seeded.new("task", goal, "Keeps the goal open", "-p", "low")  # else the second completion closes the goal
     original = cli_module.run_fast
     lines = [("start", "{t}"), ("start", "{t}", "--force"), ("ping", "{t}"), ("checkpoint", "{t}", "half done"),
              ("checkpoint", "{t}", "more", "--files", "src/app.py", "--json"),

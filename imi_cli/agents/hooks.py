@@ -148,9 +148,9 @@ def held_tasks(project, agent: str, now: int | None = None, quiet_ms: int = 0) -
 
 
 def _held_lines(tasks: list, now: int) -> str:
-    from ..memory import ago
+    from ..memory import ago, one_line
 
-    return "\n".join(f"- {t.id}  {t.title}  (claimed {ago(t.claimed_at, now)})" for t in tasks)
+    return "\n".join(f"- {t.id}  {one_line(t.title, 160)}  (claimed {ago(t.claimed_at, now)})" for t in tasks)
 
 
 def stop(payload: dict, agent_flag: str | None = None) -> Reply:

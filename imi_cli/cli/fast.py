@@ -32,18 +32,20 @@ class Spec:
     every spelling, which options are required, and the defaults click would give."""
 
     def __init__(self, module: str, function: str, args: tuple[str, ...], options: dict | None = None,
-                 required: tuple[str, ...] = (), defaults: dict | None = None):
+                 required: tuple[str, ...] = (), defaults: dict | None = None, not_blank: tuple[str, ...] = ()):
         self.module, self.function = module, function
         self.args = [(a.rstrip("?"), not a.endswith("?")) for a in args]
         self.options = options or {}
         self.required = required
         self.defaults = defaults or {}
+        self.not_blank = not_blank  # values the click command itself refuses when blank
 
 
 SPECS = {
     "log": Spec("writing", "log", ("note",), _FILES),
-    # click's `decide` says why WHY is needed; without it the line goes there
-    "decide": Spec("writing", "decide", ("what", "why", "affects?"), {"--killed": ("killed", FLAG), **_FILES}),
+    # click's `decide` says why WHY is needed, missing or blank; such lines go there
+    "decide": Spec("writing", "decide", ("what", "why", "affects?"), {"--killed": ("killed", FLAG), **_FILES},
+                   not_blank=("why",)),
     "lesson": Spec("writing", "lesson", ("text",), {
         "--correct-behavior": ("correct", VALUE), "--correct-behaviour": ("correct", VALUE),
         "--verified-by": ("verified_by", VALUE), **_FILES}, required=("correct",)),
@@ -113,6 +115,8 @@ def parse(spec: Spec, args: list[str]) -> dict | None:
         if index >= len(positional) and required:
             return None
         values[dest] = positional[index] if index < len(positional) else None
+    if any(not values[dest].strip() for dest in spec.not_blank):
+        return None
     return values
 
 
@@ -136,12 +140,12 @@ def _help_fits() -> bool:
         return True  # not a terminal: click falls back to 80 columns
 
 
-def run_plain(args: list[str]) -> bool:
+def run_plain(args: list[str], as_json: bool = False) -> bool:
     """Print `imi --version` or `imi --help` (also `imi` alone) as click would; False for any other line."""
     if args == ["--version"]:
         sys.stdout.write(f"imi, version {__version__}\n")
         return True
-    if (not args or args in (["--help"], ["-h"])) and _help_fits():
+    if (args in (["--help"], ["-h"]) or not args and not as_json) and _help_fits():  # `imi --json`: click's JSON
         from .helptext import HELP
 
         sys.stdout.write(HELP + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..memory import DEFAULT_BUDGET, ago, now_ms, render_task_line, shorten
+from ..memory import DEFAULT_BUDGET, ago, field, now_ms, render_task_line, shorten
 from . import reading
 from .app import App
 from .fast import BUDGET_RANGE
@@ -113,7 +113,8 @@ def _describe(record) -> list[str]:
     for key, value in data.items():
         if key in ("kind", "id", "files") or value in (None, "", []):
             continue
-        lines.append(f"  {key}: {value}")
+        shown = field(value, 100_000) if isinstance(value, str) else value  # later lines indented, inert
+        lines.append(f"  {key}: {shown}")
     if record.files:
         lines.append("  files: " + ", ".join(ref.label() for ref in record.files))
     return lines

@@ -119,9 +119,15 @@ def _check_stale(app: App) -> int:
 def search(app: App, query, limit):
     if not query.strip():
         raise UsageError("search needs words to look for")
-    hits = app.project().search(query, limit)
-    app.out.result({"query": query, "results": [h.to_json() for h in hits]},
-                   "\n".join(f"{h.kind:9s} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}.")
+    project = app.project()
+    hits = project.search(query, limit)
+    if app.out.as_json:  # each hit with the whole record, not only the snippet
+        app.out.json({"query": query, "results": [{**h.to_json(), "record": project.get(h.kind, h.id).to_json()}
+                                                  for h in hits]})
+        return
+    # matches in bold on a colour terminal; piped output is the text as stored, undecorated
+    show = (lambda h: h.highlighted("\x1b[1m", "\x1b[0m")) if app.out.color else (lambda h: h.snippet)
+    app.out.text("\n".join(f"{h.kind:9s} {h.id}  {show(h)}" for h in hits) or f"Nothing matches {query!r}.")
 
 
 def ready(app: App, goal_id, limit):

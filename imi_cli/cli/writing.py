@@ -89,6 +89,13 @@ def checkpoint(app: App, task_id, note, files):
 
 
 def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, force, files):
-    task = app.project().complete(task_id, summary, interpretation=interpretation, uncertainty=uncertainty,
-                                  outcome=outcome, force=force, files=split_files(files))
-    app.out.result(task.to_json(), f"Completed task {task.id}: {task.title}")
+    from ..memory import shorten
+
+    project = app.project()
+    task = project.complete(task_id, summary, interpretation=interpretation, uncertainty=uncertainty,
+                            outcome=outcome, force=force, files=split_files(files))
+    closed = project.goal_closed_by(task)
+    lines = [f"Completed task {task.id}: {task.title}"]
+    if closed is not None:
+        lines.append(f"Goal {closed.id} is done: all its tasks are ({shorten(closed.name, 200)})")
+    app.out.result(task.to_json() | {"goal_done": closed.id if closed else None}, "\n".join(lines))

@@ -84,6 +84,12 @@ class Project:
         return self._store.readonly_reason
 
     @property
+    def notices(self) -> list[str]:
+        """Lines for the user about what opening the project or a command did besides its result:
+        the database built from a fresh clone's records, a path in a text that was not linked."""
+        return self._store.notices
+
+    @property
     def caught_up(self):
         """What catching up with git's changes did since opening (a SyncReport), or None."""
         return self._store.caught_up
@@ -218,6 +224,13 @@ class Project:
         refs = collect_refs(self._store, list(files), [summary, interpretation, uncertainty, outcome])
         return claims.complete(self._store, self.task_id(task_ref), summary, self.provenance(), force=force,
                                refs=refs, interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
+
+    def goal_closed_by(self, task):
+        """The task's goal when completing this task closed it (its last open task), else None."""
+        goal = self.get("goal", task.goal_id) if task.goal_id else None
+        if goal is not None and goal.status == "done" and goal.completed_at == task.completed_at:
+            return goal
+        return None
 
     def fail(self, task_ref: str, reason: str, *, force: bool = False):
         from .store import claims
