@@ -31,7 +31,7 @@ _EXPORTS = {
     "records_without_database": "store.connection",
     "split_specs": "paths", "relative_to_root": "paths",
     # who writes, and secrets
-    "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",
+    "agent_id": "identity", "secrets_policy": "secrets", "SecretsPolicy": "secrets",
     # the language server's live view: references by path, anchors followed through edits
     "RefIndex": "refindex", "LiveIndex": "refindex", "Hit": "refindex", "Summary": "refindex",
     "KINDS": "refindex", "lines_overlap": "refindex",
