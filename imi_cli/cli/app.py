@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .output import Output
 
 TYPE_CHECKING = False  # typing costs milliseconds at every start
@@ -38,6 +40,18 @@ class App:
     def adopt(self, project: Project) -> None:
         """Use (and later close) a project opened elsewhere."""
         self._project = project
+
+    def caught_up(self):
+        """What catching up with git's changes did since the project was opened (a SyncReport), or None."""
+        return self._project.caught_up if self._project is not None else None
+
+    def warn_if_database_in_git(self) -> None:
+        """One warning line when git tracks the database (status, sync, init say it; doctor fixes it)."""
+        rel = self.project().database_in_git()
+        if rel:
+            from ..memory import tracked_warning  # loads the health checks: only status, sync and init ask
+
+            sys.stderr.write(f"imi: warning: {tracked_warning(rel)}\n")
 
     def close(self) -> None:
         if self._project is not None:

@@ -23,6 +23,7 @@ def context(app: App, goal_id, budget, file_path):
 
 def status(app: App):
     project = app.project()
+    app.warn_if_database_in_git()
     counts = project.counts()
     now, lease = now_ms(), project.lease_ms()
     wip = project.tasks(status="in_progress")
