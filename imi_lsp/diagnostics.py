@@ -57,10 +57,11 @@ def touched(hits: list[Hit], edits: list[tuple[int, int]], where=None) -> dict[s
 
 def message(lesson: Summary) -> str:
     """What the warning says: the lesson, its correct behaviour, who verified it."""
-    text = f"Lesson {lesson.id}: {shorten(lesson.title, 300)}"
+    text = f"Lesson: {shorten(lesson.title, 300)}"
     if lesson.detail:
         text += f"\nCorrect behaviour: {shorten(lesson.detail, 300)}"
-    return text + (f"\nVerified by: {lesson.verified_by}" if lesson.verified_by else "\nNot verified")
+    verified = f"Verified by: {lesson.verified_by}" if lesson.verified_by else "Not verified"
+    return text + f"\n{verified} · {lesson.id}"
 
 
 def warning(lesson: Summary, first: int, last: int, line_count: int,
@@ -117,6 +118,7 @@ def did_change(ls: ImiLanguageServer, params: types.DidChangeTextDocumentParams)
     new: dict[str, tuple[Summary, tuple[int, int]]] = {}
     moved = whole = False
     for change in params.content_changes:
+        ls.line_counts.edited(uri, params.text_document.version, change)
         edit = anchoring.edit_of(change)
         before, after = edited_lines(change)
         # against the lines as they are before this change (earlier changes in the list moved them)
@@ -150,7 +152,10 @@ def did_open(ls: ImiLanguageServer, params: types.DidOpenTextDocumentParams) -> 
     """Follow the document's anchors; publish only if one of them is stale (otherwise the lens is enough)."""
     uri = params.text_document.uri
     ls.last_uri = uri
-    if anchoring.opened(ls, uri) is not None and anchoring.stale_diagnostics(ls, uri):
+    if anchoring.opened(ls, uri) is None:
+        return
+    ls.line_count(uri)  # counted now, then followed through the edits (not counted on a keystroke)
+    if anchoring.stale_diagnostics(ls, uri):
         publish(ls, uri)
 
 
@@ -169,6 +174,7 @@ def did_save(ls: ImiLanguageServer, params: types.DidSaveTextDocumentParams) -> 
 @guarded()
 def did_close(ls: ImiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.line_counts.forget(uri)
     followed = anchoring.closed(ls, uri)
     if ls.warnings.pop(uri, None) or (followed is not None and followed.shown):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
