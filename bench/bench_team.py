@@ -250,7 +250,7 @@ def bench_pull(workdir: Path, root: Path, actual: int, records: int, runs: int, 
     written = _loose_bytes(mate) - before
     git("fetch", "-q", str(mate), "main", cwd=clone)
     merge, hook, full = (Case(label, actual, records) for label in
-                         (f"git merge ({PULLED} new versions)", f"hook sync after it", f"full sync after it"))
+                         (f"git merge ({PULLED} new versions)", "hook sync after it", "full sync after it"))
     hook_env = {**env, "IMI_SYNC_FROM_GIT": "1"}
     for _ in range(runs):
         timed_git(["merge", "-q", "--no-edit", "FETCH_HEAD"], clone, merge)

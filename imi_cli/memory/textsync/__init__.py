@@ -50,7 +50,7 @@ def _catch_up(store: Store) -> None:
     signature that hides them. The check is a few `stat` calls; the importer (and its imports)
     load only when something changed.
     """
-    from . import layout, state
+    from . import state
 
     if not state.is_current(store):
         from . import importer
