@@ -31,10 +31,7 @@ TARGETS = {"python": 1.0, "ts": 0.99, "go": 0.99, "rust": 0.99}
 
 
 def find_symbol(lines, path, name):
-    try:
-        from imi_cli.memory.anchors.symbols import find_symbol as find
-    except ImportError:
-        from imi_cli.anchors.symbols import find_symbol as find
+    from imi_cli.memory import find_symbol as find
 
     return find(lines, path, name)
 

@@ -27,10 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from imi_cli import recording  # noqa: E402
-from imi_cli.anchors.review import all_anchors  # noqa: E402
-from imi_cli.store import open_store  # noqa: E402
-from imi_cli.store.writes import Provenance  # noqa: E402
+from imi_cli.memory import Project, find_symbol  # noqa: E402
 
 DOCS = REPO / "docs" / "benchmarks.md"
 HEADING = "## Anchors"
@@ -67,19 +64,13 @@ def make_project(root: Path, files: int, anchors: int, seed: int = 7) -> list[tu
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
     subprocess.run(["git", "-C", str(root), "commit", "-qm", "code"], check=True)
     os.environ["IMI_DB"] = str(root / ".imi" / "state.db")
-    store = open_store(root / ".imi" / "state.db", create=True)
-    prov = Provenance("bench", None)
-    with store.write():
+    with Project.open(root / ".imi" / "state.db", create=True, agent="bench") as project, project.transaction():
         for number, (path, name) in enumerate(targets):
             spec = f"{path}#{name}"
             if number % 2:  # half by lines, half by symbol
-                from imi_cli.anchors.symbols import find_symbol
-
-                lines = (root / path).read_text().splitlines()
-                start, end = find_symbol(lines, path, name)
+                start, end = find_symbol((root / path).read_text().splitlines(), path, name)
                 spec = f"{path}:{start}-{end}"
-            recording.add_lesson(store, prov, f"lesson {number} about {name}", "do it right", "ci", [spec])
-    store.close()
+            project.add_lesson(f"lesson {number} about {name}", "do it right", "ci", [spec])
     return targets
 
 
@@ -118,15 +109,14 @@ def change_code(root: Path, targets: list[tuple[str, str]], seed: int = 11) -> d
 
 
 def time_in_process(root: Path, runs: int) -> tuple[list[float], dict[str, int]]:
-    store = open_store(root / ".imi" / "state.db")
     times, statuses = [], {}
-    for _ in range(runs):
-        started = time.perf_counter()
-        states = all_anchors(store)
-        times.append(time.perf_counter() - started)
+    with Project.open(root / ".imi" / "state.db", readonly=True) as project:
+        for _ in range(runs):
+            started = time.perf_counter()
+            states = project.anchors()
+            times.append(time.perf_counter() - started)
     for state in states:
         statuses[state.now.status] = statuses.get(state.now.status, 0) + 1
-    store.close()
     return times, statuses
 
 

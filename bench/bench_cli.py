@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import generate  # noqa: E402
-from imi_cli.errors import ImiError  # noqa: E402
+from imi_cli.memory import ImiError  # noqa: E402
 
 DOCS = REPO / "docs" / "benchmarks.md"
 PLOT = REPO / "docs" / "img" / "cli-latency.png"
@@ -227,7 +227,7 @@ def load_manifest(root: Path) -> dict:
     path = root / "bench-manifest.json"
     if path.is_file():
         return json.loads(path.read_text())
-    from imi_cli.store import open_store  # only needed for projects without a manifest
+    from imi_cli.memory.opening import open_store  # only needed for projects without a manifest
 
     store = open_store(db, readonly=True)
     try:
@@ -337,7 +337,7 @@ def machine_info() -> str:
     import apsw
 
     from imi_cli import __version__
-    from imi_cli.gitinfo import head_commit
+    from imi_cli.memory.gitinfo import head_commit
 
     commit = head_commit(REPO)
     return (f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "

@@ -45,9 +45,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from imi_cli.paths import FileSpec  # noqa: E402
-from imi_cli.store import open_store, writes  # noqa: E402
-from imi_cli.store.writes import Provenance  # noqa: E402
+from imi_cli.memory.paths import FileSpec  # noqa: E402
+from imi_cli.memory.opening import open_store
+from imi_cli.memory.store import writes  # noqa: E402
+from imi_cli.memory.store.writes import Provenance  # noqa: E402
 
 DOCS = REPO / "docs" / "benchmarks.md"
 PLOT = REPO / "docs" / "img" / "lsp-latency.png"

@@ -106,26 +106,16 @@ def make_project(workdir: Path, records: int, env: dict[str, str]) -> Path:
 
 def change_records(root: Path) -> None:
     """Through the data layer, as the CLI writes: new records and archived ones (one version file each)."""
-    from imi_cli.store import open_store, writes
-    from imi_cli.store.writes import Provenance
+    from imi_cli.memory import Project
 
-    store = open_store(root / ".imi" / "state.db")
-    store.actor = "teammate"
-    try:
-        with store.write():
-            prov = Provenance("teammate", None)
-            for i in range(CHANGED_NEW):
-                if i % 2:
-                    writes.add_note(store, prov, content=f"teammate note {i} about the merge", kind="note", refs=[])
-                else:
-                    writes.add_decision(store, prov, what=f"teammate decision {i}", why="measured", affects=None,
-                                        kind="decision", refs=[])
-            ids = [row[0] for row in store.execute(
-                "SELECT id FROM decisions WHERE archived_at IS NULL ORDER BY id LIMIT ?", (CHANGED_ARCHIVED,))]
-            for rid in ids:
-                writes.archive(store, "decision", rid, prov.at)
-    finally:
-        store.close()
+    with Project.open(root / ".imi" / "state.db", agent="teammate") as project, project.transaction():
+        for i in range(CHANGED_NEW):
+            if i % 2:
+                project.add_note(f"teammate note {i} about the merge")
+            else:
+                project.decide(f"teammate decision {i}", "measured")
+        for decision in sorted(project.decisions(kind=None), key=lambda d: d.id)[:CHANGED_ARCHIVED]:
+            project.archive(decision.id)
 
 
 def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say) -> list[Case]:

@@ -4,8 +4,8 @@
     python bench/generate.py OUT_DIR --scale 100k        # 100,000 records, same proportions
 
 The project is a folder with a source tree of a few hundred files and `.imi/state.db`.
-Records are written through the data layer (`imi_cli.store.writes` and
-`imi_cli.store.claims`), so the rows, file references, search index and
+Records are written through the data layer (`imi_cli.memory.store.writes` and
+`imi_cli.memory.store.claims`), so the rows, file references, search index and
 lifecycle memories are exactly what the CLI writes, but inside a few large
 transactions instead of one process per record. Texts are built from a seeded
 random generator: the same scale and seed give the same texts (ids differ).
@@ -29,11 +29,12 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from imi_cli.clock import now_ms  # noqa: E402
-from imi_cli.paths import FileSpec, paths_in_text  # noqa: E402
-from imi_cli.store import claims, writes  # noqa: E402
-from imi_cli.store.connection import Store, open_store  # noqa: E402
-from imi_cli.store.writes import Provenance  # noqa: E402
+from imi_cli.memory.clock import now_ms  # noqa: E402
+from imi_cli.memory.paths import FileSpec, paths_in_text  # noqa: E402
+from imi_cli.memory.store import claims, writes  # noqa: E402
+from imi_cli.memory.opening import open_store  # noqa: E402
+from imi_cli.memory.store.connection import Store  # noqa: E402
+from imi_cli.memory.store.writes import Provenance  # noqa: E402
 
 GENERATOR_VERSION = 2
 MINUTE = 60_000

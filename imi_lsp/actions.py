@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from imi_cli.context import shorten
+from imi_cli.memory import shorten
 
 from . import fixes
 from .diagnostics import CODE, SOURCE
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 ACKNOWLEDGE = "imi.acknowledgeLesson"
 SHOW_RECORD = "imi.showRecord"
@@ -53,6 +53,6 @@ def code_action(ls: ImiLanguageServer, params: types.CodeActionParams) -> list[t
     return actions
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Empty]))(code_action)

@@ -2,7 +2,7 @@
 
 On `didOpen` every anchored reference naming the document (and those naming a file
 git renamed to it) is located in the document's text, not on disk, so code that
-moved is followed (`imi_cli.anchors.live`). Each `didChange` shifts the ranges
+moved is followed (`imi_cli.memory.anchors.live`). Each `didChange` shifts the ranges
 (arithmetic only, nothing is read); `didSave` locates them again, which is when an
 edit in this session can make an anchor stale. A changed or orphaned anchor shows an
 Information diagnostic (`source` imi, `code` stale-anchor) whose quick fixes live in
@@ -20,13 +20,10 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from imi_cli.anchors.renames import follow_renames_at
-from imi_cli.anchors.live import DocumentAnchors, Edit, LiveAnchor
-from imi_cli.context import shorten
-from imi_cli.refindex import Hit, RefIndex
+from imi_cli.memory import DocumentAnchors, Edit, Hit, LiveAnchor, RefIndex, follow_renames_at, read_lines, shorten
 
 from .folders import FolderMemory
-from .server import ImiLanguageServer
+from .base import ImiLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +257,7 @@ def _find_renames(index: RefIndex, root, db_path, state: RenameState, now: float
 def look_for_renames(ls: ImiLanguageServer, memory: FolderMemory) -> None:
     """Notice anchored files that git renamed (at most once a second; git only when files are missing).
     Runs in a worker thread; documents at a new path then show the old path's anchors."""
-    if memory.store is None:
+    if memory.project is None:
         return
     state = _renames.setdefault(memory, RenameState())
     now = time.monotonic()
@@ -307,8 +304,6 @@ def _apply_renames(ls: ImiLanguageServer, memory: FolderMemory, state: RenameSta
 # writing from the editor -------------------------------------------------------------------------------
 def document_reader(ls: ImiLanguageServer, memory: FolderMemory):
     """A file reader for the data layer that answers with the open documents' text (saved or not)."""
-    from imi_cli.anchors.text import read_lines
-
     open_docs = {memory.root / doc.rel: uri for uri, doc in ls.documents.items() if doc.memory is memory}
 
     def read(path):
@@ -321,22 +316,19 @@ def document_reader(ls: ImiLanguageServer, memory: FolderMemory):
 def snapshot_document(ls: ImiLanguageServer, memory: FolderMemory, kind: str, record_id: str, uri: str | None) -> int:
     """A record just anchored "here" was snapshotted from the file on disk; when the open document differs
     (unsaved edits), take its line anchors in that document from the text the user sees. Returns how many."""
-    from imi_cli.anchors.review import reanchor
-    from imi_cli.store import queries
-
     doc = ls.documents.get(uri) if uri else None
-    if doc is None or doc.memory is not memory or memory.store is None:
+    if doc is None or doc.memory is not memory or memory.project is None:
         return 0
     lines = text_lines(ls, uri)
-    store = memory.store
-    found = queries.get(store, kind, record_id)
+    project = memory.project
+    found = project.get(kind, record_id)
     redo = [ref for ref in getattr(found, "files", ())
             if ref.path == doc.rel and not ref.is_glob and ref.line_start and not ref.symbol
             and (ref.line_end or ref.line_start) <= len(lines)
             and ref.anchor_text != "\n".join(lines[ref.line_start - 1:ref.line_end or ref.line_start])]
     if redo:
-        with store.write():
+        with project.transaction():
             for ref in redo:
-                reanchor(store, kind, record_id, ref.ref_id, doc.rel, lines, ref.line_start,
-                         ref.line_end or ref.line_start)
+                project.reanchor(kind, record_id, ref.ref_id, doc.rel, lines, ref.line_start,
+                                 ref.line_end or ref.line_start)
     return len(redo)

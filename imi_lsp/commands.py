@@ -3,8 +3,8 @@
 Every command takes `*args`, because VS Code's command palette sends `arguments: []`
 and pygls refuses a call with fewer arguments than declared parameters. Arguments
 are checked here: a wrong type gets one message naming the command and what it
-takes, and nothing is written. Writes go through `imi_cli.recording` and
-`imi_cli.store.claims`, the same functions the CLI calls.
+takes, and nothing is written. Reads and writes go through `imi_cli.memory.Project`,
+the same API the CLI calls.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ from typing import Any
 from lsprotocol import types
 from pygls import uris
 
-from imi_cli import context, recording
-from imi_cli.errors import ImiError, NotFound, UsageError
-from imi_cli.store import claims, queries
-from imi_cli.project import init_project
+from imi_cli.memory import ImiError, NotFound, Project, UsageError
 
 from . import anchoring, render, views
 from .diagnostics import republish
 from .folders import NO_MEMORY, FolderMemory
 from .lenses import records_for, visible
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 READY_CHOICES = 5
 
@@ -96,9 +93,9 @@ def anchor(ls: ImiLanguageServer, options: dict, command: str) -> tuple[FolderMe
     if uri is None:
         if selection is not None:
             raise UsageError(f"{command}: a range needs the uri of its document")
-        return _need_store(ls), list(files)
+        return _need_project(ls), list(files)
     memory = ls.folder_of(uri)
-    if memory is None or memory.store is None:
+    if memory is None or memory.project is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
     fs_path = uris.to_fs_path(uri)
     rel = memory.relative(fs_path) if fs_path else None
@@ -114,11 +111,11 @@ async def _written(ls: ImiLanguageServer, memory: FolderMemory) -> None:
     await ls.memory_changed()
 
 
-def _need_store(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
+def _need_project(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
     memory = ls.folder_of(uri) if isinstance(uri, str) else ls.current_folder()
-    if memory is not None and memory.store is None and memory.problem not in (None, NO_MEMORY):
+    if memory is not None and memory.project is None and memory.problem not in (None, NO_MEMORY):
         raise ImiError(f"project memory unavailable: {memory.problem}")
-    if memory is None or memory.store is None:
+    if memory is None or memory.project is None:
         raise ImiError("no project memory here: run the command imi.init (or `imi init`) first")
     return memory
 
@@ -128,8 +125,8 @@ def _need_store(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
 async def show_context(ls: ImiLanguageServer, *args):
     """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
     options = _options(args, "imi.showContext", ("uri",))
-    memory = _need_store(ls, options.get("uri"))
-    text = context.build(memory.store).render()
+    memory = _need_project(ls, options.get("uri"))
+    text = memory.project.context().render()
     return {"uri": await views.show(ls, "context", text, str(memory.root))}
 
 
@@ -144,7 +141,7 @@ async def show_file_memory(ls: ImiLanguageServer, *args):
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    text = context.build_for_file(memory.store, rel).render()
+    text = memory.project.file_memory(rel).render()
     return {"uri": await views.show(ls, f"memory {rel}", text, str(memory.root))}
 
 
@@ -163,7 +160,7 @@ async def show_records(ls: ImiLanguageServer, *args):
     memory, rel = where
     summaries = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
                             anchoring.where(ls, uri))
-    found = [r for s in summaries if (r := queries.get(memory.store, s.kind, s.id)) is not None]
+    found = [r for s in summaries if (r := memory.project.get(s.kind, s.id)) is not None]
     where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
     text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
     return {"uri": await views.show(ls, f"records {where_text}", text, str(memory.root))}
@@ -173,14 +170,14 @@ def _find(ls: ImiLanguageServer, record_id: str):
     """A record by id or unique prefix in any folder's memory."""
     last: ImiError | None = None
     for memory in ls.folders:
-        if memory.store is None:
+        if memory.project is None:
             continue
         try:
-            kind, rid = queries.resolve(memory.store, record_id)
+            kind, rid = memory.project.resolve(record_id)
         except ImiError as exc:
             last = exc
             continue
-        found = queries.get(memory.store, kind, rid)
+        found = memory.project.get(kind, rid)
         if found is not None:
             return memory, found
     raise last or NotFound(f"no record with id {record_id!r}")
@@ -203,8 +200,8 @@ async def search(ls: ImiLanguageServer, *args):
     if not options:
         raise UsageError("imi.search needs words to look for; workspace symbols (Ctrl+T) search the memory too")
     query = _text(options, "query", "imi.search")
-    memory = _need_store(ls, options.get("uri"))
-    hits = queries.search(memory.store, query, 50)
+    memory = _need_project(ls, options.get("uri"))
+    hits = memory.project.search(query, 50)
     lines = [f"# IMI search: {query}", ""]
     lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
     await views.show(ls, f"search {query}", "\n".join(lines), str(memory.root))
@@ -232,7 +229,7 @@ def _how(kind: str, fields: str, cli: str) -> str:
 async def _record(ls: ImiLanguageServer, kind: str, memory: FolderMemory, record_id: str, uri: str | None) -> dict:
     anchoring.snapshot_document(ls, memory, kind, record_id, uri)  # the lines the user sees, saved or not
     await _written(ls, memory)
-    found = queries.get(memory.store, kind, record_id)
+    found = memory.project.get(kind, record_id)
     files = ", ".join(ref.label() for ref in getattr(found, "files", []))
     ls.tell(f"Recorded {kind} {record_id}" + (f" ({files})" if files else ""))
     return {"kind": kind, "id": record_id, "files": [ref.to_json() for ref in getattr(found, "files", [])]}
@@ -249,8 +246,7 @@ async def record_decision(ls: ImiLanguageServer, *args):
     what, why = _text(options, "what", cmd), _text(options, "why", cmd)
     affects = _text(options, "affects", cmd, required=False)
     memory, files = anchor(ls, options, cmd)
-    store = memory.store
-    record_id = recording.add_decision(store, recording.provenance(store), what, why, affects, files=files)
+    record_id = memory.project.decide(what, why, affects, files=files)
     return await _record(ls, "decision", memory, record_id, options.get("uri"))
 
 
@@ -266,8 +262,7 @@ async def record_lesson(ls: ImiLanguageServer, *args):
     correct = _text(options, "correctBehavior", cmd, aliases=("correctBehaviour",))
     verified = _text(options, "verifiedBy", cmd, required=False)
     memory, files = anchor(ls, options, cmd)
-    store = memory.store
-    record_id = recording.add_lesson(store, recording.provenance(store), text, correct, verified, files=files)
+    record_id = memory.project.add_lesson(text, correct, verified, files=files)
     return await _record(ls, "lesson", memory, record_id, options.get("uri"))
 
 
@@ -281,15 +276,14 @@ async def record_note(ls: ImiLanguageServer, *args):
         return None
     text = _text(options, "text", cmd)
     memory, files = anchor(ls, options, cmd)
-    store = memory.store
-    record_id = recording.add_note(store, recording.provenance(store), text, "note", files=files)
+    record_id = memory.project.add_note(text, "note", files=files)
     return await _record(ls, "note", memory, record_id, options.get("uri"))
 
 
 # tasks ------------------------------------------------------------------------------------------
 async def _pick_ready(ls: ImiLanguageServer, memory: FolderMemory) -> str | None:
     """Ask which ready task to start (a message with one button per task)."""
-    ready = queries.ready_tasks(memory.store, limit=READY_CHOICES)
+    ready = memory.project.ready_tasks(limit=READY_CHOICES)
     if not ready:
         ls.tell("No ready tasks: everything is done, claimed or blocked.")
         return None
@@ -305,16 +299,14 @@ async def start_task(ls: ImiLanguageServer, *args):
     """imi.startTask [taskId | {taskId, force?}]: claim a task; with no id, choose among the ready ones."""
     cmd = "imi.startTask"
     options = _options(args, cmd, ("taskId",))
-    memory = _need_store(ls, options.get("uri"))
-    store = memory.store
+    memory = _need_project(ls, options.get("uri"))
     task_ref = _text(options, "taskId", cmd, required=False)
     if task_ref is None:
         task_ref = await _pick_ready(ls, memory)
         if task_ref is None:
             return None
     force = options.get("force") is True
-    task_id = queries.resolve(store, task_ref, ["task"])[1]
-    claim = claims.start(store, task_id, recording.provenance(store), force=force)
+    claim = memory.project.start(task_ref, force=force)
     await _written(ls, memory)
     verb = "Took over" if claim.taken_over_from else ("Still holding" if claim.already_held else "Started")
     ls.tell(f"{verb} task {claim.task.id}: {claim.task.title}")
@@ -326,20 +318,18 @@ async def complete_task(ls: ImiLanguageServer, *args):
     """imi.completeTask taskId summary | {taskId, summary, outcome?, uncertainty?, interpretation?}."""
     cmd = "imi.completeTask"
     options = _options(args, cmd, ("taskId", "summary"))
-    memory = _need_store(ls, options.get("uri"))
-    store = memory.store
-    prov = recording.provenance(store)
+    memory = _need_project(ls, options.get("uri"))
+    project = memory.project
     if not options:
-        mine = [t for t in queries.tasks(store, status="in_progress") if t.claimant == prov.agent]
+        agent = project.agent()
+        mine = [t for t in project.tasks(status="in_progress") if t.claimant == agent]
         listed = "; ".join(f"{t.title[:50]} ({t.id})" for t in mine[:5]) or "none"
         ls.tell(f"Completing a task needs its id and a summary of what was done: imi.completeTask "
                 f"{{taskId, summary}}, or `imi complete ID \"summary\"`. Yours in progress: {listed}.")
         return None
     task_ref, summary = _text(options, "taskId", cmd), _text(options, "summary", cmd)
-    extra = {key: recording.clean(_text(options, key, cmd, required=False), key, required=False)
-             for key in ("interpretation", "uncertainty", "outcome")}
-    task_id = queries.resolve(store, task_ref, ["task"])[1]
-    task = claims.complete(store, task_id, recording.clean(summary, "summary"), prov, **extra)
+    extra = {key: _text(options, key, cmd, required=False) for key in ("interpretation", "uncertainty", "outcome")}
+    task = project.complete(task_ref, summary, **extra)
     await _written(ls, memory)
     ls.tell(f"Completed task {task.id}: {task.title}")
     return task.to_json()
@@ -356,16 +346,16 @@ async def init(ls: ImiLanguageServer, *args):
         if memory is None:
             raise UsageError(f"{uri} is not a workspace folder")
     else:
-        without = [m for m in ls.folders if m.store is None]
+        without = [m for m in ls.folders if m.project is None]
         if not ls.folders:
             raise UsageError("open a folder first: project memory lives in a workspace folder")
         memory = without[0] if without else ls.folders[-1]
-    if memory.store is not None:
+    if memory.project is not None:
         ls.tell(f"Project memory is already set up at {memory.db_path}")
         return {"db_path": str(memory.db_path), "created": False}
     db_path = memory.db_path
-    store, _report, _hooks = init_project(db_path)  # what `imi init` does
-    store.close()
+    project, _report, _hooks = Project.init(db_path)  # what `imi init` does
+    project.close()
     memory.open()
     await ls.memory_changed()
     ls.tell(f"Initialised project memory at {db_path}")
@@ -388,6 +378,6 @@ COMMANDS = {
 }
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     for name, handler in COMMANDS.items():
         server.command(name)(handler)

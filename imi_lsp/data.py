@@ -7,31 +7,28 @@ pickers of both clients; `imi.readContext` and `imi.readFileMemory` feed the age
 
 from __future__ import annotations
 
-from imi_cli import context
-from imi_cli.agents import agent_id
-from imi_cli.errors import ImiError, UsageError
-from imi_cli.store import queries
+from imi_cli.memory import ImiError, UsageError, agent_id
 
-from .commands import _need_store, _options, _text
+from .commands import _need_project, _options, _text
 from .folders import FolderMemory
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 LIST_LIMIT = 500  # decisions and lessons per folder: a view of thousands helps nobody, search finds the rest
 
 
 def folder_tree(memory: FolderMemory) -> dict:
     """One folder: goals with their tasks, tasks without a goal, decisions and lessons (newest first)."""
-    entry: dict = {"name": memory.folder.name, "folder": str(memory.root), "memory": memory.store is not None,
+    entry: dict = {"name": memory.folder.name, "folder": str(memory.root), "memory": memory.project is not None,
                    "problem": memory.problem}
-    store = memory.store
-    if store is None:
+    project = memory.project
+    if project is None:
         return entry
-    tasks = queries.tasks(store)
-    decisions = queries.decisions(store, kind=None, limit=LIST_LIMIT)
-    lessons = queries.lessons(store, limit=LIST_LIMIT)
-    goals = queries.goals(store)
-    queries.attach_files(store, [*tasks, *decisions, *lessons, *goals])
-    ready = {t.id for t in queries.ready_tasks(store)}
+    tasks = project.tasks()
+    decisions = project.decisions(kind=None, limit=LIST_LIMIT)
+    lessons = project.lessons(limit=LIST_LIMIT)
+    goals = project.goals()
+    project.attach_files([*tasks, *decisions, *lessons, *goals])
+    ready = {t.id for t in project.ready_tasks()}
     by_goal: dict[str | None, list[dict]] = {}
     for task in tasks:
         by_goal.setdefault(task.goal_id, []).append({**task.to_json(), "ready": task.id in ready})
@@ -64,11 +61,11 @@ async def read_context(ls: ImiLanguageServer, *args):
 
 def _read_context(ls: ImiLanguageServer, args: tuple) -> dict:
     options = _options(args, "imi.readContext", ("uri",))
-    memory = _need_store(ls, options.get("uri"))
+    memory = _need_project(ls, options.get("uri"))
     budget = options.get("budget")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 500):
         raise UsageError("imi.readContext: budget must be a whole number of characters, at least 500")
-    built = context.build(memory.store, **({"budget": budget} if budget else {}))
+    built = memory.project.context(budget=budget)
     return {"text": built.render(), "folder": str(memory.root)}
 
 
@@ -88,7 +85,7 @@ def _read_file_memory(ls: ImiLanguageServer, args: tuple) -> dict:
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    return {"text": context.build_for_file(memory.store, rel).render(), "path": rel}
+    return {"text": memory.project.file_memory(rel).render(), "path": rel}
 
 
 COMMANDS = {
@@ -98,6 +95,6 @@ COMMANDS = {
 }
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     for name, handler in COMMANDS.items():
         server.command(name)(handler)

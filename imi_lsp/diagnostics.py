@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from imi_cli.anchors.live import GONE, Edit, shift
-from imi_cli.context import shorten
-from imi_cli.refindex import Hit, Summary, lines_overlap
+from imi_cli.memory import GONE, Edit, Hit, Summary, lines_overlap, shift, shorten
 
 from . import anchoring
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 SOURCE = "imi"
 CODE = "lesson"
@@ -223,8 +221,9 @@ def republish(ls: ImiLanguageServer) -> None:
             ls.warnings.pop(uri, None)
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(did_save)
+    server.memory_listeners.append(republish)

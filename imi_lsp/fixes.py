@@ -9,7 +9,7 @@
   replaces the record (anchored here) and archive the old one; its `why` ends with
   "Supersedes KIND ID: …". Without `what` it explains, as the record commands do:
   LSP has no way to ask for text, so the editor clients ask and pass it.
-Writes go through `imi_cli.anchors.review`, so `.imi/records/` version files follow.
+Writes go through `imi_cli.memory.Project`, so `.imi/records/` version files follow.
 """
 
 from __future__ import annotations
@@ -18,16 +18,11 @@ from typing import Any
 
 from lsprotocol import types
 
-from imi_cli import recording
-from imi_cli.anchors import review
-from imi_cli.anchors.live import LiveAnchor
-from imi_cli.anchors.text import read_lines
-from imi_cli.errors import UsageError
-from imi_cli.store import queries
+from imi_cli.memory import SUPERSEDABLE, LiveAnchor, UsageError, read_lines, shorten
 
 from . import anchoring
 from .commands import _find, _options, _range, _text, _written, anchor
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 REANCHOR = "imi.reanchor"
 VERIFY = "imi.verify"
@@ -89,7 +84,7 @@ def _fixes(uri: str, live: LiveAnchor, diagnostic: types.Diagnostic,
         title=f"Verify {live.kind} {live.record_id} (still true)", kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         command=types.Command(title="Verify", command=VERIFY, arguments=[{"id": live.record_id, "uri": uri}])))
-    if live.kind in review.SUPERSEDABLE:
+    if live.kind in SUPERSEDABLE:
         arguments: dict[str, Any] = {"id": live.record_id, "uri": uri}
         if target is not None:
             arguments["range"] = lsp_range(*target)
@@ -138,26 +133,24 @@ async def reanchor(ls: ImiLanguageServer, *args):
     if located is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
     memory, rel = located
-    store = memory.store
-    kind, rid = queries.resolve(store, record_id)
+    project = memory.project
+    kind, rid = project.resolve(record_id)
     opened = uri in ls.workspace.text_documents
     lines = anchoring.text_lines(ls, uri) if opened else (read_lines(memory.root / rel) or [])
-    live = _anchor_of(ls, uri, store, kind, rid, rel, ref_id)
+    live = _anchor_of(ls, uri, project, kind, rid, rel, ref_id)
     if selection is None:
         current = live.lines() if live is not None and not live.gone else None
         if current is None:
             raise UsageError(f"{cmd}: select the lines to anchor {kind} {rid} to: nothing was written")
         selection = current
     ref_id = live.ref.ref_id if live is not None else ref_id
-    recording.provenance(store)
-    with store.write():
-        ref = review.reanchor(store, kind, rid, ref_id, rel, lines, *selection)
+    ref = project.reanchor(kind, rid, ref_id, rel, lines, *selection)
     await _written(ls, memory)
     ls.tell(f"Re-anchored {kind} {rid} to {ref.label()}")
     return {"kind": kind, "id": rid, "ref": ref.to_json()}
 
 
-def _anchor_of(ls: ImiLanguageServer, uri: str, store, kind: str, rid: str, rel: str,
+def _anchor_of(ls: ImiLanguageServer, uri: str, project, kind: str, rid: str, rel: str,
                ref_id: int | None) -> LiveAnchor | None:
     """The record's anchor in this document to re-anchor: the one named, else its only one (a stale one
     first). None when the document is not followed and the reference was named."""
@@ -166,12 +159,12 @@ def _anchor_of(ls: ImiLanguageServer, uri: str, store, kind: str, rid: str, rel:
     if ref_id is not None:
         named = next((a for a in mine if a.ref.ref_id == ref_id), None)
         if named is None and doc is not None:
-            found = queries.get(store, kind, rid)
+            found = project.get(kind, rid)
             if not any(r.ref_id == ref_id for r in getattr(found, "files", ())):
                 raise UsageError(f"{kind} {rid} has no file reference {ref_id}: nothing was written")
         return named
     if not mine and doc is None:
-        found = queries.get(store, kind, rid)
+        found = project.get(kind, rid)
         refs = [r for r in getattr(found, "files", ()) if r.path == rel and r.is_anchor]
         if len(refs) == 1:
             return LiveAnchor(kind, rid, refs[0], rel, refs[0].line_start, refs[0].line_end)
@@ -195,10 +188,7 @@ async def verify(ls: ImiLanguageServer, *args):
         return None
     record_id = _text(options, "id", cmd)
     memory, found = _record_in(ls, options, record_id, cmd)
-    store = memory.store
-    recording.provenance(store)
-    with store.write():
-        done = review.verify(store, found.kind, found.id, read=anchoring.document_reader(ls, memory))
+    _kind, _id, done = memory.project.verify(found.id, read=anchoring.document_reader(ls, memory))
     await _written(ls, memory)
     moved = sum(1 for _ref, _now, action in done if action != "unchanged")
     ls.tell(f"Verified {found.kind} {found.id}" + (f": {moved} anchor(s) re-anchored" if moved else ""))
@@ -213,10 +203,10 @@ def _record_in(ls: ImiLanguageServer, options: dict, record_id: str, command: st
     if uri is None:
         return _find(ls, record_id)
     memory = ls.folder_of(uri)
-    if memory is None or memory.store is None:
+    if memory is None or memory.project is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
-    kind, rid = queries.resolve(memory.store, record_id)
-    return memory, queries.get(memory.store, kind, rid)
+    kind, rid = memory.project.resolve(record_id)
+    return memory, memory.project.get(kind, rid)
 
 
 @guarded(loud=True)
@@ -244,26 +234,23 @@ async def supersede(ls: ImiLanguageServer, *args):
     target, files = anchor(ls, options, cmd)
     if target is not memory:
         raise UsageError(f"{cmd}: the record and the place to anchor the new decision are in different folders")
-    store = memory.store
-    new_id = review.supersede(store, recording.provenance(store), found.kind, found.id, what, why, affects, files)
+    new_id = memory.project.supersede(found.kind, found.id, what, why, affects, files)
     uri = options.get("uri")
     anchoring.snapshot_document(ls, memory, "decision", new_id, uri if isinstance(uri, str) else None)
     await _written(ls, memory)
-    decision = queries.get(store, "decision", new_id)
+    decision = memory.project.get("decision", new_id)
     ls.tell(f"Recorded decision {new_id}, superseding {found.kind} {found.id} (archived)")
     return {"kind": "decision", "id": new_id, "supersedes": {"kind": found.kind, "id": found.id},
             "files": [ref.to_json() for ref in decision.files]}
 
 
 def _title(found) -> str:
-    from imi_cli.context import shorten
-
     return shorten(" ".join(str(getattr(found, "title", found.id)).split()), 80)
 
 
 COMMANDS = {REANCHOR: reanchor, VERIFY: verify, SUPERSEDE: supersede}
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     for name, handler in COMMANDS.items():
         server.command(name)(handler)

@@ -1,7 +1,7 @@
 """One workspace folder's memory: its `.imi/state.db`, kept open, watched, and indexed by path.
 
 The database may be missing, locked, corrupt, deleted or replaced while the editor
-runs. `FolderMemory` turns each of those into a state (`store` is None and
+runs. `FolderMemory` turns each of those into a state (`project` is None and
 `problem` says why) instead of an exception, and `check()` notices when it
 changes: another process committed, the file appeared, went away or was swapped.
 """
@@ -15,12 +15,7 @@ from pathlib import Path
 
 import apsw
 
-from imi_cli.errors import ImiError
-from imi_cli.paths import relative_to_root
-from imi_cli.refindex import LiveIndex, RefIndex
-from imi_cli.store import Store, open_store
-from imi_cli.store.connection import DB_DIR, DB_NAME, find_database
-from imi_cli.textsync import attach
+from imi_cli.memory import DB_DIR, DB_NAME, ImiError, LiveIndex, Project, RefIndex, relative_to_root
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +48,8 @@ class FolderMemory:
     def __init__(self, folder: Path, db_path: Path | None = None):
         self.folder = folder
         self.explicit = db_path is not None
-        self.db_path = db_path or find_database(folder) or folder / DB_DIR / DB_NAME
+        self.db_path = db_path or Project.locate(folder) or folder / DB_DIR / DB_NAME
+        self.project: Project | None = None
         self.live: LiveIndex | None = None
         self.problem: str | None = None
         self._identity: tuple[int, int] | None = None
@@ -62,13 +58,9 @@ class FolderMemory:
 
     # state -------------------------------------------------------------------------------------
     @property
-    def store(self) -> Store | None:
-        return self.live.store if self.live else None
-
-    @property
     def root(self) -> Path:
         """The folder that file references are relative to (the one holding `.imi/`)."""
-        return self.store.root if self.store else self.folder
+        return self.project.root if self.project else self.folder
 
     @property
     def index(self) -> RefIndex:
@@ -101,13 +93,13 @@ class FolderMemory:
         if signature == self._failed:  # the same broken file: do not retry (or report) again
             return False
         try:
-            store = open_store(self.db_path)
-            store.conn.set_busy_timeout(BUSY_TIMEOUT_MS)
-            self.live = LiveIndex(store)
+            project = Project.open(self.db_path)
+            project.wait_for_writers(BUSY_TIMEOUT_MS)
+            self.project, self.live = project, project.live_index()
         except (ImiError, apsw.Error) as exc:
             self._failed = signature
             self.problem = str(exc)
-            self.live = None
+            self.project = self.live = None
             log.warning("imi: %s", exc)
             raise ImiError(f"project memory unavailable: {exc}") from None
         self._identity = _identity(self.db_path)
@@ -117,12 +109,12 @@ class FolderMemory:
 
     def close(self, reason: str | None = None) -> None:
         """Drop the connection and the index (lenses and warnings go away)."""
-        if self.live is not None:
+        if self.project is not None:
             try:
-                self.live.store.close()
+                self.project.close()
             except apsw.Error:
                 pass
-        self.live = None
+        self.project = self.live = None
         self.problem = reason
 
     def preload(self) -> None:
@@ -140,7 +132,7 @@ class FolderMemory:
         live = self.live
         if live is None:
             return
-        version = live.store.data_version()
+        version = live.current_version()
         index = await asyncio.get_running_loop().run_in_executor(None, live.fetch)
         if self.live is live:  # not closed or replaced meanwhile
             live.install(version, index)
@@ -149,10 +141,8 @@ class FolderMemory:
         """Team memory in git (`.imi/records/`): what the CLI does on every command, the server does on
         every poll: keep its writes exporting version files, and import the ones git brought in (a few
         stat calls when nothing changed). True when that wrote to the database."""
-        store = self.store
-        before = store.conn.total_changes()
         try:
-            attach(store)
+            changed = self.project.catch_up()
         except apsw.BusyError:  # another process is writing: catch up on a later poll
             return False
         except (ImiError, OSError) as exc:
@@ -161,7 +151,7 @@ class FolderMemory:
                 log.warning("imi: following .imi/records/: %s", exc)
             return False
         self._text_problem = None
-        return store.conn.total_changes() != before
+        return changed
 
     def check(self) -> str | None:
         """Notice outside changes: "opened", "reopened", "synced" (records from git imported), "stale"

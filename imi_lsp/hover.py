@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from imi_cli.anchors.live import GONE
-from imi_cli.store import queries
+from imi_cli.memory import GONE
 
 from . import anchoring, render
 from .anchoring import STORED, Where
 from .lenses import unique, visible
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 HOVER_LIMIT = 12
 
@@ -43,7 +42,7 @@ def hover(ls: ImiLanguageServer, params: types.HoverParams) -> types.Hover | Non
     if not hits:
         return None
     summaries = unique(h.record for h in hits)
-    found = [r for s in summaries[:HOVER_LIMIT] if (r := queries.get(memory.store, s.kind, s.id)) is not None]
+    found = [r for s in summaries[:HOVER_LIMIT] if (r := memory.project.get(s.kind, s.id)) is not None]
     if not found:
         return None
     text = render.records(found, HOVER_LIMIT)
@@ -58,5 +57,5 @@ def hover(ls: ImiLanguageServer, params: types.HoverParams) -> types.Hover | Non
     )
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_HOVER)(hover)

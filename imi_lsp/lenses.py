@@ -14,12 +14,11 @@ from typing import Iterable
 
 from lsprotocol import types
 
-from imi_cli.anchors.live import GONE
-from imi_cli.refindex import Hit, Summary
+from imi_cli.memory import GONE, Hit, Summary
 
 from . import anchoring
 from .anchoring import STORED, Where
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 SHOW_RECORDS = "imi.showRecords"
 PLURAL = {"lesson": "lessons", "decision": "decisions", "goal": "goals", "note": "notes", "killed": "killed"}
@@ -125,6 +124,6 @@ def code_lens_resolve(ls: ImiLanguageServer, lens: types.CodeLens) -> types.Code
     return lens
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_CODE_LENS)(code_lens)
     server.feature(types.CODE_LENS_RESOLVE)(code_lens_resolve)

@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls import uris
 
 from .folders import NO_MEMORY
-from .server import ImiLanguageServer, describe, guarded
+from .base import ImiLanguageServer, describe, guarded
 from .watch import watch
 
 
@@ -26,7 +26,7 @@ async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) ->
             memory.preload()
         except Exception as exc:  # reported; the watcher notices if the database recovers
             ls.note(f"loading the memory of {memory.folder}: {describe(exc)}", types.MessageType.Warning)
-    missing = [f for f in ls.folders if f.store is None and f.problem == NO_MEMORY]
+    missing = [f for f in ls.folders if f.project is None and f.problem == NO_MEMORY]
     for memory in missing:
         ls.note(f"no project memory in {memory.folder} yet: the command imi.init creates it")
     await ls.pull_settings()
@@ -63,7 +63,7 @@ def shutdown(ls: ImiLanguageServer, params: None) -> None:
         memory.close()
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(initialized)
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)

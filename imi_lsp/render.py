@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from imi_cli.clock import ago, iso, now_ms
-from imi_cli.context import shorten
-from imi_cli.store.records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
+from imi_cli.memory import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, shorten
 
 
 def _when(ms: int | None, now: int) -> str:

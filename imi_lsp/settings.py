@@ -16,7 +16,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from imi_cli.refindex import KINDS
+from imi_cli.memory import KINDS
 
 SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,

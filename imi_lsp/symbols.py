@@ -5,13 +5,11 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls import uris
 
-from imi_cli.context import shorten
-from imi_cli.store import queries
-from imi_cli.store.records import FileRef
+from imi_cli.memory import FileRef, shorten
 
 from . import render, views
 from .folders import FolderMemory
-from .server import ImiLanguageServer, guarded
+from .base import ImiLanguageServer, guarded
 
 LIMIT = 50
 SYMBOL_KINDS = {
@@ -50,11 +48,11 @@ def workspace_symbol(ls: ImiLanguageServer, params: types.WorkspaceSymbolParams)
     symbols: list[types.WorkspaceSymbol] = []
     searched: set = set()
     for memory in ls.folders:
-        if memory.store is None or memory.db_path in searched:  # nested folders may share one database
+        if memory.project is None or memory.db_path in searched:  # nested folders may share one database
             continue
         searched.add(memory.db_path)
-        for hit in queries.search(memory.store, params.query, LIMIT):
-            record = queries.get(memory.store, hit.kind, hit.id)
+        for hit in memory.project.search(params.query, LIMIT):
+            record = memory.project.get(hit.kind, hit.id)
             if record is None or getattr(record, "archived_at", None):
                 continue
             symbols.append(types.WorkspaceSymbol(
@@ -65,5 +63,5 @@ def workspace_symbol(ls: ImiLanguageServer, params: types.WorkspaceSymbolParams)
     return symbols
 
 
-def register(server: ImiLanguageServer) -> None:
+def setup(server: ImiLanguageServer) -> None:
     server.feature(types.WORKSPACE_SYMBOL)(workspace_symbol)

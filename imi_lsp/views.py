@@ -16,7 +16,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls import uris
 
-from .server import ImiLanguageServer
+from .base import ImiLanguageServer
 
 MESSAGE_LIMIT = 4000
 

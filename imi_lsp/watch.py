@@ -12,9 +12,9 @@ import asyncio
 
 from lsprotocol import types
 
-from imi_cli.errors import ImiError
+from imi_cli.memory import ImiError
 
-from .server import ImiLanguageServer, describe
+from .base import ImiLanguageServer, describe
 
 
 async def check_folders(ls: ImiLanguageServer) -> bool:

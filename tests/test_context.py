@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from imi_cli import recording
-from imi_cli.store import open_store, writes
+from imi_cli.memory import recording
+from imi_cli.memory.opening import open_store
+from imi_cli.memory.store import writes
 
 SECTION_ORDER = [
     "Product Vision",

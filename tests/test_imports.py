@@ -34,7 +34,7 @@ def _imported_after(modules: list[str]) -> set[str]:
 
 def test_the_data_layer_imports_no_front_end():
     data_layer = [m for m in _modules(imi_cli) if not m.startswith("imi_cli.cli")]
-    assert "imi_cli.store.connection" in data_layer and "imi_cli.context" in data_layer
+    assert "imi_cli.memory.store.connection" in data_layer and "imi_cli.memory.context" in data_layer
     loaded = _imported_after(data_layer)
     assert not loaded & set(FORBIDDEN_IN_DATA_LAYER), loaded & set(FORBIDDEN_IN_DATA_LAYER)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from imi_cli.store.migrations import SCHEMA_VERSION
+from imi_cli.memory.store.migrations import SCHEMA_VERSION
 from imi_testing import IMI, assert_clean_failure
 
 FIXTURE = Path(__file__).parent / "fixtures" / "imi-0.3.20"

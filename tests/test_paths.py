@@ -1,11 +1,11 @@
-"""imi_cli.paths, the one place that decides whether a record names a file."""
+"""imi_cli.memory.paths, the one place that decides whether a record names a file."""
 
 from __future__ import annotations
 
 import pytest
 
-from imi_cli.errors import UsageError
-from imi_cli.paths import FileSpec, glob_match, is_glob, normalize, parse_spec, paths_in_text
+from imi_cli.memory.errors import UsageError
+from imi_cli.memory.paths import FileSpec, glob_match, is_glob, normalize, parse_spec, paths_in_text
 
 
 @pytest.mark.parametrize(("pattern", "path", "expected"), [

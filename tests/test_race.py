@@ -109,7 +109,7 @@ def test_a_stale_claim_is_shown_and_taken_over_by_another_process(project):
 def test_concurrent_inits_make_one_database(bare):
     results = _together(bare, [(["init", "--json"], {}) for _ in range(6)])
     assert all(code == 0 for code, _, _ in results), results
-    from imi_cli.store.migrations import SCHEMA_VERSION
+    from imi_cli.memory.store.migrations import SCHEMA_VERSION
 
     assert bare.sql("PRAGMA user_version")[0][0] == SCHEMA_VERSION
     assert bare.sql("PRAGMA integrity_check") == [("ok",)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 
-from imi_cli.paths import FileSpec
-from imi_cli.refindex import RefIndex
-from imi_cli.store import open_store, writes
-from imi_cli.store.writes import Provenance
+from imi_cli.memory.paths import FileSpec
+from imi_cli.memory.refindex import RefIndex
+from imi_cli.memory.opening import open_store
+from imi_cli.memory.store import writes
+from imi_cli.memory.store.writes import Provenance
 
 
 def test_records_sharing_a_glob_are_all_found_and_other_patterns_of_the_folder_judged_apart(tmp_path):
@@ -35,7 +36,7 @@ def test_records_sharing_a_glob_are_all_found_and_other_patterns_of_the_folder_j
 def test_a_live_index_is_kept_from_the_cycle_collector_and_freed_when_replaced(tmp_path):
     import weakref
 
-    from imi_cli.refindex import LiveIndex
+    from imi_cli.memory.refindex import LiveIndex
 
     store = open_store(tmp_path / ".imi" / "state.db", create=True)
     with store.write():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imi_cli.redaction import find, policy, redact
+from imi_cli.memory.redaction import find, policy, redact
 
 # Built from pieces so this file itself does not look like it holds live credentials.
 SAMPLES = {

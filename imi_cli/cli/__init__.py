@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .. import redaction
-from ..errors import ImiError
+from ..memory import ImiError, secrets_policy
 from .app import App
 from .fast import run_fast
 from .output import Output
@@ -80,7 +79,7 @@ def run(argv: list[str] | None = None) -> int:
             return _fail(f"argument {number} contains a NUL character", 2, as_json)
     app = App(Output(as_json), agent)
     try:
-        with redaction.policy(allow_secrets) as secrets:
+        with secrets_policy(allow_secrets) as secrets:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
@@ -105,7 +104,7 @@ def run(argv: list[str] | None = None) -> int:
         app.close()
 
 
-def _report_secrets(secrets: redaction.Policy, code: int) -> None:
+def _report_secrets(secrets, code: int) -> None:
     if not secrets.found or code != 0:
         return
     if secrets.allow:

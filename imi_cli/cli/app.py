@@ -1,14 +1,9 @@
-"""The object every command receives: output settings, agent flag, and the store, opened on first use."""
+"""The object every command receives: output settings, agent flag, and the project, opened on first use."""
 
 from __future__ import annotations
 
-
-from ..store import Store, open_store
+from ..memory import Project
 from .output import Output
-
-TYPE_CHECKING = False  # not `from typing import ...`: typing costs 3 ms at every start
-if TYPE_CHECKING:
-    from ..store.writes import Provenance
 
 
 class App:
@@ -17,24 +12,18 @@ class App:
     def __init__(self, output: Output, agent_flag: str | None = None):
         self.out = output
         self.agent_flag = agent_flag
-        self._store: Store | None = None
+        self._project: Project | None = None
 
-    def store(self) -> Store:
-        """The project database, found by walking up (or IMI_DB); opened once."""
-        if self._store is None:
-            self._store = open_store()
-        return self._store
+    def project(self) -> Project:
+        """The project memory, found by walking up (or IMI_DB); opened once."""
+        if self._project is None:
+            self._project = Project.open(agent=self.agent_flag)
+        return self._project
 
-    def adopt(self, store: Store) -> None:
-        """Use (and later close) a store opened elsewhere."""
-        self._store = store
-
-    def prov(self) -> Provenance:
-        """Who is writing, now, at which commit."""
-        from ..recording import provenance  # only writers pay for it
-
-        return provenance(self.store(), self.agent_flag)
+    def adopt(self, project: Project) -> None:
+        """Use (and later close) a project opened elsewhere."""
+        self._project = project
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        if self._project is not None:
+            self._project.close()

@@ -8,9 +8,7 @@ parses it in full and reports errors. Both call the same functions below.
 
 from __future__ import annotations
 
-from ..context import DEFAULT_BUDGET, build, build_for_file
-from ..paths import normalize
-from ..store import queries
+from ..memory import DEFAULT_BUDGET
 from .app import App
 
 BUDGET_RANGE = (500, 10_000_000)
@@ -18,12 +16,8 @@ BUDGET_RANGE = (500, 10_000_000)
 
 def show_context(app: App, goal_id: str | None, budget: int, file_path: str | None) -> None:
     """`imi context`: the packed session context, or only what names one file."""
-    store = app.store()
-    if file_path:
-        packed = build_for_file(store, normalize(file_path, store.root), budget=budget)
-    else:
-        goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-        packed = build(store, goal_id=goal, budget=budget)
+    project = app.project()
+    packed = project.file_memory(file_path, budget) if file_path else project.context(goal_id, budget)
     if app.out.as_json:
         app.out.json(packed.to_json())
     else:
@@ -60,7 +54,7 @@ def _parse_context(args: list[str]) -> dict | None:
 def run_fast(args: list[str], app: App) -> int | None:
     """Run the command without click when it can; None when click must handle the line."""
     if len(args) >= 2 and args[0] == "hook":  # hooks run before every edit an agent makes
-        from ..hooks import main as hook_main
+        from ..agents.hooks import main as hook_main
 
         code = hook_main(args[1:] + (["--agent", app.agent_flag] if app.agent_flag else []))
         if code is not None:

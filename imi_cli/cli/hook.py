@@ -1,10 +1,10 @@
-"""`imi hook EVENT`: the hooks agent hosts (Claude Code) run; the work is in imi_cli.hooks."""
+"""`imi hook EVENT`: the hooks agent hosts (Claude Code) run; the work is in imi_cli.agents.hooks."""
 
 from __future__ import annotations
 
 import click
 
-from .. import hooks
+from ..agents import hooks
 from .app import App
 from .options import pass_app
 

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..clock import now_ms
-from ..errors import Conflict, ImiError
-from ..store import find_database, queries, writes
-from ..store.connection import DB_DIR, DB_NAME, workspace_root_for
+from ..memory import DB_DIR, DB_NAME, ImiError, Project, workspace_root_for
 from .app import App
 from .options import pass_app
 
@@ -23,13 +20,13 @@ from .options import pass_app
 @pass_app
 def init(app: App, agents, remove):
     """Create .imi/state.db in this folder (safe to run again; migrates an IMI 0.3 database)."""
-    from .. import agent_files
+    from ..agents import instructions as agent_files
 
     chosen = agent_files.parse_agents(agents) if agents is not None else []
     if remove:
         if not chosen:
             raise click.UsageError("--remove needs --agents: which files to take the IMI section out of")
-        found = find_database()
+        found = Project.locate()
         changes = agent_files.remove(workspace_root_for(found) if found else Path.cwd().absolute(), chosen)
         app.out.result({"agent_files": [c.to_json() for c in changes]}, _agent_lines(changes))
         return
@@ -40,14 +37,12 @@ def init(app: App, agents, remove):
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
-    from ..project import init_project
-
-    store, synced, hooks = init_project(db_path)
-    app.adopt(store)
-    enclosing = find_database(Path.cwd().parent) if not override else None
+    project, synced, hooks = Project.init(db_path, app.agent_flag)
+    app.adopt(project)
+    enclosing = Project.locate(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
-    changes = agent_files.install(store.root, chosen) if chosen else []
-    lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(store.db_path) + note]
+    changes = agent_files.install(project.root, chosen) if chosen else []
+    lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(project.db_path) + note]
     if synced.exported:
         lines.append(f"Wrote {synced.exported} records to .imi/records/ (commit them to share the memory)")
     if synced.imported:
@@ -56,13 +51,13 @@ def init(app: App, agents, remove):
         lines.append(f"Installed git hooks: {', '.join(hooks)}")
     if changes:
         lines.append(_agent_lines(changes))
-    app.out.result({"db_path": str(store.db_path), "created": not existed, "root": str(store.root),
+    app.out.result({"db_path": str(project.db_path), "created": not existed, "root": str(project.root),
                     "sync": synced.to_json(), "git_hooks": hooks}
                    | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}), "\n".join(lines))
 
 
 def _agent_lines(changes) -> str:
-    from ..agent_files import AGENT_FILES
+    from ..agents.instructions import AGENT_FILES
 
     verbs = {"added": "IMI section added", "updated": "IMI section updated", "unchanged": "IMI section up to date",
              "removed": "IMI section removed", "absent": "no IMI section"}
@@ -74,11 +69,7 @@ def _agent_lines(changes) -> str:
 @pass_app
 def archive(app: App, record_id):
     """Hide a record from context and lists (it stays in the database)."""
-    store = app.store()
-    with store.write():
-        kind, rid = queries.resolve(store, record_id, ["goal", "task", "decision", "lesson", "note"])
-        if not writes.archive(store, kind, rid, now_ms()):
-            raise Conflict(f"{kind} {rid} is already archived")
+    kind, rid = app.project().archive(record_id)
     app.out.result({"kind": kind, "id": rid, "archived": True}, f"Archived {kind} {rid}")
 
 
@@ -88,14 +79,7 @@ def archive(app: App, record_id):
 @pass_app
 def delete(app: App, record_id, yes):
     """Delete a record for good (exact id or unique prefix)."""
-    store = app.store()
-    with store.write():
-        kind, rid = queries.resolve(store, record_id)
-        if kind == "goal" and not yes:
-            count = store.scalar("SELECT count(*) FROM tasks WHERE goal_id = ?", (rid,))
-            if count:
-                raise Conflict(f"goal {rid} has {count} tasks: add --yes to delete the goal and its tasks")
-        removed = writes.delete(store, kind, rid)
+    kind, rid, removed = app.project().delete(record_id, with_tasks=yes)
     app.out.result({"kind": kind, "id": rid, "deleted": removed},
                    f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else ""))
 

@@ -1,4 +1,4 @@
-"""`imi mcp`: serve IMI's tools over MCP (stdio); the server is in imi_cli.mcp_server."""
+"""`imi mcp`: serve IMI's tools over MCP (stdio); the server is in imi_cli.agents.mcp_server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 @click.command()
 def mcp():
     """Serve context, search and recording as MCP tools over stdio (needs the `mcp` extra)."""
-    from .. import mcp_server
+    from ..agents import mcp_server
 
     mcp_server.serve()
 

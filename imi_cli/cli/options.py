@@ -18,6 +18,6 @@ def files_option(func):
 
 def split_files(values: tuple[str, ...]) -> list[str]:
     """Flatten repeated comma-separated `--files` values."""
-    from ..paths import split_specs
+    from ..memory import split_specs
 
     return [spec for value in values for spec in split_specs(value)]

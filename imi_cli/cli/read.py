@@ -5,11 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..clock import ago, now_ms
-from ..context import DEFAULT_BUDGET, render_task_line, shorten
-from ..errors import UsageError
-from ..store import queries
-from ..store.lease import is_stale, lease_ms
+from ..memory import DEFAULT_BUDGET, UsageError, ago, is_stale, now_ms, render_task_line, shorten
 from .app import App
 from .fast import BUDGET_RANGE, show_context
 from .options import pass_app
@@ -26,37 +22,22 @@ def context(app: App, goal_id, budget, file_path):
     show_context(app, goal_id, budget, file_path)
 
 
-def _counts(store) -> dict:
-    by_status = dict(store.execute("SELECT status, count(*) FROM tasks WHERE archived_at IS NULL GROUP BY status"))
-    return {
-        "goals": store.scalar("SELECT count(*) FROM goals WHERE archived_at IS NULL"),
-        "tasks": sum(by_status.values()),
-        "todo": by_status.get("todo", 0),
-        "wip": by_status.get("in_progress", 0),
-        "done": by_status.get("done", 0),
-        "review": by_status.get("review", 0),
-        "memories": store.scalar("SELECT count(*) FROM memories"),
-        "decisions": store.scalar("SELECT count(*) FROM decisions WHERE archived_at IS NULL"),
-        "lessons": store.scalar("SELECT count(*) FROM lessons WHERE archived_at IS NULL"),
-    }
-
-
 @click.command()
 @click.argument("goal_id", required=False)
 @pass_app
 def plan(app: App, goal_id):
     """All goals and their tasks."""
-    store = app.store()
-    goal_filter = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-    goals = [g for g in queries.goals(store) if not goal_filter or g.id == goal_filter]
-    tasks = queries.task_summaries(store, goal_filter)
+    project = app.project()
+    goal_filter = project.resolve(goal_id, ["goal"])[1] if goal_id else None
+    goals = [g for g in project.goals() if not goal_filter or g.id == goal_filter]
+    tasks = project.task_summaries(goal_filter)
     by_goal: dict = {}
     for task in tasks:
         by_goal.setdefault(task.goal_id, []).append(task)
-    now, lease = now_ms(), lease_ms(store)
+    now, lease = now_ms(), project.lease_ms()
     if app.out.as_json:
         app.out.json({
-            "version": __version__, "db_path": str(store.db_path), "counts": _counts(store),
+            "version": __version__, "db_path": str(project.db_path), "counts": project.counts(),
             "goals": [{
                 "id": g.id, "name": g.name, "priority": g.priority, "status": g.status,
                 "total_tasks": len(by_goal.get(g.id, [])),
@@ -79,18 +60,18 @@ def plan(app: App, goal_id):
 @pass_app
 def status(app: App):
     """Counts, work in progress, stale claims and what is ready."""
-    store = app.store()
-    counts = _counts(store)
-    now, lease = now_ms(), lease_ms(store)
-    wip = queries.tasks(store, status="in_progress")
+    project = app.project()
+    counts = project.counts()
+    now, lease = now_ms(), project.lease_ms()
+    wip = project.tasks(status="in_progress")
     stale = [t for t in wip if is_stale(t, now, lease)]
     stale_ids = {t.id for t in stale}
-    ready_count = queries.ready_count(store)
+    ready_count = project.ready_count()
     if app.out.as_json:
-        app.out.json({"db_path": str(store.db_path), "counts": counts, "ready": ready_count,
+        app.out.json({"db_path": str(project.db_path), "counts": counts, "ready": ready_count,
                       "in_progress": [t.to_json() for t in wip], "stale": [t.id for t in stale]})
         return
-    lines = [f"{store.db_path}",
+    lines = [f"{project.db_path}",
              f"{counts['goals']} goals · {counts['tasks']} tasks ({counts['todo']} todo, {counts['wip']} in progress, "
              f"{counts['done']} done) · {ready_count} ready · {counts['decisions']} decisions · "
              f"{counts['lessons']} lessons"]
@@ -105,15 +86,15 @@ def status(app: App):
 @pass_app
 def think(app: App, budget):
     """The state, computed signals and a short prompt to reason about what to do next."""
-    from .. import signals
+    from ..memory import THINK_PROMPT
 
-    store = app.store()
-    found = signals.compute(store)
-    counts = _counts(store)
+    project = app.project()
+    found = project.signals()
+    counts = project.counts()
     if app.out.as_json:
-        app.out.json({"counts": counts, "signals": [s.to_json() for s in found], "prompt": signals.PROMPT})
+        app.out.json({"counts": counts, "signals": [s.to_json() for s in found], "prompt": THINK_PROMPT})
         return
-    lines = [f"# Think ({store.root.name})",
+    lines = [f"# Think ({project.root.name})",
              f"{counts['goals']} goals · {counts['wip']} in progress · {counts['todo']} todo · {counts['done']} done",
              "", "## Signals"]
     for s in found:
@@ -125,7 +106,7 @@ def think(app: App, budget):
             lines.append(f"    … {s.total - len(s.items)} more (imi think --json)")
     if not any(s.total for s in found):
         lines.append("- nothing needs attention")
-    lines += ["", "## Prompt", signals.PROMPT]
+    lines += ["", "## Prompt", THINK_PROMPT]
     text = "\n".join(lines)
     app.out.text(text if len(text) <= budget else shorten(text, budget - 2))
 
@@ -138,15 +119,13 @@ def think(app: App, budget):
 @pass_app
 def check(app: App, task_id, limit, stale):
     """Verification state of finished work (one task, or the most recent ones); --stale: stale anchors."""
-    from .. import verification
-
     if stale:
         _check_stale(app)
         return
-    store = app.store()
+    project = app.project()
     if task_id:
-        task = queries.get(store, "task", queries.resolve(store, task_id, ["task"])[1])
-        v = verification.verify(store, task)
+        task = project.find(task_id, ["task"])
+        v = project.verify_task(task)
         lines = [f"{task.title}  {task.id}", f"  state: {v.state} — {v.reason}"]
         for label, value in (("acceptance", task.acceptance_criteria), ("summary", v.summary),
                              ("interpretation", v.interpretation), ("uncertainty", v.uncertainty),
@@ -155,7 +134,7 @@ def check(app: App, task_id, limit, stale):
                 lines.append(f"  {label}: {value}")
         app.out.result(v.to_json(), "\n".join(lines))
         return
-    results = verification.review(store, limit)
+    results = project.review_tasks(limit)
     counts: dict[str, int] = {}
     for v in results:
         counts[v.state] = counts.get(v.state, 0) + 1
@@ -171,14 +150,8 @@ def check(app: App, task_id, limit, stale):
 
 
 def _check_stale(app: App) -> None:
-    from ..anchors.review import all_anchors, follow
-
-    store = app.store()
-    states = all_anchors(store)
+    states = app.project().anchors()  # moved and renamed anchors follow their code quietly
     stale = [s for s in states if s.now.stale]
-    if any(s.now.status in ("moved", "renamed") for s in states) and not store.readonly:
-        with store.write():  # moved and renamed anchors follow their code quietly
-            follow(store, states)
     if app.out.as_json:
         app.out.json({"anchors": len(states), "stale": [s.to_json() for s in stale],
                       "moved": [s.to_json() for s in states if s.now.status in ("moved", "renamed")]})
@@ -204,13 +177,7 @@ def _check_stale(app: App) -> None:
 @pass_app
 def verify(app: App, record_id):
     """Accept a record as still true: re-anchor its code references to where the code is now."""
-    from ..anchors.review import verify as reanchor
-
-    store = app.store()
-    app.prov()
-    with store.write():
-        kind, rid = queries.resolve(store, record_id, ["goal", "task", "decision", "lesson", "note", "memory"])
-        done = reanchor(store, kind, rid)
+    kind, rid, done = app.project().verify(record_id)
     if app.out.as_json:
         app.out.json({"kind": kind, "id": rid, "anchors": [
             {"was": ref.label(), "status": now.status, "now": now.to_json(), "action": action} for ref, now, action in done]})
@@ -228,12 +195,12 @@ def search(app: App, query, limit):
     """Full-text search over every record."""
     if not query.strip():
         raise UsageError("search needs words to look for")
-    hits = queries.search(app.store(), query, limit)
+    hits = app.project().search(query, limit)
     app.out.result({"query": query, "results": [h.to_json() for h in hits]},
                    "\n".join(f"{h.kind:9s} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}.")
 
 
-def _describe(store, record) -> list[str]:
+def _describe(record) -> list[str]:
     data = record.to_json()
     lines = [f"{record.kind} {record.id}"]
     for key, value in data.items():
@@ -250,28 +217,27 @@ def _describe(store, record) -> list[str]:
 @pass_app
 def show(app: App, record_id):
     """One record in full (id or unique prefix), with its history."""
-    store = app.store()
-    kind, rid = queries.resolve(store, record_id)
-    record = queries.get(store, kind, rid)
+    project = app.project()
+    kind, rid = project.resolve(record_id)
+    record = project.get(kind, rid)
     payload = record.to_json()
-    lines = _describe(store, record)
+    lines = _describe(record)
     if kind == "task":
-        history = queries.memories(store, task_id=rid, limit=50)
+        history = project.memories(task_id=rid, limit=50)
         payload["history"] = [m.to_json() for m in history]
         lines.append("  history:")
         lines.extend(f"    {ago(m.created_at)}  {m.key}: {shorten(m.value, 200)}  @{m.agent}" for m in history)
     if kind == "goal":
-        tasks = queries.tasks(store, goal_id=rid, include_archived=True)
+        tasks = project.tasks(goal_id=rid, include_archived=True)
         payload["tasks"] = [t.to_json() for t in tasks]
-        now, lease = now_ms(), lease_ms(store)
+        now, lease = now_ms(), project.lease_ms()
         lines.append("  tasks:")
         lines.extend(render_task_line(t, now, lease) for t in tasks)
-    versions = store.execute("SELECT hlc, agent, deleted, base FROM text_versions WHERE record_id = ? ORDER BY hlc",
-                             (rid,)).fetchall()
+    versions = project.versions(rid)
     if versions:
-        payload["versions"] = [{"hlc": v[0], "agent": v[1], "deleted": bool(v[2]), "base": v[3]} for v in versions]
+        payload["versions"] = versions
         lines.append("  versions (.imi/records):")
-        lines.extend(f"    {v[0]}  @{v[1] or '?'}" + ("  (deletion)" if v[2] else "") for v in versions)
+        lines.extend(f"    {v['hlc']}  @{v['agent'] or '?'}" + ("  (deletion)" if v["deleted"] else "") for v in versions)
     app.out.result(payload, "\n".join(lines))
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .. import recording
-from ..store import queries
 from .app import App
 from .options import files_option, pass_app, split_files
 
 
 def _created(app: App, kind: str, record_id: str) -> None:
-    record = queries.get(app.store(), kind, record_id)
+    record = app.project().get(kind, record_id)
     files = ", ".join(ref.label() for ref in record.files)
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
     if getattr(record, "note_kind", "") == "vision":
@@ -36,9 +34,8 @@ def _created(app: App, kind: str, record_id: str) -> None:
 def goal(app: App, name, description, priority, why, for_who, success_signal, description_opt, priority_opt,
          why_opt, for_who_opt, signal_opt, files):
     """Add a goal: NAME [DESC] [PRIORITY] [WHY] [FOR_WHO] [SUCCESS_SIGNAL]."""
-    store = app.store()
-    record_id = recording.add_goal(
-        store, app.prov(), name, description_opt or description, priority_opt or priority, why_opt or why,
+    record_id = app.project().add_goal(
+        name, description_opt or description, priority_opt or priority, why_opt or why,
         for_who_opt or for_who, signal_opt or success_signal, split_files(files))
     _created(app, "goal", record_id)
 
@@ -62,8 +59,8 @@ def task(app: App, goal_id, title, description, priority, why, description_opt, 
          acceptance_criteria, tools, blocked_by, files):
     """Add a task to a goal: GOAL_ID TITLE [DESC] [PRIORITY] [WHY]."""
     blockers = [b for value in blocked_by for b in value.split(",") if b.strip()]
-    record_id = recording.add_task(
-        app.store(), app.prov(), goal_id, title, description_opt or description, priority_opt or priority,
+    record_id = app.project().add_task(
+        goal_id, title, description_opt or description, priority_opt or priority,
         why_opt or why, context, acceptance_criteria, [t for t in (tools or "").split(",") if t.strip()],
         [b.strip() for b in blockers], split_files(files))
     _created(app, "task", record_id)
@@ -80,7 +77,7 @@ def decide(app: App, what, why, affects, killed, files):
     """Record a decision: WHAT WHY [AFFECTS]."""
     if not why:
         raise click.UsageError("Missing argument 'WHY': say why it was decided.")
-    record_id = recording.add_decision(app.store(), app.prov(), what, why, affects, killed, split_files(files))
+    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files))
     _created(app, "decision", record_id)
 
 
@@ -91,7 +88,7 @@ def decide(app: App, what, why, affects, killed, files):
 @pass_app
 def kill(app: App, what, why, files):
     """Record a killed feature and why: WHAT WHY."""
-    record_id = recording.add_decision(app.store(), app.prov(), what, why, None, True, split_files(files))
+    record_id = app.project().decide(what, why, killed=True, files=split_files(files))
     _created(app, "decision", record_id)
 
 
@@ -101,7 +98,7 @@ def kill(app: App, what, why, files):
 @pass_app
 def vision(app: App, text, files):
     """Set the product vision (the newest one is shown; earlier ones stay searchable)."""
-    record_id = recording.add_note(app.store(), app.prov(), text, "vision", split_files(files))
+    record_id = app.project().add_note(text, "vision", split_files(files))
     _created(app, "note", record_id)
 
 
@@ -111,7 +108,7 @@ def vision(app: App, text, files):
 @pass_app
 def log(app: App, note, files):
     """Log a direction note (shown for seven days in context)."""
-    record_id = recording.add_note(app.store(), app.prov(), note, "note", split_files(files))
+    record_id = app.project().add_note(note, "note", split_files(files))
     _created(app, "note", record_id)
 
 
@@ -124,7 +121,7 @@ def log(app: App, note, files):
 @pass_app
 def lesson(app: App, text, correct, verified_by, files):
     """Record a lesson: what went wrong, and (--correct-behavior) what to do instead."""
-    record_id = recording.add_lesson(app.store(), app.prov(), text, correct, verified_by, split_files(files))
+    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files))
     _created(app, "lesson", record_id)
 
 
@@ -141,7 +138,7 @@ def memory():
 @pass_app
 def memory_add(app: App, goal_id, key, value, files):
     """Add a learning to a goal: GOAL_ID KEY VALUE."""
-    record_id = recording.add_memory(app.store(), app.prov(), goal_id, key, value, split_files(files))
+    record_id = app.project().add_memory(goal_id, key, value, split_files(files))
     _created(app, "memory", record_id)
 
 
@@ -151,9 +148,9 @@ def memory_add(app: App, goal_id, key, value, files):
 @pass_app
 def memory_list(app: App, goal_id, limit):
     """List learnings (of one goal, or all)."""
-    store = app.store()
-    goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-    found = queries.memories(store, goal_id=goal, types=("learning",), limit=limit)
+    project = app.project()
+    goal = project.resolve(goal_id, ["goal"])[1] if goal_id else None
+    found = project.memories(goal_id=goal, types=("learning",), limit=limit)
     app.out.result({"memories": [m.to_json() for m in found]},
                    "\n".join(f"{m.key}: {m.value}  ({m.id})" for m in found) or "No memories.")
 

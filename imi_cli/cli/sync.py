@@ -7,18 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import Conflict, ImiError, UsageError
+from ..memory import UsageError
 from .app import App
 from .options import pass_app
-
-
-def _require_text(app: App):
-    store = app.store()
-    from ..textsync import enabled
-
-    if not enabled(store):
-        raise ImiError("this project keeps no text records yet: run `imi init` once to turn team memory on")
-    return store
 
 
 def _attention(report) -> list[str]:
@@ -41,16 +32,7 @@ def _report_lines(report) -> list[str]:
 @pass_app
 def sync(app: App, quiet):
     """Bring the database and .imi/records/ in step (git hooks run this after pull, merge, checkout)."""
-    from ..textsync import importer
-
-    store = _require_text(app)
-    report = importer.sync(store, export_untracked=True)
-    if store.caught_up is not None:  # opening the store already took in what git brought: count it
-        caught = len(store.caught_up.conflicts)
-        report = store.caught_up.merged(report)
-        del report.conflicts[:caught]  # kept as unreported: they come back just below
-    with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
-        report.conflicts[:0] = importer.unreported(store, clear=True)
+    report = app.project().sync()
     lines = _report_lines(report)
     if quiet and not (report.conflicts or report.skipped):
         return
@@ -62,28 +44,9 @@ def sync(app: App, quiet):
 @pass_app
 def rebuild(app: App, force):
     """Throw the database's records away and load them again from .imi/records/."""
-    from ..textsync import importer
-    from ..store.queries import TABLES
-
-    store = _require_text(app)
-    with store.write():
-        untracked = sum(store.scalar(f"SELECT count(*) FROM {table} WHERE id NOT IN "
-                                     f"(SELECT record_id FROM text_versions)") for table in TABLES.values())
-        if untracked and not force:
-            raise Conflict(f"{untracked} records exist only in the database: run `imi sync` first to write them "
-                           "to .imi/records/ (or --force to drop them)")
-        importer.forget_all(store)
-        report = importer.sync(store)
+    report = app.project().rebuild(force=force)
     app.out.result(report.to_json(), f"Rebuilt {report.records} records from {report.imported} versions"
                    + "".join(f"\n{line}" for line in _attention(report)))
-
-
-def _overwrites_memory(store, target: Path) -> bool:
-    target = target.resolve()
-    db = store.db_path.resolve()
-    if db.parent.name == ".imi" and target.is_relative_to(db.parent):
-        return True
-    return target in {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
 
 
 @click.command("export")
@@ -92,17 +55,15 @@ def _overwrites_memory(store, target: Path) -> bool:
 @pass_app
 def export_(app: App, fmt, output):
     """Every record as JSON Lines, for moving memory to another project or tool."""
-    from ..textsync.transfer import export_lines
-
-    store = app.store()
-    if output and _overwrites_memory(store, Path(output)):
+    project = app.project()
+    if output and project.is_memory_file(Path(output)):
         # opening it truncates it: `-o .imi/state.db` would destroy the very memory being exported
         raise UsageError(f"{output} is part of the project memory (the database or .imi/): "
                          "write the export somewhere else")
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         count = 0
-        for line in export_lines(store):
+        for line in project.export_lines():
             handle.write(line + "\n")
             count += 1
     finally:
@@ -117,11 +78,7 @@ def export_(app: App, fmt, output):
 @pass_app
 def import_(app: App, file):
     """Import records from `imi export` JSON Lines or from another .imi/state.db (IMI 0.3 too)."""
-    from ..textsync.transfer import import_file
-
-    store = _require_text(app)
-    app.prov()
-    report = import_file(store, file.absolute())
+    report = app.project().import_file(file.absolute())
     app.out.result(report.to_json(), f"Imported {report.imported} records ({report.records} updated)"
                    + "".join(f"\n{line}" for line in _attention(report)))
 

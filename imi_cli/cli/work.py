@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..clock import now_ms
-from ..context import render_task_line
-from ..recording import collect_refs
-from ..store import claims, queries
-from ..store.lease import lease_ms
+from ..memory import now_ms, render_task_line
 from .app import App
 from .options import files_option, pass_app, split_files
 
 
-def _task_id(app: App, ref: str) -> str:
-    return queries.resolve(app.store(), ref, ["task"])[1]
-
-
-def _claimed(app: App, claim: claims.Claim) -> None:
+def _claimed(app: App, claim) -> None:
     task = claim.task
     details = claim.describe()
     if task.files:
@@ -33,7 +25,7 @@ def _claimed(app: App, claim: claims.Claim) -> None:
 @pass_app
 def start(app: App, task_id, force):
     """Claim a task (atomic: of many agents starting it at once, one wins)."""
-    _claimed(app, claims.start(app.store(), _task_id(app, task_id), app.prov(), force=force))
+    _claimed(app, app.project().start(task_id, force=force))
 
 
 @click.command("next")
@@ -41,10 +33,10 @@ def start(app: App, task_id, force):
 @pass_app
 def next_(app: App, goal_id):
     """Claim the most urgent ready task (optionally within a goal)."""
-    store = app.store()
-    goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-    claim = claims.next_task(store, app.prov(), goal)
+    project = app.project()
+    claim = project.next_task(goal_id)
     if claim is None:
+        goal = project.resolve(goal_id, ["goal"])[1] if goal_id else None
         app.out.result({"task": None}, "No ready tasks" + (f" in goal {goal}" if goal else "") +
                        ": everything is done, claimed or blocked (`imi status` shows which).")
         return
@@ -56,7 +48,7 @@ def next_(app: App, goal_id):
 @pass_app
 def ping(app: App, task_id):
     """Heartbeat: keep your claim on a task alive."""
-    task = claims.ping(app.store(), _task_id(app, task_id), app.prov())
+    task = app.project().ping(task_id)
     app.out.result(task.to_json(), f"Heartbeat recorded for task {task.id}")
 
 
@@ -67,10 +59,9 @@ def ping(app: App, task_id):
 @pass_app
 def checkpoint(app: App, task_id, note, files):
     """Save progress on a task so another session can pick it up."""
-    store = app.store()
-    refs = collect_refs(store, split_files(files), [note])
-    memory_id = claims.checkpoint(store, _task_id(app, task_id), note, app.prov(), refs)
-    app.out.result(queries.get(store, "memory", memory_id).to_json(), f"Checkpoint {memory_id} saved")
+    project = app.project()
+    memory_id = project.checkpoint(task_id, note, split_files(files))
+    app.out.result(project.get("memory", memory_id).to_json(), f"Checkpoint {memory_id} saved")
 
 
 @click.command()
@@ -84,10 +75,8 @@ def checkpoint(app: App, task_id, note, files):
 @pass_app
 def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, force, files):
     """Mark a task done with a summary of what was done (only the claimant, once)."""
-    store = app.store()
-    refs = collect_refs(store, split_files(files), [summary, interpretation, uncertainty, outcome])
-    task = claims.complete(store, _task_id(app, task_id), summary, app.prov(), force=force, refs=refs,
-                           interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
+    task = app.project().complete(task_id, summary, interpretation=interpretation, uncertainty=uncertainty,
+                                  outcome=outcome, force=force, files=split_files(files))
     app.out.result(task.to_json(), f"Completed task {task.id}: {task.title}")
 
 
@@ -98,7 +87,7 @@ def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, f
 @pass_app
 def fail(app: App, task_id, reason, force):
     """Give a task back (it returns to todo) with the reason for the next agent."""
-    task = claims.fail(app.store(), _task_id(app, task_id), reason, app.prov(), force=force)
+    task = app.project().fail(task_id, reason, force=force)
     app.out.result(task.to_json(), f"Released task {task.id} back to todo; the reason is in its history")
 
 
@@ -108,10 +97,10 @@ def fail(app: App, task_id, reason, force):
 @pass_app
 def ready(app: App, goal_id, limit):
     """List todo tasks whose blockers are done, most urgent first."""
-    store = app.store()
-    goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-    found = queries.ready_tasks(store, goal, limit=limit)
-    lease, now = lease_ms(store), now_ms()
+    project = app.project()
+    goal = project.resolve(goal_id, ["goal"])[1] if goal_id else None
+    found = project.ready_tasks(goal, limit=limit)
+    lease, now = project.lease_ms(), now_ms()
     app.out.result({"tasks": [t.to_json() for t in found]},
                    "\n".join(render_task_line(t, now, lease).strip() for t in found) or "No ready tasks.")
 

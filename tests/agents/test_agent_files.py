@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings, strategies as st
 
-from imi_cli import agent_files
-from imi_cli.agent_files import END, START, with_section, without_section
+from imi_cli.agents import instructions as agent_files
+from imi_cli.agents.instructions import END, START, with_section, without_section
 
 ALL = "claude,cursor,copilot,codex"
 FILES = {"claude": "CLAUDE.md", "codex": "AGENTS.md", "copilot": ".github/copilot-instructions.md",

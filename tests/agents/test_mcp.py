@@ -148,7 +148,7 @@ def test_without_the_mcp_package_imi_mcp_says_how_to_install_it(project, tmp_pat
 
 def test_the_server_module_imports_without_the_mcp_package():
     code = ("import sys; sys.modules['mcp'] = None; sys.modules['pydantic'] = None\n"
-            "import imi_cli.mcp_server as m\n"
+            "import imi_cli.agents.mcp_server as m\n"
             "try:\n    m.create_server()\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

@@ -7,7 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
-from imi_cli import hooks
+from imi_cli.agents import hooks
 
 REPO = Path(__file__).resolve().parents[2]
 # Hook events Claude Code sends (hooks reference); the plugin must only use these.

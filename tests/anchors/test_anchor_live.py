@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from imi_cli.anchors.live import DocumentAnchors, Edit, shift
-from imi_cli.store.records import FileRef
+from imi_cli.memory.anchors.live import DocumentAnchors, Edit, shift
+from imi_cli.memory.store.records import FileRef
 
 RANGE = (3, 4)  # 1-based lines 3-4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imi_cli.anchors.symbols import find_symbol
+from imi_cli.memory.anchors.symbols import find_symbol
 
 PYTHON = """import os
 

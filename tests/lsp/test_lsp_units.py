@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 from lsprotocol import types
 
-from imi_cli.paths import matches
-from imi_cli.refindex import LiveIndex, RefIndex, Summary, lines_overlap, literal_prefix
-from imi_cli.store import open_store, queries
-from imi_cli.store.records import FileRef
+from imi_cli.memory.paths import matches
+from imi_cli.memory.refindex import LiveIndex, RefIndex, Summary, lines_overlap, literal_prefix
+from imi_cli.memory.opening import open_store
+from imi_cli.memory.store import queries
+from imi_cli.memory.store.records import FileRef
 from imi_lsp.commands import range_spec
 from imi_lsp.diagnostics import edited_lines, touched, warning
 from imi_lsp.lenses import place, title
@@ -126,7 +127,7 @@ def test_edited_lines_cover_the_replaced_lines_and_the_inserted_ones():
 
 
 def test_touched_lessons_are_those_whose_lines_meet_an_edit_or_that_name_the_whole_file():
-    from imi_cli.refindex import Hit
+    from imi_cli.memory.refindex import Hit
 
     anchored = Hit(lesson("A"), FileRef("a.py", line_start=3, line_end=4))  # 0-based lines 2-3
     whole = Hit(lesson("W"), FileRef("a.py"))
@@ -168,7 +169,7 @@ def test_lens_titles_count_kinds_and_name_who_is_working():
 
 
 def test_lenses_are_placed_on_line_zero_and_above_each_range_clamped_into_the_document():
-    from imi_cli.refindex import Hit
+    from imi_cli.memory.refindex import Hit
 
     hits = [Hit(lesson(), FileRef("a.py", line_start=3, line_end=4)),
             Hit(lesson("2"), FileRef("a.py", line_start=3, line_end=4)),
@@ -196,7 +197,7 @@ def test_the_server_never_imports_click_and_the_index_never_imports_the_protocol
             "from imi_lsp.server import create_server; create_server(); "
             "assert 'click' not in sys.modules, 'click'")
     subprocess.run([sys.executable, "-c", code], check=True)
-    code = "import sys, imi_cli.refindex; assert not {'pygls', 'lsprotocol'} & set(sys.modules)"
+    code = "import sys, imi_cli.memory.refindex; assert not {'pygls', 'lsprotocol'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -24,9 +24,9 @@ def _preload() -> None:
     import imi_cli.cli.commands  # noqa: F401
     import imi_cli.cli.record  # noqa: F401
     import imi_cli.cli.work  # noqa: F401
-    import imi_cli.recording  # noqa: F401
-    import imi_cli.textsync.export  # noqa: F401
-    import imi_cli.textsync.importer  # noqa: F401
+    import imi_cli.memory.recording  # noqa: F401
+    import imi_cli.memory.textsync.export  # noqa: F401
+    import imi_cli.memory.textsync.importer  # noqa: F401
 
 
 def _child(argv: list[str], out_path: str, err_path: str) -> None:

@@ -68,8 +68,9 @@ def imi(project: Project, agent: str, *args, journal: Journal | None = None, tim
 def seed(project: Project, goals: int, tasks_per_goal: int) -> dict[str, list[str]]:
     """Goals and tasks written through the data layer in one transaction (the CLI one by one would
     take minutes); they get their version files like any write. Returns goal id -> task ids."""
-    from imi_cli.store import open_store, writes
-    from imi_cli.store.writes import Provenance
+    from imi_cli.memory.opening import open_store
+    from imi_cli.memory.store import writes
+    from imi_cli.memory.store.writes import Provenance
 
     store = open_store(project.db)
     try:
@@ -116,7 +117,7 @@ def text_state(root: Path) -> dict[tuple[str, str], dict | None]:
 
     Every file named like a version must be whole, valid JSON: a half-written file under a
     version's name would be read as a record."""
-    from imi_cli.textsync.importer import winner
+    from imi_cli.memory.textsync.importer import winner
 
     versions: dict[tuple[str, str], list] = {}
     payloads = {}
@@ -135,8 +136,8 @@ def text_state(root: Path) -> dict[tuple[str, str], dict | None]:
 
 def db_state(db: Path) -> dict[tuple[str, str], dict]:
     """Every record the database holds, as the text would keep it."""
-    from imi_cli.store import open_store
-    from imi_cli.textsync import rows
+    from imi_cli.memory.opening import open_store
+    from imi_cli.memory.textsync import rows
 
     store = open_store(db, readonly=True)
     try:
@@ -175,7 +176,7 @@ def checksum_anyhow(db: Path) -> str:
     when SQLite cannot create its WAL index (a full disk, a read-only folder)."""
     import hashlib
 
-    from imi_cli.store import open_store
+    from imi_cli.memory.opening import open_store
 
     store = open_store(db, readonly=True)
     try:

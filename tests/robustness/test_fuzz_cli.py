@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from imi_cli import hlc
-from imi_cli.clock import now_ms
+from imi_cli.memory import hlc
+from imi_cli.memory.clock import now_ms
 from imi_testing import IMI, assert_clean_failure
 from robust_helpers import KIND_DIRS
 

@@ -205,7 +205,7 @@ def test_a_killed_writer_leaves_no_lock_behind(project):
     goal = project.new("goal", "G")
     # A process that takes the write lock through the data layer and is killed while holding it.
     holder = subprocess.Popen(
-        [*IMI[:1], "-c", "import sys, time\nfrom imi_cli.store import open_store\n"
+        [*IMI[:1], "-c", "import sys, time\nfrom imi_cli.memory.opening import open_store\n"
          "s = open_store()\nwith s.write():\n    s.execute(\"UPDATE goals SET name = 'x'\")\n"
          "    print('held', flush=True)\n    time.sleep(60)\n"],
         cwd=project.root, env=project.process_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -222,8 +222,8 @@ def test_a_killed_writer_leaves_no_lock_behind(project):
 
 _OPENED_EARLY = """
 import sys
-from imi_cli import recording
-from imi_cli.store import open_store
+from imi_cli.memory import recording
+from imi_cli.memory.opening import open_store
 store = open_store()
 prov = recording.provenance(store, "early")
 print("open", flush=True)
@@ -233,8 +233,8 @@ print(recording.add_note(store, prov, "written by the process that opened early"
 
 _DIES_BEFORE_COMMIT = """
 import time
-from imi_cli import recording
-from imi_cli.store import open_store
+from imi_cli.memory import recording
+from imi_cli.memory.opening import open_store
 store = open_store()
 write_files = store.before_commit
 def then_hang(store, touched):

@@ -76,8 +76,9 @@ class Clone(Project):
 
     def bulk(self, count: int, tag: str) -> list[Written]:
         """Write `count` records of every kind through the data layer, in one transaction."""
-        from imi_cli.store import open_store, writes
-        from imi_cli.store.writes import Provenance
+        from imi_cli.memory.opening import open_store
+        from imi_cli.memory.store import writes
+        from imi_cli.memory.store.writes import Provenance
 
         store = open_store(self.db)
         store.actor = self.name

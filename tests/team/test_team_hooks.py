@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from team_git import assert_has
-from imi_cli.textsync.githooks import BEGIN, END
+from imi_cli.memory.textsync.githooks import BEGIN, END
 
 
 def _hook(clone, name: str) -> str:

@@ -9,12 +9,13 @@ import sys
 from team_git import Clone
 from imi_testing import assert_clean_failure
 
-ID_SCRIPT = "import sys; from imi_cli.ids import new_id; sys.stdout.write('\\n'.join(new_id() for _ in range({n})))"
+ID_SCRIPT = "import sys; from imi_cli.memory.ids import new_id; sys.stdout.write('\\n'.join(new_id() for _ in range({n})))"
 WRITER_SCRIPT = """
 import sys
 from pathlib import Path
-from imi_cli.store import open_store, writes
-from imi_cli.store.writes import Provenance
+from imi_cli.memory.opening import open_store
+from imi_cli.memory.store import writes
+from imi_cli.memory.store.writes import Provenance
 store = open_store(Path(sys.argv[1]))
 store.actor = sys.argv[2]
 for i in range(int(sys.argv[3])):

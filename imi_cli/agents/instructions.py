@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ImiError, UsageError
+from ..memory import ImiError, UsageError
 
 AGENT_FILES = {
     "claude": "CLAUDE.md",

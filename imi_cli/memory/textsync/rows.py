@@ -4,6 +4,7 @@ and the way back into the database. Machine-local columns stay out of the text."
 from __future__ import annotations
 
 from ..store import Store
+from ..gate import admit, admit_ref
 from ..store.queries import TABLES
 
 LOCAL_COLUMNS = {"workspace_path", "workspace_id"}
@@ -87,13 +88,15 @@ def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -
         if values.get(column) and not _exists(store, target, values[column]):
             missing.append(values[column])
             values[column] = None
+    values = admit(kind, values, f"{kind} {record_id}")
     if "workspace_path" in columns(store, table):
         names.append("workspace_path")
         values["workspace_path"] = str(store.root)
     check_types(store, table, values)
     refs = [(kind, record_id, *[ref.get(f, 0 if f == "is_glob" else ("explicit" if f == "origin" else None))
                                 for f in REF_FIELDS])
-            for ref in record.get("files") or [] if isinstance(ref, dict) and isinstance(ref.get("path"), str)]
+            for ref in map(admit_ref, [r for r in record.get("files") or [] if isinstance(r, dict)])
+            if isinstance(ref.get("path"), str)]
     for ref in refs:
         check_types(store, "refs", dict(zip(REF_FIELDS, ref[2:])))
     cols = ["id", *[n for n in names if n in values]]

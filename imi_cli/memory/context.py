@@ -8,6 +8,7 @@ items are shortened, and a last line says what was left out and how to see it.
 from __future__ import annotations
 
 from .clock import ago, now_ms
+from .excerpt import shorten
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
@@ -15,7 +16,6 @@ from .store.records import Decision, Goal, Lesson, Note, Task
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
-ITEM_LIMIT = 700          # characters of one item before it is shortened
 TASKS_PER_GOAL = 6
 NOTE_DAYS = 7
 FOOTER_RESERVE = 320
@@ -97,15 +97,6 @@ class Context:
             "omitted": {s.key: s.omitted for s in self.sections if s.omitted},
             "text": self.render(),
         }
-
-
-def shorten(text: str, limit: int = ITEM_LIMIT) -> str:
-    """Cut long text at a word boundary with an ellipsis."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
 
 
 def _ref_label(ref) -> str:

@@ -12,6 +12,14 @@ MAX_TEXT = 100_000
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 
 
+def scrub(text: str) -> str:
+    """Text without terminal escape sequences and control characters (newlines and tabs stay;
+    `\r\n` and `\r` become `\n`)."""
+    if text.isprintable():  # the common case: nothing to remove, no regex run
+        return text
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
     """Strip control characters (terminal escapes too) and surrounding blanks, redact credentials,
     and enforce presence and size. Raises UsageError with one clear line."""
@@ -26,7 +34,7 @@ def clean(text: str | None, what: str, *, required: bool = True) -> str | None:
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8, or a bad JSON escape
             raise UsageError(f"{what} is not valid UTF-8 text") from None
-    value = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    value = scrub(text).strip()
     if required and not value:
         raise UsageError(f"{what} must not be empty")
     if len(value) > MAX_TEXT:

@@ -3,6 +3,6 @@
 Nothing in this package imports click, pygls or lsprotocol.
 """
 
-from .connection import Store, find_database, open_store
+from .connection import Store, connect_database, find_database
 
-__all__ = ["Store", "find_database", "open_store"]
+__all__ = ["Store", "connect_database", "find_database"]

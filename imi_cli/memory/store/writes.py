@@ -1,4 +1,6 @@
-"""Inserts and updates. Callers hold a write transaction (`with store.write():`)."""
+"""Inserts and updates. Callers hold a write transaction (`with store.write():`).
+
+Every new row passes `gate.admit` first: the one place records are cleaned and checked."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Iterable
 from ..clock import now_ms
 from ..ids import new_id
 from ..anchors.text import fingerprint
+from ..gate import admit, admit_ref
 from ..paths import FileSpec
 from .connection import Store
 from .queries import TABLES
@@ -24,14 +27,30 @@ class Provenance:
         self.at = at or now_ms()
 
 
+def _insert(store: Store, kind: str, values: dict) -> None:
+    """One row of a record, through the gate (cleaned, redacted, enums checked)."""
+    values = admit(kind, values)
+    store.execute(f"INSERT INTO {TABLES[kind]} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                  tuple(values.values()))
+
+
+def update(store: Store, kind: str, record_id: str, values: dict) -> None:
+    """Change some fields of a record, through the gate (as for a new row)."""
+    values = admit(kind, values)
+    store.execute(f"UPDATE {TABLES[kind]} SET {', '.join(f'{name} = ?' for name in values)} WHERE id = ?",
+                  (*values.values(), record_id))
+
+
 def add_refs(store: Store, kind: str, record_id: str, refs: Iterable[tuple[FileSpec, str]], prov: Provenance) -> None:
     """Store a record's file references: (spec, origin) pairs, origin "explicit" or "text"."""
     for spec, origin in refs:
+        fingerprint_of = fingerprint(spec.text.splitlines()) if spec.text else None
+        ref = admit_ref({"path": spec.path, "symbol": spec.symbol, "anchor_text": spec.text})
         store.execute(
             "INSERT INTO refs(kind, record_id, path, is_glob, line_start, line_end, symbol, origin, commit_sha, "
             "created_at, anchor_text, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (kind, record_id, spec.path, int(spec.is_glob), spec.line_start, spec.line_end, spec.symbol, origin,
-             prov.commit, prov.at, spec.text, fingerprint(spec.text.splitlines()) if spec.text else None))
+            (kind, record_id, ref["path"], int(spec.is_glob), spec.line_start, spec.line_end, ref["symbol"], origin,
+             prov.commit, prov.at, ref["anchor_text"], fingerprint_of))
 
 
 def _files_json(refs: Iterable[tuple[FileSpec, str]]) -> str:
@@ -41,11 +60,11 @@ def _files_json(refs: Iterable[tuple[FileSpec, str]]) -> str:
 def add_goal(store: Store, prov: Provenance, *, name: str, description: str, priority: str, why: str | None,
              for_who: str | None, success_signal: str | None, refs: list) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO goals(id, name, description, why, for_who, success_signal, status, priority, workspace_path, "
-        "relevant_files, created_at, updated_at, agent, commit_sha) VALUES (?,?,?,?,?,?,'todo',?,?,?,?,?,?,?)",
-        (record_id, name, description, why, for_who, success_signal, priority, str(store.root), _files_json(refs),
-         prov.at, prov.at, prov.agent, prov.commit))
+    _insert(store, "goal", {
+        "id": record_id, "name": name, "description": description, "why": why, "for_who": for_who,
+        "success_signal": success_signal, "status": "todo", "priority": priority, "workspace_path": str(store.root),
+        "relevant_files": _files_json(refs), "created_at": prov.at, "updated_at": prov.at, "agent": prov.agent,
+        "commit_sha": prov.commit})
     add_refs(store, "goal", record_id, refs, prov)
     store.touch("goal", record_id)
     return record_id
@@ -55,12 +74,11 @@ def add_task(store: Store, prov: Provenance, *, goal_id: str | None, title: str,
              why: str | None, context: str | None, acceptance_criteria: str | None, tools: list[str],
              blocked_by: list[str], refs: list) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO tasks(id, title, description, why, context, priority, status, goal_id, workspace_path, "
-        "relevant_files, tools, acceptance_criteria, created_at, updated_at, created_by, commit_sha) "
-        "VALUES (?,?,?,?,?,?,'todo',?,?,?,?,?,?,?,?,?)",
-        (record_id, title, description, why, context, priority, goal_id, str(store.root), _files_json(refs),
-         json.dumps(tools), acceptance_criteria, prov.at, prov.at, prov.agent, prov.commit))
+    _insert(store, "task", {
+        "id": record_id, "title": title, "description": description, "why": why, "context": context,
+        "priority": priority, "status": "todo", "goal_id": goal_id, "workspace_path": str(store.root),
+        "relevant_files": _files_json(refs), "tools": json.dumps(tools), "acceptance_criteria": acceptance_criteria,
+        "created_at": prov.at, "updated_at": prov.at, "created_by": prov.agent, "commit_sha": prov.commit})
     for blocker in blocked_by:
         store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (record_id, blocker))
     add_refs(store, "task", record_id, refs, prov)
@@ -76,9 +94,9 @@ def add_task(store: Store, prov: Provenance, *, goal_id: str | None, title: str,
 def add_decision(store: Store, prov: Provenance, *, what: str, why: str, affects: str | None, kind: str,
                  refs: list) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO decisions(id, what, why, affects, created_at, kind, agent, commit_sha) VALUES (?,?,?,?,?,?,?,?)",
-        (record_id, what, why, affects, prov.at, kind, prov.agent, prov.commit))
+    _insert(store, "decision", {
+        "id": record_id, "what": what, "why": why, "affects": affects, "created_at": prov.at, "kind": kind,
+        "agent": prov.agent, "commit_sha": prov.commit})
     add_refs(store, "decision", record_id, refs, prov)
     store.touch("decision", record_id)
     return record_id
@@ -87,10 +105,9 @@ def add_decision(store: Store, prov: Provenance, *, what: str, why: str, affects
 def add_lesson(store: Store, prov: Provenance, *, text: str, correct_behavior: str, verified_by: str,
                refs: list) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO lessons(id, what_went_wrong, correct_behavior, verified_by, created_at, agent, commit_sha) "
-        "VALUES (?,?,?,?,?,?,?)",
-        (record_id, text, correct_behavior, verified_by, prov.at, prov.agent, prov.commit))
+    _insert(store, "lesson", {
+        "id": record_id, "what_went_wrong": text, "correct_behavior": correct_behavior, "verified_by": verified_by,
+        "created_at": prov.at, "agent": prov.agent, "commit_sha": prov.commit})
     add_refs(store, "lesson", record_id, refs, prov)
     store.touch("lesson", record_id)
     return record_id
@@ -98,9 +115,9 @@ def add_lesson(store: Store, prov: Provenance, *, text: str, correct_behavior: s
 
 def add_note(store: Store, prov: Provenance, *, content: str, kind: str, refs: list) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO direction_notes(id, content, author, created_at, kind, commit_sha) VALUES (?,?,?,?,?,?)",
-        (record_id, content, prov.agent, prov.at, kind, prov.commit))
+    _insert(store, "note", {
+        "id": record_id, "content": content, "author": prov.agent, "created_at": prov.at, "kind": kind,
+        "commit_sha": prov.commit})
     add_refs(store, "note", record_id, refs, prov)
     store.touch("note", record_id)
     return record_id
@@ -109,10 +126,9 @@ def add_note(store: Store, prov: Provenance, *, content: str, kind: str, refs: l
 def add_memory(store: Store, prov: Provenance, *, key: str, value: str, type: str, goal_id: str | None = None,
                task_id: str | None = None, refs: list = ()) -> str:
     record_id = new_id()
-    store.execute(
-        "INSERT INTO memories(id, goal_id, task_id, key, value, type, reasoning, source, created_at, commit_sha) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (record_id, goal_id, task_id, key, value, type, value, prov.agent, prov.at, prov.commit))
+    _insert(store, "memory", {
+        "id": record_id, "goal_id": goal_id, "task_id": task_id, "key": key, "value": value, "type": type,
+        "reasoning": value, "source": prov.agent, "created_at": prov.at, "commit_sha": prov.commit})
     add_refs(store, "memory", record_id, refs, prov)
     store.touch("memory", record_id)
     return record_id

@@ -73,9 +73,8 @@ def _claim(store: Store, task: Task, prov: Provenance, lease: int, force: bool) 
     blockers = _unfinished_blockers(store, task.id)
     if blockers and not force:
         raise Conflict(f"task {task.id} is blocked by unfinished tasks: {', '.join(blockers)} (use --force to start anyway)")
-    store.execute(
-        "UPDATE tasks SET status = 'in_progress', agent_id = ?, claimed_at = ?, last_ping_at = ?, updated_at = ? "
-        "WHERE id = ?", (prov.agent, prov.at, prov.at, prov.at, task.id))
+    writes.update(store, "task", task.id, {"status": "in_progress", "agent_id": prov.agent, "claimed_at": prov.at,
+                                           "last_ping_at": prov.at, "updated_at": prov.at})
     if taken_from:
         writes.add_memory(store, prov, key="task_takeover", type="lifecycle", goal_id=task.goal_id, task_id=task.id,
                           value=f"Task taken over by {prov.agent} from {taken_from} "
@@ -153,9 +152,9 @@ def complete(store: Store, task_id: str, summary: str, prov: Provenance, *, inte
             raise Conflict(f"task {task.id} was already completed by {task.claimant or 'someone'} "
                            f"{ago(task.completed_at, prov.at)}")
         _require_claimant(task, prov.agent, force, "complete")
-        store.execute(
-            "UPDATE tasks SET status = 'done', summary = ?, completed_at = ?, updated_at = ?, agent_id = ? WHERE id = ?",
-            (summary, prov.at, prov.at, task.claimant if force and task.claimant else prov.agent, task.id))
+        writes.update(store, "task", task.id, {
+            "status": "done", "summary": summary, "completed_at": prov.at, "updated_at": prov.at,
+            "agent_id": task.claimant if force and task.claimant else prov.agent})
         writes.add_memory(store, prov, key="completion_summary", value=summary, type="completion",
                           goal_id=task.goal_id, task_id=task.id, refs=refs)
         for key, value in (("interpretation", interpretation), ("uncertainty", uncertainty), ("outcome", outcome)):

@@ -1,7 +1,7 @@
 """`imi mcp`: IMI's memory as MCP tools over stdio, for Cursor, Copilot, Claude Code and other hosts.
 
 The tool functions are plain Python over the same data layer as the CLI (reads
-through imi_cli.context and queries, writes through imi_cli.recording and
+through imi_cli.memory.context and queries, writes through imi_cli.memory.recording and
 store.claims); only `create_server` and `serve` touch the optional `mcp`
 package. Each call opens the project database and closes it again, so the
 server sees other processes' writes and a project created after it started.
@@ -13,11 +13,8 @@ import functools
 from contextlib import contextmanager
 from typing import Annotated, Iterator
 
-from . import __version__, recording
-from .context import DEFAULT_BUDGET, build, build_for_file
-from .errors import ImiError, UsageError
-from .paths import normalize
-from .store import claims, open_store, queries
+from .. import __version__
+from ..memory import DEFAULT_BUDGET, ImiError, Project, UsageError
 
 INSTRUCTIONS = (
     "Project memory for this repository. Call `context` at the start of a session and `file_memory` before "
@@ -35,12 +32,12 @@ except ImportError:
 
 
 @contextmanager
-def _store() -> Iterator:
-    store = open_store()
+def _project() -> Iterator:
+    project = Project.open()
     try:
-        yield store
+        yield project
     finally:
-        store.close()
+        project.close()
 
 
 def _files_note(record) -> str:
@@ -48,90 +45,74 @@ def _files_note(record) -> str:
     return f" (files: {', '.join(labels)})" if labels else ""
 
 
-def _recorded(store, kind: str, record_id: str) -> str:
-    record = queries.get(store, kind, record_id)
+def _recorded(project, kind: str, record_id: str) -> str:
+    record = project.get(kind, record_id)
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
     return f"Recorded {label} {record_id}{_files_note(record)}"
-
-
-def _task_id(store, ref: str) -> str:
-    return queries.resolve(store, ref, ["task"])[1]
 
 
 def context(goal_id: str | None = None, budget: int = DEFAULT_BUDGET) -> str:
     """Session context: vision, decisions, lessons, goals, tasks, work in progress."""
     if not 500 <= budget <= 100_000:
         raise UsageError("budget must be between 500 and 100000 characters")
-    with _store() as store:
-        goal = queries.resolve(store, goal_id, ["goal"])[1] if goal_id else None
-        return build(store, goal_id=goal, budget=budget).render()
+    with _project() as project:
+        return project.context(goal_id, budget).render()
 
 
 def file_memory(path: str) -> str:
     """Lessons, decisions and tasks that name one file (read before editing it)."""
-    with _store() as store:
-        return build_for_file(store, normalize(path, store.root)).render()
+    with _project() as project:
+        return project.file_memory(path).render()
 
 
 def search(query: str, limit: int = 20) -> str:
     """Full-text search over every record."""
     if not query.strip():
         raise UsageError("search needs words to look for")
-    with _store() as store:
-        hits = queries.search(store, query, max(1, min(limit, 200)))
+    with _project() as project:
+        hits = project.search(query, max(1, min(limit, 200)))
     return "\n".join(f"{h.kind} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}."
 
 
 def decide(what: str, why: str, affects: str | None = None, files: Files = None) -> str:
     """Record a decision and why."""
-    with _store() as store:
-        record_id = recording.add_decision(store, recording.provenance(store), what, why, affects,
-                                           files=files or [])
-        return _recorded(store, "decision", record_id)
+    with _project() as project:
+        return _recorded(project, "decision", project.decide(what, why, affects, files=files or []))
 
 
 def lesson(what_went_wrong: str, correct_behavior: str, verified_by: str | None = None,
            files: Files = None) -> str:
     """Record a lesson: what went wrong and what to do instead."""
-    with _store() as store:
-        record_id = recording.add_lesson(store, recording.provenance(store), what_went_wrong, correct_behavior,
-                                         verified_by, files=files or [])
-        return _recorded(store, "lesson", record_id)
+    with _project() as project:
+        record_id = project.add_lesson(what_went_wrong, correct_behavior, verified_by, files=files or [])
+        return _recorded(project, "lesson", record_id)
 
 
 def log(note: str, files: Files = None) -> str:
     """Log a direction note (shown in context for 7 days)."""
-    with _store() as store:
-        record_id = recording.add_note(store, recording.provenance(store), note, "note", files=files or [])
-        return _recorded(store, "note", record_id)
+    with _project() as project:
+        return _recorded(project, "note", project.add_note(note, "note", files=files or []))
 
 
 def start(task_id: str) -> str:
     """Claim a task (exclusive; refused while another agent holds it)."""
-    with _store() as store:
-        claim = claims.start(store, _task_id(store, task_id), recording.provenance(store))
+    with _project() as project:
+        claim = project.start(task_id)
     task = claim.task
     return "\n".join(claim.describe()) + _files_note(task) + f"\nFinish with complete(task_id={task.id!r}, summary=...)."
 
 
 def checkpoint(task_id: str, note: str) -> str:
     """Save progress on a task (also a heartbeat for its claim)."""
-    with _store() as store:
-        prov = recording.provenance(store)
-        note = recording.clean(note, "checkpoint note")
-        refs = recording.collect_refs(store, [], [note])
-        memory_id = claims.checkpoint(store, _task_id(store, task_id), note, prov, refs)
+    with _project() as project:
+        memory_id = project.checkpoint(task_id, note)
     return f"Checkpoint {memory_id} saved"
 
 
 def complete(task_id: str, summary: str, outcome: str | None = None) -> str:
     """Mark your task done with a summary (and how it was verified)."""
-    with _store() as store:
-        prov = recording.provenance(store)
-        summary = recording.clean(summary, "summary")
-        outcome = recording.clean(outcome, "outcome", required=False)
-        refs = recording.collect_refs(store, [], [summary, outcome])
-        task = claims.complete(store, _task_id(store, task_id), summary, prov, outcome=outcome, refs=refs)
+    with _project() as project:
+        task = project.complete(task_id, summary, outcome=outcome)
     return f"Completed task {task.id}: {task.title}"
 
 

@@ -186,7 +186,7 @@ def supersede(store: Store, prov, kind: str, record_id: str, what: str, why: str
     """
     from .. import recording
     from ..clock import now_ms
-    from ..context import shorten
+    from ..excerpt import shorten
     from ..errors import Conflict, UsageError
     from ..store import writes
 

@@ -59,46 +59,34 @@ def _cwd(payload: dict) -> str:
     return cwd if isinstance(cwd, str) and cwd and os.path.isdir(cwd) else os.getcwd()
 
 
-def _open_store(start: str):
-    """The project database found from `start` (or IMI_DB); ImiError with one line when there is none."""
+def _open(start: str, agent_flag: str | None = None):
+    """The project found from `start` (or IMI_DB); ImiError with one line when there is none."""
     from pathlib import Path
 
-    from .errors import ImiError
-    from .store import find_database, open_store
+    from ..memory import Project
 
-    path = find_database(Path(start))
-    if path is None:
-        raise ImiError(f"no IMI project at {start} (run `imi init` in the repository root, or set IMI_DB)")
-    return open_store(path)
-
-
-def _agent(agent_flag: str | None) -> str:
-    from .agents import agent_id
-
-    return agent_id(agent_flag)
+    return Project.open(start=Path(start), agent=agent_flag)
 
 
 def session_start(payload: dict, agent_flag: str | None = None) -> Reply:
     """The session context, most important first (work in progress, lessons), within 10,000 characters."""
-    from .context import build
-
-    store = _open_store(_cwd(payload))
+    project = _open(_cwd(payload), agent_flag)
     try:
-        agent = _agent(agent_flag)
+        agent = project.agent()
         intro = (f"IMI project memory for this repository (you are agent `{agent}`). Claim work with "
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
         budget = SESSION_BUDGET - len(intro)
         for _ in range(3):  # JSON escapes newlines and quotes: keep the whole stdout within the limit too
-            text = intro + build(store, budget=budget, first=("in_progress", "lessons")).render()
+            text = intro + project.context(budget=budget, first=("in_progress", "lessons")).render()
             reply = Reply({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}})
             excess = len(reply.stdout()) - SESSION_BUDGET
             if excess <= 0:
                 break
             budget -= excess + 50
     finally:
-        store.close()
+        project.close()
     return reply
 
 
@@ -123,49 +111,44 @@ def pre_tool_use(payload: dict, agent_flag: str | None = None) -> Reply:
     if raw is None:
         return Reply()
     target = os.path.normpath(os.path.join(_cwd(payload), raw))  # join keeps an absolute `raw` as it is
-    from .errors import ImiError
+    from ..memory import ImiError
 
     try:
-        store = _open_store(os.path.dirname(target))
+        project = _open(os.path.dirname(target), agent_flag)
     except ImiError as exc:
         return Reply(note=str(exc))
     try:
-        from .paths import relative_to_root
-
-        rel = relative_to_root(target, store.root)
+        rel = project.relative(target)
         if rel is None or rel.split("/")[0] == ".imi":
             return Reply()
-        from .context import build_for_file
-
-        packed = build_for_file(store, rel, budget=FILE_BUDGET)
+        packed = project.file_memory(rel, FILE_BUDGET)
         if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
             return Reply()
         text = (f"IMI: recorded lessons and decisions name {rel}, which this {payload['tool_name']} changes. "
                 f"Follow them; `imi show ID` gives the full record.\n\n" + packed.render())
     finally:
-        store.close()
+        project.close()
     return Reply({"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": text}})
 
 
-def held_tasks(store, agent: str, now: int | None = None, quiet_ms: int = 0) -> list:
+def held_tasks(project, agent: str, now: int | None = None, quiet_ms: int = 0) -> list:
     """In-progress tasks `agent` holds, leaving out those it checkpointed within the last `quiet_ms`."""
-    from .clock import now_ms
-    from .store import queries
+    from ..memory import now_ms
 
     now = now or now_ms()
-    held = [t for t in queries.tasks(store, status="in_progress") if t.claimant == agent]
+    held = [t for t in project.tasks(status="in_progress") if t.claimant == agent]
     if not quiet_ms:
         return held
     out = []
     for task in held:
-        latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
+        latest = project.memories(task_id=task.id, types=("checkpoint",), limit=1)
         if not (latest and latest[0].agent == agent and now - (latest[0].created_at or 0) < quiet_ms):
             out.append(task)
     return out
 
 
 def _held_lines(tasks: list, now: int) -> str:
-    from .clock import ago
+    from ..memory import ago
 
     return "\n".join(f"- {t.id}  {t.title}  (claimed {ago(t.claimed_at, now)})" for t in tasks)
 
@@ -174,14 +157,14 @@ def stop(payload: dict, agent_flag: str | None = None) -> Reply:
     """Remind the agent, once per stop, to complete or checkpoint the tasks it still holds."""
     if payload.get("stop_hook_active") is True:  # already reminded in this stop: let the agent stop
         return Reply()
-    from .clock import now_ms
+    from ..memory import now_ms
 
-    store = _open_store(_cwd(payload))
+    project = _open(_cwd(payload), agent_flag)
     try:
-        agent, now = _agent(agent_flag), now_ms()
-        tasks = held_tasks(store, agent, now, CHECKPOINT_QUIET_MS)
+        agent, now = project.agent(), now_ms()
+        tasks = held_tasks(project, agent, now, CHECKPOINT_QUIET_MS)
     finally:
-        store.close()
+        project.close()
     if not tasks:
         return Reply()
     first = tasks[0].id
@@ -195,14 +178,14 @@ def stop(payload: dict, agent_flag: str | None = None) -> Reply:
 
 def session_end(payload: dict, agent_flag: str | None = None) -> Reply:
     """Tell the user which tasks the session's agent left claimed (the model can no longer act)."""
-    from .clock import now_ms
+    from ..memory import now_ms
 
-    store = _open_store(_cwd(payload))
+    project = _open(_cwd(payload), agent_flag)
     try:
-        agent, now = _agent(agent_flag), now_ms()
-        tasks = held_tasks(store, agent, now)
+        agent, now = project.agent(), now_ms()
+        tasks = held_tasks(project, agent, now)
     finally:
-        store.close()
+        project.close()
     if not tasks:
         return Reply()
     message = (f"IMI: the session ended while agent `{agent}` still holds {len(tasks)} task(s):\n"
@@ -215,7 +198,7 @@ HANDLERS = {"session-start": session_start, "pre-tool-use": pre_tool_use, "stop"
 
 
 def _describe(exc: BaseException) -> str:
-    from .errors import ImiError
+    from ..memory import ImiError
 
     if isinstance(exc, (ImiError, HookInputError)):
         return str(exc)

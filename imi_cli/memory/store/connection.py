@@ -230,8 +230,10 @@ def _no_room(path: Path) -> bool:
     return stat.f_bavail * stat.f_frsize < 1 << 20
 
 
-def open_store(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
+def connect_database(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
     """Open (or with `create`, make) the project database and bring its schema up to date.
+
+    This is the bare database; `opening.open_store` also keeps it in step with team memory.
 
     A database that cannot be written (a read-only folder or file system, a full disk) is opened
     read-only: reads work, writes fail with the reason. Raises ImiError with one clear line when
@@ -261,11 +263,4 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
         raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)
     store.readonly_reason = reason
-    from ..textsync import attach  # team memory in git: the database follows the text
-
-    try:
-        attach(store)
-    except BaseException:
-        store.close()
-        raise
     return store

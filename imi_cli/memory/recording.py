@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from . import paths
-from .agents import agent_id
+from .identity import agent_id
 from .gitinfo import head_commit
 from .priorities import parse_priority
 from .store import Store

@@ -310,6 +310,11 @@ def upgrade(conn: apsw.Connection, path: Path) -> None:
         _refuse_newer(version, path)
         for number in range(version, SCHEMA_VERSION):
             MIGRATIONS[number](conn)
+        if version == 0:  # an IMI 0.3 database: its records pass the gate like every other road in
+            from ..gate import cleanse_rows
+            from .records import TABLES
+
+            cleanse_rows(conn, TABLES)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .store import Store, open_store
+from .opening import open_store
+from .store import Store
 from .store.connection import write_gitignore
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from ..clock import iso
 from ..typed import record
 
+# record kind -> its table
+TABLES = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons",
+          "note": "direction_notes", "memory": "memories"}
+
 
 @record
 class FileRef:

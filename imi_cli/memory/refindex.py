@@ -14,7 +14,8 @@ import re
 from typing import Iterable, NamedTuple
 
 from .paths import GLOB_CHARS, compile_glob
-from .store import Store, open_store, queries
+from .opening import open_store
+from .store import Store, queries
 from .store.records import FileRef
 
 TITLE_CHARS = 160
@@ -244,6 +245,10 @@ class LiveIndex:
     @property
     def loaded(self) -> bool:
         return self._index is not None
+
+    def current_version(self) -> int:
+        """The database's data_version now (compare with `version`, the one the index was loaded at)."""
+        return self.store.data_version()
 
     def changed(self) -> bool:
         """Whether another connection committed since the last load (one pragma read)."""

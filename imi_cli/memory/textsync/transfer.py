@@ -12,7 +12,9 @@ from typing import Iterator
 
 from .. import hlc
 from ..errors import UsageError
-from ..store import Store, open_store
+from ..gate import Refused, admit
+from ..opening import open_store
+from ..store import Store
 from ..store.queries import TABLES
 from . import layout, rows
 from .export import current_stamp
@@ -81,6 +83,11 @@ def import_file(store: Store, path: Path) -> SyncReport:
     with open(path, "rb") as handle:
         is_db = handle.read(16) == SQLITE_MAGIC
     entries = list(_entries_from_imi_db(path) if is_db else _entries_from_jsonl(path))
+    for entry in entries:  # through the gate before anything is written as text for git
+        try:
+            entry["record"] = admit(entry["kind"], entry["record"], f"{entry['kind']} {entry['id']}")
+        except Refused as exc:
+            raise UsageError(f"{path}: {exc}: nothing was imported") from None
     root = store.root
     with store.write():
         written = 0

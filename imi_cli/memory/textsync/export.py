@@ -21,7 +21,7 @@ def current_stamp(store: Store, record_id: str) -> str | None:
 
 def _agent() -> str | None:
     """Who is writing, for commands that do not record provenance (archive, delete)."""
-    from ..agents import agent_id
+    from ..identity import agent_id
     from ..errors import ImiError
 
     try:

@@ -10,7 +10,7 @@ from ..errors import Conflict, NotFound
 from ..paths import matches
 from ..priorities import rank_sql
 from .connection import Store
-from .records import Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
+from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
 
 GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
              "created_at, updated_at, completed_at, archived_at")
@@ -22,8 +22,6 @@ LESSON_COLS = "id, what_went_wrong, correct_behavior, verified_by, agent, create
 NOTE_COLS = "id, content, kind, author, created_at, archived_at"
 MEMORY_COLS = "id, key, value, type, goal_id, task_id, source, created_at"
 
-TABLES = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons",
-          "note": "direction_notes", "memory": "memories"}
 
 
 def _json_list(text) -> list:

@@ -1,0 +1,1 @@
+"""Agent integrations: host hooks, the MCP server, instruction files."""

@@ -1,0 +1,57 @@
+"""The data layer's public API: everything a front (CLI, hooks, MCP, language server) may use.
+
+    from imi_cli.memory import Project, ImiError
+    with Project.open() as project:
+        project.add_lesson("retries hid the outage", "fail fast on 5xx", files=["src/http.py"])
+
+Fronts import from this package only, never from a module inside it (a test reads the
+import graph to hold that). The names load lazily, so `imi context` pays only for what it uses.
+This package imports no click, pygls, lsprotocol or mcp.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# public name -> the module (inside this package) that defines it
+_EXPORTS = {
+    "Project": "api",
+    # errors
+    "ImiError": "errors", "UsageError": "errors", "NotFound": "errors", "Conflict": "errors",
+    # records
+    "Record": "store.records", "Goal": "store.records", "Task": "store.records", "Decision": "store.records",
+    "Lesson": "store.records", "Note": "store.records", "Memory": "store.records", "FileRef": "store.records",
+    # time and text
+    "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt",
+    # context and work
+    "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
+    "THINK_PROMPT": "signals",
+    # where the memory lives
+    "DB_DIR": "store.connection", "DB_NAME": "store.connection", "workspace_root_for": "store.connection",
+    "split_specs": "paths", "relative_to_root": "paths",
+    # who writes, and secrets
+    "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",
+    # the language server's live view: references by path, anchors followed through edits
+    "RefIndex": "refindex", "LiveIndex": "refindex", "Hit": "refindex", "Summary": "refindex",
+    "KINDS": "refindex", "lines_overlap": "refindex",
+    "DocumentAnchors": "anchors.live", "LiveAnchor": "anchors.live", "Edit": "anchors.live",
+    "GONE": "anchors.live", "shift": "anchors.live", "read_lines": "anchors.text",
+    "SUPERSEDABLE": "anchors.review", "follow_renames_at": "anchors.renames", "find_symbol": "anchors.symbols",
+}
+# public names that differ from the defining module's own name
+_RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), _RENAMED.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,479 @@
+"""`Project`: the one object every front (CLI, hooks, MCP, language server) uses to read and write memory.
+
+A front opens a project, calls its methods and closes it; it never touches the database, the
+version files or the anchor machinery directly. Writes go through `gate.admit` (one place that
+cleans, redacts and validates every record, whatever road it came by). Imports of the heavier
+parts stay inside the methods, so a command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .opening import find_database, open_store
+from .store.connection import Store
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs milliseconds at every start
+if TYPE_CHECKING:
+    from .store.writes import Provenance
+
+
+class Project:
+    """An open project: its database (a cache of `.imi/records/`), its root folder, and who is writing."""
+
+    def __init__(self, store: Store, agent_flag: str | None = None):
+        self._store = store
+        self.agent_flag = agent_flag
+
+    # opening ----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, db_path: Path | None = None, *, start: Path | None = None, create: bool = False,
+             readonly: bool = False, agent: str | None = None) -> Project:
+        """The project whose database is `db_path`, else the one found from `start` (or the working
+        folder, or IMI_DB) by walking up. Raises ImiError with one clear line when there is none."""
+        if db_path is None and start is not None:
+            db_path = find_database(start)
+            if db_path is None:
+                from .errors import ImiError
+
+                raise ImiError(f"no IMI project at {start} (run `imi init` in the repository root, or set IMI_DB)")
+        return cls(open_store(db_path, create=create, readonly=readonly), agent)
+
+    @staticmethod
+    def locate(start: Path | None = None) -> Path | None:
+        """The database a project at `start` (default: the working folder) would use, or None."""
+        return find_database(start)
+
+    @classmethod
+    def init(cls, db_path: Path, agent: str | None = None):
+        """Create (or open and migrate) a project's memory and turn team memory on.
+        Returns (project, sync report, whether git hooks changed); the caller closes the project."""
+        from .project import init_project
+
+        store, report, hooks = init_project(db_path)
+        return cls(store, agent), report, hooks
+
+    def close(self) -> None:
+        self._store.close()
+
+    def transaction(self):
+        """One write transaction around several calls (`with project.transaction():`); calls nest."""
+        return self._store.write()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def root(self) -> Path:
+        """The folder that holds `.imi/`: every file reference is relative to it."""
+        return self._store.root
+
+    @property
+    def db_path(self) -> Path:
+        return self._store.db_path
+
+    @property
+    def readonly(self) -> bool:
+        return self._store.readonly
+
+    @property
+    def readonly_reason(self) -> str | None:
+        return self._store.readonly_reason
+
+    @property
+    def caught_up(self):
+        """What catching up with git's changes did since opening (a SyncReport), or None."""
+        return self._store.caught_up
+
+    def wait_for_writers(self, milliseconds: int) -> None:
+        """How long a write waits behind another process's write lock before it fails as busy."""
+        self._store.conn.set_busy_timeout(milliseconds)
+
+    def live_index(self):
+        """A path index of every reference that reloads when another process commits (the editor's view)."""
+        from .refindex import LiveIndex
+
+        return LiveIndex(self._store)
+
+    def catch_up(self) -> bool:
+        """Take in the version files git brought since the last look (a few stat calls when nothing
+        changed), and keep later writes exporting theirs. True when that wrote to the database."""
+        from .textsync import attach
+
+        before = self._store.conn.total_changes()
+        attach(self._store)
+        return self._store.conn.total_changes() != before
+
+    def provenance(self) -> Provenance:
+        """Who is writing (agent id), now, at which commit."""
+        from .recording import provenance
+
+        return provenance(self._store, self.agent_flag)
+
+    def agent(self) -> str:
+        """The agent id writes are made under (IMI_AGENT_ID, then --agent, then the user)."""
+        from .identity import agent_id
+
+        return agent_id(self.agent_flag)
+
+    # recording --------------------------------------------------------------------------------
+    def add_goal(self, name, description=None, priority=None, why=None, for_who=None, success_signal=None,
+                 files=()) -> str:
+        from . import recording
+
+        return recording.add_goal(self._store, self.provenance(), name, description, priority, why, for_who,
+                                  success_signal, list(files))
+
+    def add_task(self, goal, title, description=None, priority=None, why=None, context=None,
+                 acceptance_criteria=None, tools=(), blocked_by=(), files=()) -> str:
+        from . import recording
+
+        return recording.add_task(self._store, self.provenance(), goal, title, description, priority, why, context,
+                                  acceptance_criteria, list(tools), list(blocked_by), list(files))
+
+    def decide(self, what, why, affects=None, *, killed: bool = False, files=()) -> str:
+        from . import recording
+
+        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files))
+
+    def add_lesson(self, text, correct_behavior, verified_by=None, files=()) -> str:
+        from . import recording
+
+        return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files))
+
+    def add_note(self, content, kind: str = "note", files=()) -> str:
+        from . import recording
+
+        return recording.add_note(self._store, self.provenance(), content, kind, list(files))
+
+    def add_memory(self, goal, key, value, files=()) -> str:
+        from . import recording
+
+        return recording.add_memory(self._store, self.provenance(), goal, key, value, list(files))
+
+    def archive(self, ref: str) -> tuple[str, str]:
+        """Hide a record (id or unique prefix) from context and lists; (kind, id). Conflict when it
+        already was; memories are not archived."""
+        from .clock import now_ms
+        from .errors import Conflict
+        from .store import queries, writes
+
+        with self._store.write():
+            kind, record_id = queries.resolve(self._store, ref, ["goal", "task", "decision", "lesson", "note"])
+            if not writes.archive(self._store, kind, record_id, now_ms()):
+                raise Conflict(f"{kind} {record_id} is already archived")
+        return kind, record_id
+
+    def delete(self, ref: str, *, with_tasks: bool = False) -> tuple[str, str, int]:
+        """Delete a record (exact id or unique prefix) for good: (kind, id, records removed). A goal
+        that has tasks goes only `with_tasks` (Conflict otherwise)."""
+        from .errors import Conflict
+        from .store import queries, writes
+
+        store = self._store
+        with store.write():
+            kind, record_id = queries.resolve(store, ref)
+            if kind == "goal" and not with_tasks:
+                count = store.scalar("SELECT count(*) FROM tasks WHERE goal_id = ?", (record_id,))
+                if count:
+                    raise Conflict(f"goal {record_id} has {count} tasks: add --yes to delete the goal and its tasks")
+            return kind, record_id, writes.delete(store, kind, record_id)
+
+    # claims -----------------------------------------------------------------------------------
+    def start(self, task_ref: str, *, force: bool = False):
+        """Claim a task (atomic); returns a Claim."""
+        from .store import claims
+
+        return claims.start(self._store, self.task_id(task_ref), self.provenance(), force=force)
+
+    def next_task(self, goal_ref: str | None = None):
+        """Claim the most urgent ready task; a Claim, or None when nothing is ready."""
+        from .store import claims
+
+        goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
+        return claims.next_task(self._store, self.provenance(), goal)
+
+    def ping(self, task_ref: str):
+        from .store import claims
+
+        return claims.ping(self._store, self.task_id(task_ref), self.provenance())
+
+    def checkpoint(self, task_ref: str, note: str, files=()) -> str:
+        """Save progress on a task (a heartbeat too); returns the checkpoint's id."""
+        from .recording import collect_refs
+        from .store import claims
+
+        refs = collect_refs(self._store, list(files), [note])
+        return claims.checkpoint(self._store, self.task_id(task_ref), note, self.provenance(), refs)
+
+    def complete(self, task_ref: str, summary: str, *, interpretation=None, uncertainty=None, outcome=None,
+                 force: bool = False, files=()):
+        """Mark a task done with a summary; returns the task."""
+        from .recording import collect_refs
+        from .store import claims
+
+        refs = collect_refs(self._store, list(files), [summary, interpretation, uncertainty, outcome])
+        return claims.complete(self._store, self.task_id(task_ref), summary, self.provenance(), force=force,
+                               refs=refs, interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
+
+    def fail(self, task_ref: str, reason: str, *, force: bool = False):
+        from .store import claims
+
+        return claims.fail(self._store, self.task_id(task_ref), reason, self.provenance(), force=force)
+
+    # reading ----------------------------------------------------------------------------------
+    def resolve(self, ref: str, kinds=None) -> tuple[str, str]:
+        """(kind, id) of the record an id or unique prefix names; NotFound / UsageError otherwise."""
+        from .store import queries
+
+        return queries.resolve(self._store, ref, kinds)
+
+    def task_id(self, ref: str) -> str:
+        return self.resolve(ref, ["task"])[1]
+
+    def get(self, kind: str, record_id: str):
+        """One record with its files, or None."""
+        from .store import queries
+
+        return queries.get(self._store, kind, record_id)
+
+    def find(self, ref: str, kinds=None):
+        """The record an id or unique prefix names (NotFound when none)."""
+        kind, record_id = self.resolve(ref, kinds)
+        return self.get(kind, record_id)
+
+    def goals(self, **filters):
+        from .store import queries
+
+        return queries.goals(self._store, **filters)
+
+    def tasks(self, **filters):
+        from .store import queries
+
+        return queries.tasks(self._store, **filters)
+
+    def task_summaries(self, goal_id: str | None = None):
+        from .store import queries
+
+        return queries.task_summaries(self._store, goal_id)
+
+    def ready_tasks(self, goal_id: str | None = None, limit: int | None = None):
+        from .store import queries
+
+        return queries.ready_tasks(self._store, goal_id, limit=limit)
+
+    def ready_count(self) -> int:
+        from .store import queries
+
+        return queries.ready_count(self._store)
+
+    def decisions(self, kind: str | None = "decision", limit: int | None = None):
+        from .store import queries
+
+        return queries.decisions(self._store, kind, limit)
+
+    def lessons(self, limit: int | None = None):
+        from .store import queries
+
+        return queries.lessons(self._store, limit)
+
+    def memories(self, **filters):
+        from .store import queries
+
+        return queries.memories(self._store, **filters)
+
+    def attach_files(self, records) -> None:
+        from .store import queries
+
+        queries.attach_files(self._store, records)
+
+    def search(self, query: str, limit: int = 20):
+        from .store import queries
+
+        return queries.search(self._store, query, limit)
+
+    def counts(self) -> dict:
+        """How many goals, tasks (by status), memories, decisions and lessons are active."""
+        store = self._store
+        by_status = dict(store.execute("SELECT status, count(*) FROM tasks WHERE archived_at IS NULL GROUP BY status"))
+        return {
+            "goals": store.scalar("SELECT count(*) FROM goals WHERE archived_at IS NULL"),
+            "tasks": sum(by_status.values()),
+            "todo": by_status.get("todo", 0),
+            "wip": by_status.get("in_progress", 0),
+            "done": by_status.get("done", 0),
+            "review": by_status.get("review", 0),
+            "memories": store.scalar("SELECT count(*) FROM memories"),
+            "decisions": store.scalar("SELECT count(*) FROM decisions WHERE archived_at IS NULL"),
+            "lessons": store.scalar("SELECT count(*) FROM lessons WHERE archived_at IS NULL"),
+        }
+
+    def versions(self, record_id: str) -> list[dict]:
+        """The record's versions under `.imi/records/`, oldest first (hlc, agent, deleted, base)."""
+        rows = self._store.execute("SELECT hlc, agent, deleted, base FROM text_versions WHERE record_id = ? "
+                                  "ORDER BY hlc", (record_id,)).fetchall()
+        return [{"hlc": v[0], "agent": v[1], "deleted": bool(v[2]), "base": v[3]} for v in rows]
+
+    def lease_ms(self) -> int:
+        """How long a claim lives without a heartbeat."""
+        from .store.lease import lease_ms
+
+        return lease_ms(self._store)
+
+    def context(self, goal_ref: str | None = None, budget: int | None = None, first=()):
+        """The packed session context (render() for text, to_json() for data)."""
+        from .context import DEFAULT_BUDGET, build
+
+        goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
+        return build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+
+    def file_memory(self, path: str, budget: int | None = None):
+        """What names one file (repo-relative or absolute path), packed like the context."""
+        from .context import DEFAULT_BUDGET, build_for_file
+        from .paths import normalize
+
+        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET)
+
+    def relative(self, path: str) -> str | None:
+        """A path as the project names it (repo-relative, POSIX), or None when outside the project."""
+        from .paths import relative_to_root
+
+        return relative_to_root(path, self.root)
+
+    def signals(self):
+        from . import signals
+
+        return signals.compute(self._store)
+
+    def verify_task(self, task):
+        from . import verification
+
+        return verification.verify(self._store, task)
+
+    def review_tasks(self, limit: int = 200):
+        from . import verification
+
+        return verification.review(self._store, limit)
+
+    def ref_index(self):
+        """Every file reference, indexed by path for fast lookups (the language server's view)."""
+        from .refindex import RefIndex
+
+        return RefIndex(self._store)
+
+    # anchors ----------------------------------------------------------------------------------
+    def anchors(self):
+        """Every anchored reference with its status now (fresh, moved, renamed, changed, orphaned);
+        moved and renamed anchors quietly follow their code (their stored place is updated)."""
+        from .anchors.review import all_anchors, follow
+
+        states = all_anchors(self._store)
+        if any(s.now.status in ("moved", "renamed") for s in states) and not self.readonly:
+            with self._store.write():
+                follow(self._store, states)
+        return states
+
+    def verify(self, ref: str, read=None):
+        """Accept a record (id or prefix) as still true: re-anchor its code where it now is (`read`
+        gives a file's lines: an editor passes its open documents' text). Returns (kind, id,
+        [(ref, located, action)])."""
+        from .anchors.review import read_lines, verify
+
+        self.provenance()
+        with self._store.write():
+            kind, record_id = self.resolve(ref, ["goal", "task", "decision", "lesson", "note", "memory"])
+            return kind, record_id, verify(self._store, kind, record_id, read or read_lines)
+
+    def reanchor(self, kind: str, record_id: str, ref_id: int, path: str, lines: list[str], start: int, end: int):
+        """Anchor one reference of a record to lines start..end of `path`, whose text is `lines` (an
+        editor passes its document, saved or not); returns the new reference."""
+        from .anchors.review import reanchor
+
+        self.provenance()
+        with self._store.write():
+            return reanchor(self._store, kind, record_id, ref_id, path, lines, start, end)
+
+    def supersede(self, kind: str, record_id: str, what: str, why: str | None, affects=None, files=()) -> str:
+        """Record a decision that replaces a decision, lesson or note, and archive the old one; the new id."""
+        from .anchors.review import supersede
+
+        return supersede(self._store, self.provenance(), kind, record_id, what, why, affects, list(files))
+
+    def follow_renames(self):
+        """Move references to files git renamed to their new paths (what every read path does first);
+        returns what moved ({old: new} in `.paths`)."""
+        from .anchors.renames import follow_renames
+
+        return follow_renames(self._store)
+
+    # team memory ------------------------------------------------------------------------------
+    def team_memory(self) -> bool:
+        """Whether this project keeps its memory in git (`.imi/records/`)."""
+        from .textsync import enabled
+
+        return enabled(self._store)
+
+    def require_team_memory(self) -> None:
+        """ImiError unless the project keeps its memory as text records (what sync, rebuild, import need)."""
+        if not self.team_memory():
+            from .errors import ImiError
+
+            raise ImiError("this project keeps no text records yet: run `imi init` once to turn team memory on")
+
+    def sync(self):
+        """Bring the database and `.imi/records/` in step; a SyncReport that also counts what opening
+        the project already took in, and every conflict not yet reported."""
+        from .textsync import importer
+
+        self.require_team_memory()
+        store = self._store
+        report = importer.sync(store, export_untracked=True)
+        if store.caught_up is not None:  # opening the store already took in what git brought: count it
+            caught = len(store.caught_up.conflicts)
+            report = store.caught_up.merged(report)
+            del report.conflicts[:caught]  # kept as unreported: they come back just below
+        with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
+            report.conflicts[:0] = importer.unreported(store, clear=True)
+        return report
+
+    def rebuild(self, *, force: bool = False):
+        """Throw the database's records away and load them again from `.imi/records/`. Refused (Conflict)
+        while records exist only in the database, unless `force`."""
+        from .errors import Conflict
+        from .store.queries import TABLES
+        from .textsync import importer
+
+        self.require_team_memory()
+        store = self._store
+        with store.write():
+            untracked = sum(store.scalar(f"SELECT count(*) FROM {table} WHERE id NOT IN "
+                                         f"(SELECT record_id FROM text_versions)") for table in TABLES.values())
+            if untracked and not force:
+                raise Conflict(f"{untracked} records exist only in the database: run `imi sync` first to write "
+                               "them to .imi/records/ (or --force to drop them)")
+            importer.forget_all(store)
+            return importer.sync(store)
+
+    def is_memory_file(self, target: Path) -> bool:
+        """Whether writing `target` would overwrite the memory itself (the database or `.imi/`)."""
+        target = target.resolve()
+        db = self.db_path.resolve()
+        if db.parent.name == ".imi" and target.is_relative_to(db.parent):
+            return True
+        return target in {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+
+    def export_lines(self):
+        from .textsync.transfer import export_lines
+
+        return export_lines(self._store)
+
+    def import_file(self, path: Path):
+        """Import records from `imi export` JSON Lines or another project's database (IMI 0.3 too)."""
+        from .textsync.transfer import import_file
+
+        self.require_team_memory()
+        self.provenance()
+        return import_file(self._store, path)

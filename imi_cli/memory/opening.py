@@ -1,0 +1,22 @@
+"""Opening a project's store: the database, kept in step with the team memory under `.imi/records/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .store.connection import Store, connect_database, find_database
+from .textsync import attach
+
+__all__ = ["open_store", "find_database"]
+
+
+def open_store(db_path: Path | None = None, *, create: bool = False, readonly: bool = False) -> Store:
+    """Open (or with `create`, make) the project database found by walking up (or `IMI_DB`), and
+    catch it up with version files git brought in. Raises ImiError with one clear line."""
+    store = connect_database(db_path, create=create, readonly=readonly)
+    try:
+        attach(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
