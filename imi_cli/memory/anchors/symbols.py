@@ -76,128 +76,121 @@ def outline(lines: list[str], language: str) -> dict[str, list[Declaration]]:
 # --- Python -------------------------------------------------------------------------------------------------------
 
 _PY_DECL = re.compile(r"(?:async[ \t]+)?(def|class)[ \t]+([\w]+)")
-_PY_TOKEN = re.compile(r"""[#()\[\]{}\\]|(?:[rRbBuUfF]{0,2})('''|\"\"\"|'|")""")
-_PY_SPECIAL = re.compile(r"""[#()\[\]{}\\'"]""")
+_SAME_BRACKETS = str.maketrans("[{]}", "(())")
 _PY_OVERLOAD = re.compile(r"@[ \t]*(?:[\w]+\.)*overload\b")
 
 
 class _Python:
-    """Statement starts by Python's rules: brackets and backslashes continue a line, triple-quoted
-    strings span lines, comment lines do not end a block."""
-
-    def statements(self, lines: list[str]):
-        """(index, indent, stripped) of each line where a statement starts; and the last code line
-        of each line index (for where a block ends)."""
-        depth, quote, continued = 0, None, False
-        for index, line in enumerate(lines):
-            starts = depth == 0 and quote is None and not continued
-            stripped = line.strip()
-            if quote is None and not _PY_SPECIAL.search(line):
-                continued = False
-                if starts and stripped:
-                    yield index, len(line) - len(line.lstrip(" \t")), stripped
-                continue
-            depth, quote, continued = self._scan(line, depth, quote)
-            if starts and stripped and not stripped.startswith("#"):
-                yield index, len(line) - len(line.lstrip(" \t")), stripped
+    """Statement starts by Python's rules: brackets and backslashes continue a line, strings may span
+    lines, comment lines do not end a block."""
 
     @staticmethod
-    def _scan(line: str, depth: int, quote: str | None) -> tuple[int, str | None, bool]:
-        """Bracket depth, open triple quote and backslash continuation after one line."""
-        if quote is None and "'" not in line and '"' not in line:  # most lines: count brackets up to a comment
-            code = line.split("#", 1)[0]
-            depth = max(depth + code.count("(") + code.count("[") + code.count("{")
-                        - code.count(")") - code.count("]") - code.count("}"), 0)
-            return depth, None, code.rstrip().endswith("\\")
-        pos, size = 0, len(line)
-        if quote is not None:
-            close = _find_close(line, 0, quote)
-            if close == -1:
-                return depth, quote, False
-            pos, quote = close, None
-        while pos < size:
-            match = _PY_TOKEN.search(line, pos)
-            if match is None:
-                break
-            token = match.group(0)
-            pos = match.end()
-            if match.group(1):
-                opener = match.group(1)
-                close = _find_close(line, pos, opener)
-                if close == -1:
-                    if len(opener) == 3:
-                        return depth, opener, False
-                    return depth, None, line.rstrip().endswith("\\")  # unterminated: the line's end closes it
-                pos = close
-            elif token == "#":
-                break
-            elif token == "\\":
-                if not line[pos:].strip():
-                    return depth, None, True
-            elif token in "([{":
-                depth += 1
-            else:
-                depth = max(depth - 1, 0)
-        return depth, None, False
+    def statements(code: list[str], inside: list[bool]):
+        """(index, indent, stripped) of each line where a statement starts (`code`: strings and comments
+        blanked)."""
+        depth, continued = 0, False
+        for index, line in enumerate(code):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if depth == 0 and not continued and not inside[index]:
+                yield index, len(line) - len(line.lstrip(" \t")), stripped
+            brackets = line.translate(_SAME_BRACKETS)
+            depth = max(depth + brackets.count("(") - brackets.count(")"), 0)
+            continued = stripped.endswith("\\")
 
     def outline(self, lines: list[str]) -> dict[str, list[Declaration]]:
+        code, inside = _blanked(lines, "python")
         found: dict[str, list[Declaration]] = {}
-        stack: list[list] = []  # open blocks: [indent, qualified name, first, depth below its scope, rank]
+        stack: list[list] = []  # open blocks: [indent, qualified name, first, rank]
         last_code = -1
         decorator_at: tuple[int, int] | None = None  # (indent, first line) of decorators waiting for their def
         overload = False
 
         def close(upto_indent: int) -> None:
             while stack and stack[-1][0] >= upto_indent:
-                indent, name, first, depth, rank = stack.pop()
-                found.setdefault(name, []).append(Declaration(first + 1, last_code + 1, depth, rank))
+                indent, name, first, rank = stack.pop()
+                found.setdefault(name, []).append(Declaration(first + 1, last_code + 1, indent, rank))
 
         previous = -1
-        for index, indent, stripped in self.statements(lines):
+        for index, indent, stripped in self.statements(code, inside):
             if previous >= 0:
-                last_code = self._last_code(lines, previous, index)
+                last_code = _last_code(code, previous, index)
             previous = index
-            close(indent)
-            if stripped.startswith("@"):
+            if stack and indent <= stack[-1][0]:
+                close(indent)
+            first_char = stripped[0]
+            if first_char == "@":
                 if decorator_at is None or decorator_at[0] != indent:
                     decorator_at, overload = (indent, index), False
-                overload = overload or bool(_PY_OVERLOAD.match(stripped))
+                overload = overload or bool(_PY_OVERLOAD.match(lines[index].strip()))
                 continue
-            match = _PY_DECL.match(stripped)
-            if match:
-                first = decorator_at[1] if decorator_at and decorator_at[0] == indent else index
-                scope = next((b for b in reversed(stack) if b[0] < indent), None)
-                name = f"{scope[1]}.{match.group(2)}" if scope else match.group(2)
-                stack.append([indent, name, first, indent, 1 if overload else 0])
+            if first_char in "dca":
+                match = _PY_DECL.match(stripped)
+                if match:
+                    first = decorator_at[1] if decorator_at and decorator_at[0] == indent else index
+                    scope = next((b for b in reversed(stack) if b[0] < indent), None)
+                    name = f"{scope[1]}.{match.group(2)}" if scope else match.group(2)
+                    stack.append([indent, name, first, 1 if overload else 0])
             decorator_at, overload = None, False
         if previous >= 0:
-            last_code = self._last_code(lines, previous, len(lines))
+            last_code = _last_code(code, previous, len(code))
         close(-1)
         return found
 
-    @staticmethod
-    def _last_code(lines: list[str], start: int, stop: int) -> int:
-        """The last line before `stop` of the statement that began at `start` (blank and comment lines
-        after it do not count)."""
-        for index in range(stop - 1, start, -1):
-            stripped = lines[index].strip()
-            if stripped and not stripped.startswith("#"):
-                return index
-        return start
+
+def _last_code(code: list[str], start: int, stop: int) -> int:
+    """The last line before `stop` of the statement that began at `start` (blank and comment lines after
+    it do not count)."""
+    for index in range(stop - 1, start, -1):
+        if code[index].strip():
+            return index
+    return start
 
 
-def _find_close(line: str, pos: int, quote: str) -> int:
-    """Index just past the closing `quote` at or after pos (backslash escapes skipped), or -1."""
-    while True:
-        close = line.find(quote, pos)
-        if close == -1:
-            return -1
-        backslashes = 0
-        while close - backslashes - 1 >= pos and line[close - backslashes - 1] == "\\":
-            backslashes += 1
-        if backslashes % 2 == 0:
-            return close + len(quote)
-        pos = close + 1
+# Strings and comments of each language, leftmost first: what `_blanked` hides before brackets are counted.
+_STRINGS = {
+    "python": r"""(?=[\#'"rRbBuUfF])(?:(?P<c>\#[^\n]*)|(?P<s>(?:\b[rRbBuUfF]{1,2})?(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"
+                  |'(?:\\[\s\S]|[^'\\\n])*'|"(?:\\[\s\S]|[^"\\\n])*")))""",
+    "ts": r"""(?=[/"'`])(?:(?P<c>//[^\n]*|/\*[\s\S]*?\*/)|(?P<s>"(?:\\[\s\S]|[^"\\\n])*"|'(?:\\[\s\S]|[^'\\\n])*'
+              |`(?:\\[\s\S]|[^`\\])*`|(?:(?<=[(,=:\[!&|?{};])|(?<=[(,=:\[!&|?{};]\ ))/(?![/*])(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\\n\[])+/))""",
+    "go": r"""(?=[/"'`])(?:(?P<c>//[^\n]*|/\*[\s\S]*?\*/)|(?P<s>"(?:\\.|[^"\\\n])*"|`[^`]*`|'(?:\\[^'\n]+|[^'\\\n])'))""",
+    "rust": r"""(?=[/"'br])(?:(?P<c>//[^\n]*|/\*[\s\S]*?\*/)|(?P<s>b?r(?P<hashes>\#*)"[\s\S]*?"(?P=hashes)|b?"(?:\\[\s\S]|[^"\\])*"
+                |b?'(?:\\(?:u\{[0-9a-fA-F]*\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'))""",
+}
+_LEXERS: dict[str, re.Pattern[str]] = {}
+
+
+def _blanked(lines: list[str], language: str) -> tuple[list[str], list[bool]]:
+    """The lines with comments turned to spaces and strings to `x`s (same lengths), and for each line
+    whether it begins inside a string or comment that an earlier line opened."""
+    lexer = _LEXERS.get(language)
+    if lexer is None:
+        lexer = _LEXERS[language] = re.compile(_STRINGS[language], re.VERBOSE)
+    text = "\n".join(lines)
+    parts, last, spanning = [], 0, []
+    for match in lexer.finditer(text):
+        start, end = match.span()
+        parts.append(text[last:start])
+        chunk, fill = match.group(), " " if match.lastgroup == "c" else "x"
+        if "\n" in chunk:
+            parts.append("\n".join(fill * len(piece) for piece in chunk.split("\n")))
+            spanning.append((start, end))
+        else:
+            parts.append(fill * len(chunk))
+        last = end
+    parts.append(text[last:])
+    code = "".join(parts).split("\n")
+    inside = [False] * len(code)
+    if spanning:
+        from bisect import bisect_right
+        from itertools import accumulate
+
+        starts = [0, *accumulate(len(line) + 1 for line in lines)]
+        for start, end in spanning:
+            for index in range(bisect_right(starts, start), bisect_right(starts, end - 1)):
+                inside[index] = True
+    return code, inside
 
 
 _PYTHON = _Python()
@@ -236,95 +229,15 @@ class _Braces:
     def __init__(self, language: str):
         self.language = language
 
-    def _code_lines(self, lines: list[str]) -> list[str]:
-        """Each line with the insides of strings and comments blanked out (they may span lines)."""
-        out, state = [], None  # None, or what closes the open string or comment: "*/", '"', "`", '"#'
-        for line in lines:
-            code, state = self._blank(line, state)
-            out.append(code)
-        return out
-
-    def _blank(self, line: str, state: str | None) -> tuple[str, str | None]:
-        """`line` with strings and comments replaced by spaces, and what is still open at its end."""
-        if state is None and not _BRACE_SPECIAL.search(line):
-            return line, None
-        chars = list(line)
-        pos, size, lang = 0, len(line), self.language
-        while pos < size:
-            if state is not None:
-                end = self._close(line, pos, state)
-                stop = size if end == -1 else end
-                chars[pos:stop] = " " * (stop - pos)
-                if end == -1:
-                    return "".join(chars), state
-                pos, state = end, None
-                continue
-            char = line[pos]
-            nxt = line[pos + 1] if pos + 1 < size else ""
-            if char == "/" and nxt == "/":
-                chars[pos:] = " " * (size - pos)
-                break
-            if char == "/" and nxt == "*":
-                chars[pos:pos + 2] = "  "
-                state, pos = "*/", pos + 2
-                continue
-            if char == '"' or (char == "`" and lang in ("ts", "go")) or (char == "'" and lang == "ts"):
-                chars[pos] = " "
-                state, pos = char, pos + 1
-                continue
-            if lang == "rust" and char in "rb" and (pos == 0 or not (line[pos - 1].isalnum() or line[pos - 1] == "_")):
-                match = _RUST_RAW.match(line, pos)
-                if match:
-                    chars[pos:match.end()] = " " * (match.end() - pos)
-                    state, pos = '"' + match.group(1), match.end()
-                    continue
-            if char == "'" and lang in ("go", "rust"):
-                match = _CHAR.match(line, pos)
-                if match:
-                    chars[pos:match.end()] = " " * (match.end() - pos)
-                    pos = match.end()
-                    continue
-                pos += 1  # a Rust lifetime or label
-                continue
-            if char == "/" and lang == "ts" and _regex_may_start(line, pos):
-                match = _TS_REGEX.match(line, pos)
-                if match:
-                    chars[pos:match.end()] = " " * (match.end() - pos)
-                    pos = match.end()
-                    continue
-            pos += 1
-        return "".join(chars), state
-
-    def _close(self, line: str, pos: int, state: str) -> int:
-        """Index just past what closes `state` (a string or block comment) from pos, or -1."""
-        if state == "*/":
-            end = line.find("*/", pos)
-            return -1 if end == -1 else end + 2
-        if len(state) > 1:  # a Rust raw string: r#"..."#
-            end = line.find(state, pos)
-            return -1 if end == -1 else end + len(state)
-        raw = state == "`" and self.language == "go"
-        while pos < len(line):
-            char = line[pos]
-            if char == "\\" and not raw:
-                pos += 2
-                continue
-            if char == state:
-                return pos + 1
-            pos += 1
-        if state == "'" or (state == '"' and self.language in ("ts", "go")):
-            return len(line)  # an unterminated quote ends with its line
-        return -1
-
     def outline(self, lines: list[str]) -> dict[str, list[Declaration]]:
-        code = self._code_lines(lines)
+        code, inside = _blanked(lines, self.language)
         found: dict[str, list[Declaration]] = {}
         depth = 0
         depth_before = []
         for text in code:
             depth_before.append(depth)
-            depth = max(depth + text.count("(") + text.count("[") + text.count("{")
-                        - text.count(")") - text.count("]") - text.count("}"), 0)
+            brackets = text.translate(_SAME_BRACKETS)
+            depth = max(depth + brackets.count("(") - brackets.count(")"), 0)
         depth_before.append(depth)
         scopes: list[tuple[int, str | None, str, int]] = [(0, None, "file", len(code))]  # body depth, name, kind, end
         pending: int | None = None  # first line of the decorators or attributes above the next declaration
@@ -334,7 +247,7 @@ class _Braces:
                 scopes.pop()
             stripped = text.strip()
             scope_depth, scope_name, scope_kind, _ = scopes[-1]
-            if not stripped or level != scope_depth:
+            if not stripped or level != scope_depth or inside[index]:
                 continue
             decl = self._declaration(stripped, scope_kind)
             if decl is None:
@@ -430,35 +343,25 @@ def _continues(stripped: str) -> bool:
     return stripped[0] in ".|&?:=+-*/,<>{)]" or stripped.startswith(("extends ", "implements ", "where"))
 
 
-_BRACE_SPECIAL = re.compile(r"[/\"'`]")
-_RUST_RAW = re.compile(r'b?r(#*)"')
-_CHAR = re.compile(r"'(?:\\(?:u\{[0-9a-fA-F]*\}|x[0-9a-fA-F]{2}|.)|[^\\'])'")
-_TS_REGEX = re.compile(r"/(?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[\n])+/")
-
-
-def _regex_may_start(line: str, pos: int) -> bool:
-    """A `/` where an expression starts is a regular expression, not a division."""
-    before = line[:pos].rstrip()
-    return not before or before[-1] in "(,=:[!&|?{};" or before.endswith("return")
-
-
 _TS_NOT_METHODS = {"if", "for", "while", "switch", "catch", "return", "function", "super", "this"}
+
+
+_IMPL_HEAD_END = re.compile(r"\{|\bwhere\b")
+_IMPL_FOR = re.compile(r"\s+for\s+")
+_IMPL_REFERENCE = re.compile(r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|dyn\s+|\*(?:const|mut)\s+)+")
+_IMPL_NAME = re.compile(r"(?:\w+::)*(\w+)")
 
 
 def _rust_impl_type(header: str) -> str | None:
     """The type an `impl` block is for: `impl<T> Trait<T> for Vec<T>` -> Vec."""
     text = header.strip()
-    if text.startswith("<"):
+    if text.startswith("<"):  # the impl's own generic parameters
         depth = 0
         for pos, char in enumerate(text):
-            depth += {"<": 1, ">": -1}.get(char, 0)
+            depth += 1 if char == "<" else -1 if char == ">" else 0
             if depth == 0:
                 text = text[pos + 1:]
                 break
-    text = re.split(r"\{|\bwhere\b", text)[0]
-    parts = re.split(r"\s+for\s+", text)
-    target = parts[-1].strip()
-    target = re.sub(r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|dyn\s+|\*(?:const|mut)\s+)+", "", target)
-    target = re.split(r"[<\s]", target)[0]
-    target = target.rsplit("::", 1)[-1]
-    return target if re.fullmatch(r"\w+", target or "") else None
+    target = _IMPL_FOR.split(_IMPL_HEAD_END.split(text, 1)[0])[-1].strip()
+    match = _IMPL_NAME.match(_IMPL_REFERENCE.sub("", target))
+    return match.group(1) if match else None
