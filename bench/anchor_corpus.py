@@ -38,6 +38,10 @@ CORPORA = [
     Corpus("rxjs", "npm", "rxjs", "7.8.2", "ts", "TypeScript sources with many overload signatures"),
     Corpus("cobra", "debian", "golang-github-spf13-cobra-dev", None, "go", "Go: methods on types, grouped declarations"),
     Corpus("serde_json", "debian", "librust-serde-json-dev", None, "rust", "Rust: impl blocks, traits, attributes, macros"),
+    Corpus("attrs", "pypi", "attrs", "23.2.0", "python", "class decorators, descriptors, conditional definitions"),
+    Corpus("query-core", "npm", "@tanstack/query-core", "5.59.0", "ts", "generic classes, overloads, arrow members"),
+    Corpus("gorilla-mux", "debian", "golang-github-gorilla-mux-dev", None, "go", "Go: a router with many small methods"),
+    Corpus("regex-syntax", "debian", "librust-regex-syntax-dev", None, "rust", "Rust: a parser, big enums and matches"),
 ]
 EXTENSIONS = {"python": (".py",), "ts": (".ts", ".tsx"), "go": (".go",), "rust": (".rs",)}
 

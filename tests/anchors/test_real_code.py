@@ -37,6 +37,6 @@ def test_symbols_agree_with_a_real_parser(corpus):
     import anchor_accuracy
 
     result = anchor_accuracy.measure(corpus, _sources(corpus))
-    assert result.symbols > 300  # the code base really was read
+    assert result.symbols > 200  # the code base really was read
     misses = "\n".join(anchor_accuracy._miss_line(m) for m in result.misses[:20])
     assert result.meets_target, f"{result.accuracy:.2%} of {result.symbols}:\n{misses}"

@@ -206,7 +206,8 @@ _TS_TOP = re.compile(
     r"|(?:const\s+)?enum\s+(?P<enum>[\w$]+)|interface\s+(?P<interface>[\w$]+)"
     r"|(?:namespace|module)\s+(?P<namespace>[\w$]+)"
     r"|(?:const|let|var)\s+(?P<variable>[\w$]+)|type\s+(?P<type>[\w$]+))")
-_TS_MEMBER = re.compile(_TS_MODIFIERS + r"(?:(?:get|set)\s+)?\*?\s*(?P<method>[\w$]+)\s*\??\s*(?:<.*?>)?\s*\(")
+_TS_MEMBER = re.compile(_TS_MODIFIERS + r"(?:(?:get|set)\s+)?\*?\s*(?P<method>[\w$]+)\s*\??\s*"
+                        r"(?:<.*?>\s*\(|<\s*$|\()")  # `name(`, `name<T>(`, or type parameters on the lines below
 _TS_SCOPES = ("class", "namespace")
 
 _GO_DECL = re.compile(r"func\s+(?:\((?P<receiver>[^)]*)\)\s*)?(?P<function>\w+)|type\s+(?P<type>\w+)"
