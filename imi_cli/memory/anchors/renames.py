@@ -7,15 +7,15 @@ quietly: the memory is still true, only the file moved. `imi context --file`, th
 hooks, MCP's file memory, `imi check --stale` and the language server all go through it,
 so a rename is followed everywhere at once, whoever reads first.
 
-Cheap when nothing is missing: one query and one `stat` per named file. When files are
-missing, git is asked once; its answer for that state (HEAD, the git index, the missing
-files) is remembered next to the database, so a file deleted for good does not cost a git
-call on every read.
+Cheap on every read: git can only have seen a rename if HEAD or its index changed, so the
+work is done once per state of git and of the references (remembered next to the
+database); in between, a read costs reading HEAD, one `stat` of git's index and one query.
+When the state changed: one `stat` per named file, and git is asked only when some are
+missing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -48,18 +48,17 @@ def missing_files(store: Store) -> dict[str, set[str | None]]:
 def follow_renames(store: Store) -> Followed:
     """Move every reference to a file git renamed to the file's new path (see the module's docstring).
     Never raises for git or a busy database: reading memory must not fail because of it."""
-    missing = missing_files(store)
-    if not missing:
-        return NOTHING
-    stamp = _stamp(store.root, missing)
+    state = _state(store)
+    if state is None:
+        return NOTHING  # not a git repository (or no commit yet): git renamed nothing
     marker = _marker(store)
-    if stamp is not None and _read(marker) == stamp:
-        return NOTHING  # git was asked about exactly these missing files in this state: no renames
+    if _read(marker) == state:
+        return NOTHING  # nothing to follow in exactly this state of git and of the references
+    missing = missing_files(store)
     moved = {old: new for old, new in renamed_paths(store.root, missing).items()
-             if os.path.exists(os.path.join(str(store.root), new))}
+             if os.path.exists(os.path.join(str(store.root), new))} if missing else {}
     if not moved:
-        if stamp is not None:
-            _write(marker, stamp)
+        _write(marker, state)
         return NOTHING
     return _store_moves(store, moved)
 
@@ -99,15 +98,16 @@ def _store_moves(store: Store, moved: dict[str, str]) -> Followed:
     return Followed(moved, frozenset(ids))
 
 
-def _stamp(root: Path, missing: dict) -> str | None:
-    """What git's answer depends on: HEAD, the index (`git mv`, `git add`) and the missing files."""
+def _state(store: Store) -> str | None:
+    """What the answer depends on: HEAD and git's index (a rename git can see changes one of them:
+    `git mv`, `git add`, a commit, a checkout) and the references (new ones may name a missing file)."""
     from ..gitinfo import head_commit, index_mtime
 
-    head = head_commit(root)
+    head = head_commit(store.root)
     if head is None:
         return None
-    digest = hashlib.sha256("\n".join(sorted(missing)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"{head} {index_mtime(root)} {digest}"
+    count, last = store.one("SELECT count(*), max(id) FROM refs")
+    return f"{head} {index_mtime(store.root)} {count} {last}"
 
 
 def _marker(store: Store) -> Path:
