@@ -8,7 +8,7 @@ is an outline: every declaration's qualified name (`Class.method`, a Go method b
 receiver `Type.Method`, a Rust method by its impl's type `Type.method`) with its first line
 (decorators and attributes included) and last line.
 
-A name declared more than once in a scope means its shallowest declaration that has a body:
+A name declared more than once in a scope means its first declaration that has a body:
 overload signatures (`@overload` stubs, TypeScript signatures without a body) give way to
 the implementation, a getter comes before its setter. Measured against `ast` and
 tree-sitter on real code in bench/anchor_accuracy.py (docs/anchors.md); why not a parser:
@@ -28,12 +28,13 @@ LANGUAGES = {
 
 
 class Declaration(NamedTuple):
-    """One declaration in the outline. Lower `rank` wins a name: 0 a declaration with a body,
-    1 a signature without one (an overload), 2 a stand-in (a Rust impl block for its type's name)."""
+    """One declaration in the outline. Of several with the same name, the lowest (rank, depth, first)
+    wins: rank 0 a declaration with a body, 1 a signature without one (an overload), 2 a stand-in (a Rust
+    impl block for its type's name), 3 a Go method found by its bare name."""
 
     first: int   # 1-based, decorators included
     last: int
-    depth: int   # nesting below the scope that names it
+    depth: int   # Python: its indentation (directly in its scope before nested in an `if`); else 0
     rank: int
 
 
@@ -56,20 +57,20 @@ def find_symbol(lines: list[str], path: str, symbol: str) -> tuple[int, int] | N
 
 
 _NAME = re.compile(r"[\w$]+(?:\.[\w$]+)*")
-_CACHE: dict[tuple[str, int, int], dict[str, list[Declaration]]] = {}
+_CACHE: dict[tuple[str, str], dict[str, list[Declaration]]] = {}
 
 
 def outline(lines: list[str], language: str) -> dict[str, list[Declaration]]:
-    """{qualified name: its declarations} for a file's lines (the last few files' outlines are kept:
-    many anchors share a file)."""
-    key = (language, id(lines), len(lines))
+    """{qualified name: its declarations} for a file's lines (the last few files' outlines are kept,
+    by their text: many anchors share a file)."""
+    key = (language, "\n".join(lines))
     cached = _CACHE.get(key)
-    if cached is not None and cached[0] is lines:
-        return cached[1]
+    if cached is not None:
+        return cached
     result = _PYTHON.outline(lines) if language == "python" else _Braces(language).outline(lines)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[key] = (lines, result)
+    if len(_CACHE) >= 8:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = result
     return result
 
 
