@@ -66,7 +66,7 @@ def follow_renames(store: Store) -> Followed:
 def follow_renames_at(db_path: Path) -> dict[str, str]:
     """`follow_renames` on a connection of its own (for a worker thread of a long-lived server):
     {old path: new path}, empty when the database cannot be opened."""
-    from ..store import open_store
+    from ..opening import open_store
 
     try:
         store = open_store(db_path)
