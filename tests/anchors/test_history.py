@@ -33,5 +33,5 @@ def test_statuses_on_four_released_versions_agree_with_what_happened(tmp_path, m
     false_alarm, missed, judged = anchor_history.stale_disagreements(confusion)
     assert judged > 500
     assert result["events"]["changed"] > 20 and result["events"]["holds"] > 200  # real edits happened
-    assert (false_alarm, missed) == (0, 0), anchor_history.render(result)
+    assert (false_alarm, missed) == (0, 0), anchor_history.render([result])
     assert result["wrong_place"] == []
