@@ -27,8 +27,8 @@ async def test_a_cli_write_from_another_process_refreshes_lenses_within_a_second
     loop = asyncio.get_running_loop()
     written = loop.time()
     if client.editor == "visual-studio-code":
-        await until(lambda: client.refreshes > 0, timeout=1.0)  # the editor is told to ask again
-    found = await until(lambda: _has_lesson(client, uri), timeout=1.0)
+        await until(lambda: client.refreshes > 0, timeout=30)  # the editor is told to ask again
+    found = await until(lambda: _has_lesson(client, uri), timeout=30)
     assert loop.time() - written < 1.0
     assert titles(found) == ["⚑ 1 lesson · 1 decision"]
     if client.editor == "neovim":
@@ -46,7 +46,7 @@ async def test_a_warning_goes_away_when_its_lesson_is_archived_elsewhere(client,
     uri = open_doc(client, project.root / "src/app.py")
     await published_after(client, lambda: change(client, uri, 2, "x"))
     assert project.sub("archive", ids["lesson"]).code == 0
-    await until(lambda: client.published[-1].diagnostics == (), timeout=1.0)
+    await until(lambda: client.published[-1].diagnostics == (), timeout=30)
     assert len(await lenses(client, uri)) == 1  # the anchored lens went with it
 
 
@@ -56,13 +56,13 @@ async def test_a_deleted_database_turns_memory_off_and_a_new_one_turns_it_on(cli
     uri = open_doc(client, project.root / "src/app.py")
     assert await lenses(client, uri)
     shutil.rmtree(project.root / ".imi")
-    await until(lambda: "was deleted" in messages(client), timeout=2)
+    await until(lambda: "was deleted" in messages(client), timeout=30)
     assert await lenses(client, uri) == []
     assert await hover(client, uri, 0) is None
 
     project.ok("init")
     project.ok("decide", "rebuilt memory", "after the loss", "--files", "src/app.py")
-    found = await until(lambda: lenses(client, uri), timeout=2)
+    found = await until(lambda: lenses(client, uri), timeout=30)
     assert titles(found) == ["⚑ 1 decision"]
 
 
@@ -75,10 +75,10 @@ async def test_a_replaced_database_file_is_reopened_and_followed(client, memory)
     replacement = project.root / ".imi" / "incoming.db"
     shutil.copy(project.db, replacement)
     os.replace(replacement, project.db)
-    await until(lambda: any("memory reopened" in m.message for m in client.log_messages), timeout=2)
+    await until(lambda: any("memory reopened" in m.message for m in client.log_messages), timeout=30)
     # writes to the new file reach the editor (the old, unlinked one would never change again)
     assert project.sub("log", "written after the swap", "--files", "src/other.py").code == 0
-    found = await until(lambda: _titled(client, uri, "⚑ 1 decision · 1 note"), timeout=2)
+    found = await until(lambda: _titled(client, uri, "⚑ 1 decision · 1 note"), timeout=30)
     assert len(found) == 1
 
 
@@ -135,5 +135,5 @@ async def test_records_brought_in_by_git_reach_the_editor_without_a_cli_command(
     assert titles(await lenses(client, uri)) == ["⚑ 1 decision"]
     # `git pull`: the teammate's version files arrive in .imi/records/; no imi command runs here
     shutil.copytree(clone / ".imi" / "records", project.root / ".imi" / "records", dirs_exist_ok=True)
-    found = await until(lambda: _titled(client, uri, "⚑ 1 lesson · 1 decision"), timeout=2)
+    found = await until(lambda: _titled(client, uri, "⚑ 1 lesson · 1 decision"), timeout=30)
     assert found

@@ -59,14 +59,14 @@ class Wire:
     def notify(self, method: str, params=None) -> None:
         self.send({"jsonrpc": "2.0", "method": method, **({} if params is None else {"params": params})})
 
-    def request(self, method: str, params=None, timeout: float = 5, **extra) -> dict:
+    def request(self, method: str, params=None, timeout: float = 60, **extra) -> dict:
         """Send a request and wait for its response (the whole response object: result or error)."""
         request_id = next(self.ids)
         self.send({"jsonrpc": "2.0", "id": request_id, "method": method,
                    **({} if params is None else {"params": params}), **extra})
         return self.wait_for(request_id, timeout)
 
-    def wait_for(self, request_id, timeout: float = 5) -> dict:
+    def wait_for(self, request_id, timeout: float = 60) -> dict:
         deadline = time.monotonic() + timeout
         key = json.dumps(request_id)
         with self.arrived:

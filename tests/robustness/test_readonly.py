@@ -187,7 +187,7 @@ def test_read_only_with_a_write_ahead_log_left_by_a_killed_writer(memory):
     `state.db-wal` and `-shm`; a read-only folder must still show what it committed."""
     project, ids = memory
     holder = subprocess.Popen(
-        [*IMI[:1], "-c", "import time\nfrom imi_cli import recording\nfrom imi_cli.memory.opening import open_store\n"
+        [*IMI[:1], "-c", "import time\nfrom imi_cli.memory import recording\nfrom imi_cli.memory.opening import open_store\n"
          "s = open_store()\nprint(recording.add_note(s, recording.provenance(s, 'late'), 'committed just before the kill'),"
          " flush=True)\ntime.sleep(60)\n"],
         cwd=project.root, env=project.process_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
