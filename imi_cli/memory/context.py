@@ -210,6 +210,9 @@ def _fill(sections: list[Section], room: int) -> int:
 def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUDGET, now: int | None = None,
           first: tuple[str, ...] = ()) -> Context:
     """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
+    from .anchors.renames import follow_renames
+
+    follow_renames(store)  # records naming a file git renamed show its new path
     now = now or now_ms()
     lease = lease_ms(store)
     sections = _sections(store, goal_id, now, lease, budget)

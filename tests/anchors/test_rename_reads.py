@@ -85,3 +85,9 @@ def test_a_file_deleted_for_good_changes_nothing(repo):
     assert "no lessons, decisions or tasks name this file" in out
     assert _paths(repo, anchored) == ["src/app.py"]
     assert {a["status"] for a in repo.run("check", "--stale", "--json").json()["stale"]} == {"orphaned"}
+
+
+def test_the_session_context_names_the_new_path(repo):
+    _moved(repo)
+    out = repo.ok("context").out
+    assert "src/main.py" in out and "src/app.py" not in out
