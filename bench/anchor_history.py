@@ -113,13 +113,11 @@ class Truth:
         renamed = False
         if not (root / path).is_file() and path in renames:
             path, renamed = renames[path], True
-        file = root / path
-        if not file.is_file():
+        parsed = _parsed(root / path)
+        if parsed is None:
             return "gone", path
-        text = file.read_text()
-        try:
-            spans = reference(text, "python")
-        except SyntaxError:
+        text, spans = parsed
+        if spans is None:
             return "unknown", path
         span = spans.get(self.symbol)
         if span is None:
@@ -129,6 +127,24 @@ class Truth:
         if _normalized(lines[span[0] - 1:span[1]]) == self.code or (self.by_lines and _contains(lines, self.code)):
             return ("renamed" if renamed else "holds"), path
         return "changed", path
+
+
+_PARSED: dict = {}
+
+
+def _parsed(file: Path):
+    """(text, reference spans or None when it does not parse) of a file, or None when it is missing; kept
+    for one check (`_PARSED` is cleared after each version)."""
+    if file not in _PARSED:
+        if not file.is_file():
+            _PARSED[file] = None
+        else:
+            text = file.read_text()
+            try:
+                _PARSED[file] = text, reference(text, "python")
+            except SyntaxError:
+                _PARSED[file] = text, None
+    return _PARSED[file]
 
 
 def _contains(lines: list[str], block: list[str]) -> bool:
@@ -177,6 +193,7 @@ def replay(versions: list[str], root: Path, package: str = "requests") -> dict:
                             truths[record_id] = Truth(path, symbol, lines[first - 1:last], commit, by_lines)
                 continue
             renames_by_commit: dict[str, dict[str, str]] = {}
+            _PARSED.clear()
             for state in project.anchors():
                 truth = truths.get(state.record_id)
                 if truth is None:

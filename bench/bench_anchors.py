@@ -122,6 +122,16 @@ def time_in_process(root: Path, runs: int) -> tuple[list[float], dict[str, int]]
     return times, statuses
 
 
+def time_python(runs: int) -> list[float]:
+    """`python -c pass`: the machine's pace in the same run (a loaded machine makes every row slower)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def time_cli(root: Path, runs: int) -> list[float]:
     times = []
     env = {**os.environ, "IMI_DB": str(root / ".imi" / "state.db")}
@@ -158,8 +168,9 @@ def time_resolve(runs: int) -> dict[str, list[float]]:
         blocks = RESOLVE_LINES // 10
         text = "\n".join(line for i in range(blocks) for line in make(i))
         times[ext] = []
-        for _ in range(runs):
+        for run in range(runs):
             lines = text.splitlines()
+            lines[0] += f"  # read again after edit {run}"  # a new text each time: no outline is reused
             started = time.perf_counter()
             found = find_symbol(lines, f"big.{ext}", f"Handler{blocks - 1}.last")
             times[ext].append(time.perf_counter() - started)
@@ -168,7 +179,7 @@ def time_resolve(runs: int) -> dict[str, list[float]]:
 
 
 def markdown(files: int, anchors: int, counts: dict, statuses: dict, inproc: list[float], cli: list[float],
-             resolve: dict[str, list[float]]) -> str:
+             resolve: dict[str, list[float]], python: list[float]) -> str:
     med, worst = statistics.median(inproc), max(inproc)
     cli_med = statistics.median(cli)
     return "\n".join([
@@ -188,6 +199,8 @@ def markdown(files: int, anchors: int, counts: dict, statuses: dict, inproc: lis
           f"{statistics.median(t) * 1000:.1f} ms | {max(t) * 1000:.1f} ms | ≤ {RESOLVE_TARGET_MS:.0f} ms "
           f"{'(met)' if statistics.median(t) * 1000 <= RESOLVE_TARGET_MS else '(**missed**)'} |"
           for ext, t in resolve.items()],
+        f"| `python -c pass` in the same run (the machine's pace) | {statistics.median(python) * 1000:.0f} ms | "
+        f"{max(python) * 1000:.0f} ms | |",
         "",
         f"Reproduce: `python bench/bench_anchors.py` ({os.cpu_count()} cores, Python {sys.version.split()[0]}; "
         f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
@@ -220,7 +233,8 @@ def main() -> int:
         inproc, statuses = time_in_process(root, args.runs)
         cli = time_cli(root, args.runs)
     resolve = time_resolve(max(args.runs, 9))
-    body = markdown(args.files, len(targets), counts, statuses, inproc, cli, resolve)
+    python = time_python(max(args.runs, 5))
+    body = markdown(args.files, len(targets), counts, statuses, inproc, cli, resolve, python)
     print(body)
     if not args.no_docs:
         update_docs(body)

@@ -16,11 +16,14 @@ from .text import fingerprint, read_lines
 class Renames:
     """git's renames since each commit, asked only when an anchored file is missing, once per commit."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known: dict[str, str] | None = None):
         self.root = root
         self._by_commit: dict[str | None, dict[str, str]] = {}
+        self.known = known or {}  # what `follow_renames` found but could not store: git need not be asked again
 
     def since(self, commit: str | None) -> dict[str, str]:
+        if self.known:
+            return self.known
         if commit not in self._by_commit:
             self._by_commit[commit] = renames_since(self.root, commit)
         return self._by_commit[commit]
@@ -74,7 +77,7 @@ def all_anchors(store: Store) -> list[AnchorState]:
         archived = "" if kind == "memory" else " WHERE archived_at IS NULL"
         live.update(row[0] for row in store.execute(f"SELECT id FROM {table}{archived}"))
     followed = follow_renames(store)  # files git renamed: their references move first (quietly)
-    renames, files = Renames(store.root), Files()
+    renames, files = Renames(store.root, None if followed.stored else followed.paths), Files()
     states = []
     for kind, record_id, ref in queries.file_refs(store):
         if record_id not in live or not ref.is_anchor:
