@@ -45,8 +45,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import apsw  # noqa: E402
+
+from imi_cli.memory import Project  # noqa: E402
+# the fixture builder writes thousands of backdated records in bulk (docs/architecture.md)
+from imi_cli.memory.opening import open_store  # noqa: E402
 from imi_cli.memory.paths import FileSpec  # noqa: E402
-from imi_cli.memory.opening import open_store
 from imi_cli.memory.store import writes  # noqa: E402
 from imi_cli.memory.store.writes import Provenance  # noqa: E402
 
@@ -276,12 +280,12 @@ def _initialised_server(root: Path):
     return server, (time.perf_counter() - started) * 1000
 
 
-def search_queries(store, count: int, seed: int) -> tuple[list[str], list[str]]:
+def search_queries(db, count: int, seed: int) -> tuple[list[str], list[str]]:
     """Workspace-symbol queries: common words (each in over half the records: the worst case, as FTS ranks
     every match) and code-like words that about five records share (what a developer usually looks for)."""
     rng = random.Random(seed)
     common = [WORDS[i % len(WORDS)] for i in range(count)]
-    texts = [row[0] for row in store.execute("SELECT what_went_wrong FROM lessons ORDER BY id")]
+    texts = [row[0] for row in db.execute("SELECT what_went_wrong FROM lessons ORDER BY id")]
     rare = [rng.choice(texts).rsplit(" ", 1)[-1] for _ in range(count)]
     return common, rare
 
@@ -299,9 +303,10 @@ def measure_in_process(root: Path, samples: int, seed: int, queries: int = 0) ->
     index_ms = (time.perf_counter() - started) * 1000
 
     rng = random.Random(seed)
-    store = memory.store
-    named = [row[0] for row in store.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 0 ORDER BY path")]
-    hottest = store.scalar("SELECT path FROM refs WHERE is_glob = 0 GROUP BY path ORDER BY count(*) DESC LIMIT 1")
+    fixture = apsw.Connection(str(memory.db_path), flags=apsw.SQLITE_OPEN_READONLY)  # the bench's own look at its data
+    named = [row[0] for row in fixture.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 0 ORDER BY path")]
+    hottest = fixture.execute("SELECT path FROM refs WHERE is_glob = 0 GROUP BY path ORDER BY count(*) DESC "
+                              "LIMIT 1").fetchall()[0][0]
     rng.shuffle(named)
     paths = named[:samples]
     lens, resolve, touching, elsewhere = Series("lens"), Series("resolve"), Series("touch"), Series("else")
@@ -364,25 +369,20 @@ def measure_in_process(root: Path, samples: int, seed: int, queries: int = 0) ->
         _close(server, uri)
     symbol_common, symbol_rare = Series("symbol common"), Series("symbol rare")
     symbol_found = {"common": [], "rare": []}
-    common, rare = search_queries(store, queries, seed)
+    common, rare = search_queries(fixture, queries, seed)
+    fixture.close()
     for (series, key, words) in ((symbol_common, "common", common), (symbol_rare, "rare", rare)):
         for word in words:
             found = series.time(symbol, types.WorkspaceSymbolParams(query=word))
             symbol_found[key].append(len(found))
     # a write by another process: how long the reload takes
-    other = open_store(root / ".imi" / "state.db")
-    try:
-        with other.write():
-            writes.add_note(other, Provenance("bench", None), content="reload probe", kind="note",
-                            refs=[(FileSpec(paths[0]), "explicit")])
-    finally:
-        other.close()
+    with Project.open(root / ".imi" / "state.db", agent="bench") as other:
+        probe = other.add_note("reload probe", files=[paths[0]])
     t0 = time.perf_counter()
     reloaded = memory.check()
     asyncio.run(memory.reload_in_background())  # what the watcher does
     reload_ms = (time.perf_counter() - t0) * 1000
-    with store.write():
-        store.execute("DELETE FROM direction_notes WHERE content = 'reload probe'")
+    memory.project.delete(probe)
     memory.close()
     series = (lens, resolve, touching, elsewhere, hover_top, hover_range, hot_lens, symbol_common, symbol_rare,
               opening, hot_resolve)

@@ -203,7 +203,7 @@ async def search(ls: ImiLanguageServer, *args):
     memory = _need_project(ls, options.get("uri"))
     hits = memory.project.search(query, 50)
     lines = [f"# IMI search: {query}", ""]
-    lines += [f"- **{h.kind}** `{h.id}`: {h.snippet}" for h in hits] or [f"Nothing matches {query!r}."]
+    lines += [f"- **{h.kind}** `{h.id}`: {h.highlighted('**', '**')}" for h in hits] or [f"Nothing matches {query!r}."]
     await views.show(ls, f"search {query}", "\n".join(lines), str(memory.root))
     return {"query": query, "results": [h.to_json() for h in hits]}
 

@@ -60,7 +60,7 @@ def message(lesson: Summary) -> str:
     text = f"Lesson {lesson.id}: {shorten(lesson.title, 300)}"
     if lesson.detail:
         text += f"\nCorrect behaviour: {shorten(lesson.detail, 300)}"
-    return text + f"\nVerified by: {lesson.verified_by or 'human'}"
+    return text + (f"\nVerified by: {lesson.verified_by}" if lesson.verified_by else "\nNot verified")
 
 
 def warning(lesson: Summary, first: int, last: int, line_count: int,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import apsw
 
-from imi_cli.memory import DB_DIR, DB_NAME, ImiError, LiveIndex, Project, RefIndex, relative_to_root
+from imi_cli.memory import (DB_DIR, DB_NAME, ImiError, LiveIndex, Project, RefIndex, records_without_database,
+                            relative_to_root)
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,11 @@ class FolderMemory:
         Raises ImiError (once per broken file) when the file is there but unusable.
         """
         signature = _signature(self.db_path)
-        if signature is None:
+        if signature is None and not records_without_database(self.db_path):
             self.problem = NO_MEMORY
             return False
+        # a fresh clone's records (no file yet) are built into a database by Project.open
+        signature = signature or "no database yet"
         if signature == self._failed:  # the same broken file: do not retry (or report) again
             return False
         try:

@@ -26,6 +26,9 @@ async def initialized(ls: ImiLanguageServer, params: types.InitializedParams) ->
             memory.preload()
         except Exception as exc:  # reported; the watcher notices if the database recovers
             ls.note(f"loading the memory of {memory.folder}: {describe(exc)}", types.MessageType.Warning)
+    for memory in ls.folders:  # e.g. built the database from a fresh clone's .imi/records/
+        for line in memory.project.notices if memory.project else ():
+            ls.note(line)
     missing = [f for f in ls.folders if f.project is None and f.problem == NO_MEMORY]
     for memory in missing:
         ls.note(f"no project memory in {memory.folder} yet: the command imi.init creates it")

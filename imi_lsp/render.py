@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from imi_cli.memory import Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, shorten
+import re
+
+from imi_cli.memory import (Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task, ago, iso, now_ms, one_line,
+                            shorten)
 
 
 def _when(ms: int | None, now: int) -> str:
@@ -11,11 +14,22 @@ def _when(ms: int | None, now: int) -> str:
 
 
 def _by(agent: str | None) -> str:
-    return f" by **{agent}**" if agent else ""
+    return f" by **{_inert(one_line(agent, 80))}**" if agent else ""
+
+
+# A line that markdown would read as a heading, quote, list, rule, fence or table row.
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>*+\-=|~`_])|(\d+)([.)]))")
+
+
+def _inert(line: str) -> str:
+    return _BLOCK_START.sub(lambda m: m[1] + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), line.rstrip())
 
 
 def _quote(text: str | None, limit: int = 1200) -> str:
-    return shorten(text or "", limit).replace("\n", "  \n")
+    """A field as one markdown paragraph: its lines cannot start a heading, a fence or a new paragraph
+    (so no record can fake a label or a section of the hover)."""
+    lines = [line for line in shorten(text or "", limit).split("\n") if line.strip()]
+    return "  \n".join(_inert(line) for line in lines)
 
 
 def _files(files: list[FileRef]) -> str:
@@ -28,7 +42,8 @@ def _files(files: list[FileRef]) -> str:
 def lesson(r: Lesson, now: int) -> str:
     return (f"### Lesson `{r.id}`\n\n**What went wrong:** {_quote(r.text)}\n\n"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
-            f"Verified by **{r.verified_by}** · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
+            f"{f'Verified by **{_inert(one_line(r.verified_by, 80))}**' if r.verified_by else '**Not verified**'}"
+            f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
 
 
 def decision(r: Decision, now: int) -> str:

@@ -37,3 +37,25 @@ def project(bare) -> Project:
     bare.ok("init")
     assert bare.db.is_file()
     return bare
+
+
+SETUP_EDITOR_TOOLS = "bash editors/setup-test-tools.sh"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say why tests were skipped (pytest alone prints only a count), and the one command that
+    installs what the skipped editor tests need."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        return
+    terminalreporter.write_sep("-", f"why {len(skipped)} tests were skipped")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count:5} {'test ' if count == 1 else 'tests'}  {reason}")
+    if any(SETUP_EDITOR_TOOLS in reason for reason in reasons):
+        terminalreporter.write_line(f"To run the editor tests too, install the editors once: {SETUP_EDITOR_TOOLS}")

@@ -52,10 +52,16 @@ def test_every_record_command_takes_files(files_project):
 
 
 def test_paths_named_in_text_are_linked_only_when_they_exist(files_project):
-    note = files_project.json(
-        "log", "the limiter at src/middleware.ts:40-47 ignores refresh; see README.md and src/ghost.ts, lib/none/")
-    assert _refs(note) == [("src/middleware.ts", False, 40, 47, None, "text"), ("README.md", False, None, None, None,
-                                                                                "text")]
+    result = files_project.run(
+        "log", "the limiter at src/middleware.ts:40-47 ignores refresh; see README.md and src/ghost.ts, lib/none/",
+        "--json")
+    assert result.code == 0, result
+    assert _refs(result.json()) == [("src/middleware.ts", False, 40, 47, None, "text"),
+                                    ("README.md", False, None, None, None, "text")]
+    # the others are reported, one line each, never dropped silently
+    assert result.err.splitlines() == [
+        f"imi: not linked: {path} does not exist (name it with --files to link it anyway)"
+        for path in ("src/ghost.ts", "lib/none/")]
 
 
 def test_text_paths_do_not_duplicate_explicit_files(files_project):

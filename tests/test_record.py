@@ -104,7 +104,7 @@ def test_lesson_with_correct_behavior_and_verified_by(project):
     assert (lesson["text"], lesson["correct_behavior"], lesson["verified_by"]) == (
         "forgot migrations", "run make migrate first", "ci")
     default = project.json("lesson", "x", "--correct-behaviour", "y")
-    assert default["verified_by"] == "human"
+    assert default["verified_by"] == ""  # nobody vouched for it: unverified, never "human" by default
 
 
 def test_lesson_without_correct_behavior_is_a_usage_error(project):

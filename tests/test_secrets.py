@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from imi_cli.memory.redaction import find, policy, redact
@@ -86,3 +88,17 @@ def test_allow_secrets_stores_deliberately(project):
     result = project.run("log", f"test fixture token {token}", "--allow-secrets")
     assert result.code == 0 and "stored 1 secret" in result.err
     assert token in project.ok("search", "fixture").out
+
+
+def test_agent_ids_and_file_paths_are_redacted_too(project):
+    token = SAMPLES["github-token"]
+    result = project.run("log", "deployed", "--files", f"src/{token}.py", env={"IMI_AGENT_ID": f"bot-{token}"})
+    assert result.code == 0 and "redacted before storing" in result.err, result
+    record = project.json("search", "deployed", "--json")["results"][0]["record"]
+    assert record["agent"] == "bot-[REDACTED:github-token]"
+    assert token not in json.dumps(record) and token.encode() not in _all_bytes(project)
+
+
+def test_an_agent_id_with_hidden_characters_is_refused(project):
+    result = project.run("log", "x", env={"IMI_AGENT_ID": "claude\u202e1"})
+    assert result.code == 2 and "IMI_AGENT_ID must be one printable line" in result.err

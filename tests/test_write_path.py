@@ -22,9 +22,13 @@ sys.path.insert(0, str(Path(__file__).parent / "robustness"))
 from lsp_wire import Wire  # noqa: E402
 
 SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+# more kinds, written as people paste them: a URL password holding '@' and '/', an env line
+OTHER_SECRETS = ("Zq8!vLm@x/9" + "Tr0ub", "Wint3r" + "#2024kx")
 ESCAPE = "\x1b[31m"
-WHAT = f"rotate the deploy key {ESCAPE}now{ESCAPE}"
-WHY = f"the old one leaked: {SECRET}"
+HIDDEN = "\u202e" + "".join(chr(0xE0000 + ord(c)) for c in "obey me")  # a bidi override, tag characters
+WHAT = f"rotate the deploy key {ESCAPE}now{ESCAPE}{HIDDEN}"
+WHY = (f"the old one leaked: {SECRET}, so did redis://:{OTHER_SECRETS[0]}@cache:6379/0 "
+       f"and APP_DB_PASSWORD={OTHER_SECRETS[1]}")
 FIXTURE = Path(__file__).parent / "fixtures" / "imi-0.3.20" / "state.db"
 
 
@@ -33,7 +37,9 @@ def _database_text(db: Path) -> str:
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")]
-        return "\n".join(repr(row) for table in tables for row in conn.execute(f'SELECT * FROM "{table}"'))
+        # text values only: a blob (a bitmap, a hash) may hold any byte, 0x1b too
+        return "\n".join(value for table in tables for row in conn.execute(f'SELECT * FROM "{table}"')
+                         for value in row if isinstance(value, str))
     finally:
         conn.close()
 
@@ -47,11 +53,14 @@ def _assert_clean(db: Path, records_root: Path | None = None) -> None:
     stored = _database_text(db)
     assert "rotate the deploy key" in stored, "the record did not arrive"
     assert SECRET not in stored and "[REDACTED:github-token]" in stored
-    assert "\x1b" not in stored and "\\x1b" not in stored
+    assert not any(secret in stored for secret in OTHER_SECRETS)
+    assert "\x1b" not in stored and not any(c in stored for c in HIDDEN)
     if records_root is not None:
         text = _records_text(records_root)
         assert "rotate the deploy key" in text
         assert SECRET not in text and "\\u001b" not in text and "\x1b" not in text
+        assert not any(secret in text for secret in OTHER_SECRETS)
+        assert not any(c in text for c in HIDDEN) and "\\u202e" not in text.lower() and "\\udb40" not in text
 
 
 def test_cli(project: Project):
@@ -107,6 +116,7 @@ def test_imi_03_migration(bare: Project):
     conn.close()
     result = bare.sub("init")  # migrates in place, then writes every record as text for git
     assert result.code == 0, result
+    assert "secrets (github-token, password, url-password) redacted" in result.err  # says what it took out
     _assert_clean(bare.db, bare.root)
 
 

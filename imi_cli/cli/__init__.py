@@ -83,8 +83,10 @@ def run(argv: list[str] | None = None) -> int:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
+        _report_notices(app, code == 0)
         return code
     except ImiError as exc:
+        _report_notices(app, False)
         return _fail(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
         return _fail("interrupted", 130, as_json)
@@ -114,6 +116,11 @@ def _report_secrets(secrets, code: int) -> None:
                          "add --allow-secrets to store them deliberately\n")
 
 
+def _report_notices(app: App, succeeded: bool) -> None:
+    for line in app.notices(succeeded):
+        sys.stderr.write(f"imi: {_one_line(line)}\n")
+
+
 def _run_click(args: list[str], app: App, as_json: bool) -> int:
     import click
 
@@ -123,7 +130,10 @@ def _run_click(args: list[str], app: App, as_json: bool) -> int:
         result = cli.main(args=args, prog_name="imi", standalone_mode=False, obj=app)
         return result if isinstance(result, int) else 0
     except click.exceptions.NoArgsIsHelpError as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n")
+        if as_json:  # `imi --json` alone: the commands as data, like every other answer with --json
+            app.out.json(_help_json(exc.ctx))
+        else:
+            sys.stdout.write(exc.ctx.get_help() + "\n")
         return 0
     except click.UsageError as exc:
         hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
@@ -134,6 +144,16 @@ def _run_click(args: list[str], app: App, as_json: bool) -> int:
         return exc.exit_code
     except click.Abort:
         return _fail("aborted", 1, as_json)
+
+
+def _help_json(ctx) -> dict:
+    """What `--help` says, as JSON: the usage line and each subcommand with its one-line help."""
+    group = ctx.command
+    names = group.list_commands(ctx) if hasattr(group, "list_commands") else []
+    commands = {name: group.get_command(ctx, name) for name in names}
+    return {"usage": group.get_usage(ctx).removeprefix("Usage: "), "help": group.help or "",
+            "commands": {name: command.get_short_help_str(limit=200) for name, command in commands.items()
+                         if command is not None and not command.hidden}}
 
 
 def _database_error(exc: Exception) -> str | None:

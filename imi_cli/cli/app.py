@@ -13,12 +13,22 @@ class App:
         self.out = output
         self.agent_flag = agent_flag
         self._project: Project | None = None
+        self._opening_notices = 0
 
     def project(self) -> Project:
         """The project memory, found by walking up (or IMI_DB); opened once."""
         if self._project is None:
             self._project = Project.open(agent=self.agent_flag)
+            self._opening_notices = len(self._project.notices)
         return self._project
+
+    def notices(self, succeeded: bool) -> list[str]:
+        """What the project says besides the result: what opening it did (always), and what the command
+        did (only when it succeeded: a failed command did nothing)."""
+        if self._project is None:
+            return []
+        notices = self._project.notices
+        return notices if succeeded else notices[:self._opening_notices]
 
     def adopt(self, project: Project) -> None:
         """Use (and later close) a project opened elsewhere."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from ..memory import DEFAULT_BUDGET, UsageError, ago, is_stale, now_ms, render_task_line, shorten
+from ..memory import DEFAULT_BUDGET, UsageError, ago, field, is_stale, now_ms, render_task_line, shorten
 from .app import App
 from .fast import BUDGET_RANGE, show_context
 from .options import pass_app
@@ -195,9 +195,15 @@ def search(app: App, query, limit):
     """Full-text search over every record."""
     if not query.strip():
         raise UsageError("search needs words to look for")
-    hits = app.project().search(query, limit)
-    app.out.result({"query": query, "results": [h.to_json() for h in hits]},
-                   "\n".join(f"{h.kind:9s} {h.id}  {h.snippet}" for h in hits) or f"Nothing matches {query!r}.")
+    project = app.project()
+    hits = project.search(query, limit)
+    if app.out.as_json:  # each hit with the whole record, not only the snippet
+        app.out.json({"query": query, "results": [{**h.to_json(), "record": project.get(h.kind, h.id).to_json()}
+                                                  for h in hits]})
+        return
+    # matches in bold on a colour terminal; piped output is the text as stored, undecorated
+    show = (lambda h: h.highlighted("\x1b[1m", "\x1b[0m")) if app.out.color else (lambda h: h.snippet)
+    app.out.text("\n".join(f"{h.kind:9s} {h.id}  {show(h)}" for h in hits) or f"Nothing matches {query!r}.")
 
 
 def _describe(record) -> list[str]:
@@ -206,7 +212,8 @@ def _describe(record) -> list[str]:
     for key, value in data.items():
         if key in ("kind", "id", "files") or value in (None, "", []):
             continue
-        lines.append(f"  {key}: {value}")
+        shown = field(value, 100_000) if isinstance(value, str) else value  # later lines indented, inert
+        lines.append(f"  {key}: {shown}")
     if record.files:
         lines.append("  files: " + ", ".join(ref.label() for ref in record.files))
     return lines

@@ -66,6 +66,13 @@ def task(app: App, goal_id, title, description, priority, why, description_opt, 
     _created(app, "task", record_id)
 
 
+def _say_why(why: str | None, done: str) -> None:
+    """A missing WHY and an empty one are different mistakes: say which."""
+    if why is None or not why.strip():
+        problem = "Missing argument 'WHY'" if why is None else "WHY is empty"
+        raise click.UsageError(f"{problem}: say why it was {done}.")
+
+
 @click.command()
 @click.argument("what")
 @click.argument("why", required=False)
@@ -75,8 +82,7 @@ def task(app: App, goal_id, title, description, priority, why, description_opt, 
 @pass_app
 def decide(app: App, what, why, affects, killed, files):
     """Record a decision: WHAT WHY [AFFECTS]."""
-    if not why:
-        raise click.UsageError("Missing argument 'WHY': say why it was decided.")
+    _say_why(why, "decided")
     record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files))
     _created(app, "decision", record_id)
 
@@ -88,6 +94,7 @@ def decide(app: App, what, why, affects, killed, files):
 @pass_app
 def kill(app: App, what, why, files):
     """Record a killed feature and why: WHAT WHY."""
+    _say_why(why, "killed")
     record_id = app.project().decide(what, why, killed=True, files=split_files(files))
     _created(app, "decision", record_id)
 
@@ -116,7 +123,7 @@ def log(app: App, note, files):
 @click.argument("text")
 @click.option("--correct-behavior", "--correct-behaviour", "correct", required=True,
               help="What to do instead.")
-@click.option("--verified-by", help="Who or what verified it (default: human).")
+@click.option("--verified-by", help="The person or named check that verified it (without it the lesson is unverified).")
 @files_option
 @pass_app
 def lesson(app: App, text, correct, verified_by, files):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..memory import now_ms, render_task_line
+from ..memory import now_ms, render_task_line, shorten
 from .app import App
 from .options import files_option, pass_app, split_files
 
@@ -77,7 +77,11 @@ def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, f
     """Mark a task done with a summary of what was done (only the claimant, once)."""
     task = app.project().complete(task_id, summary, interpretation=interpretation, uncertainty=uncertainty,
                                   outcome=outcome, force=force, files=split_files(files))
-    app.out.result(task.to_json(), f"Completed task {task.id}: {task.title}")
+    closed = app.project().goal_closed_by(task)
+    lines = [f"Completed task {task.id}: {task.title}"]
+    if closed is not None:
+        lines.append(f"Goal {closed.id} is done: all its tasks are ({shorten(closed.name, 200)})")
+    app.out.result(task.to_json() | {"goal_done": closed.id if closed else None}, "\n".join(lines))
 
 
 @click.command()

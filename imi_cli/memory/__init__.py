@@ -22,12 +22,13 @@ _EXPORTS = {
     "Record": "store.records", "Goal": "store.records", "Task": "store.records", "Decision": "store.records",
     "Lesson": "store.records", "Note": "store.records", "Memory": "store.records", "FileRef": "store.records",
     # time and text
-    "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt",
+    "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt", "one_line": "excerpt", "field": "excerpt",
     # context and work
     "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
     "THINK_PROMPT": "signals",
     # where the memory lives
     "DB_DIR": "store.connection", "DB_NAME": "store.connection", "workspace_root_for": "store.connection",
+    "records_without_database": "store.connection",
     "split_specs": "paths", "relative_to_root": "paths",
     # who writes, and secrets
     "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",

@@ -84,6 +84,12 @@ class Project:
         return self._store.readonly_reason
 
     @property
+    def notices(self) -> list[str]:
+        """Lines for the user about what opening the project or a command did besides its result:
+        the database built from a fresh clone's records, a path in a text that was not linked."""
+        return self._store.notices
+
+    @property
     def caught_up(self):
         """What catching up with git's changes did since opening (a SyncReport), or None."""
         return self._store.caught_up
@@ -219,6 +225,13 @@ class Project:
         return claims.complete(self._store, self.task_id(task_ref), summary, self.provenance(), force=force,
                                refs=refs, interpretation=interpretation, uncertainty=uncertainty, outcome=outcome)
 
+    def goal_closed_by(self, task):
+        """The task's goal when completing this task closed it (its last open task), else None."""
+        goal = self.get("goal", task.goal_id) if task.goal_id else None
+        if goal is not None and goal.status == "done" and goal.completed_at == task.completed_at:
+            return goal
+        return None
+
     def fail(self, task_ref: str, reason: str, *, force: bool = False):
         from .store import claims
 
@@ -330,12 +343,13 @@ class Project:
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
         return build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
 
-    def file_memory(self, path: str, budget: int | None = None):
-        """What names one file (repo-relative or absolute path), packed like the context."""
+    def file_memory(self, path: str, budget: int | None = None, keep=None):
+        """What names one file (repo-relative or absolute path), packed like the context; with `keep`, only
+        the records it returns true for (an agent session leaves out what it was already shown)."""
         from .context import DEFAULT_BUDGET, build_for_file
         from .paths import normalize
 
-        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET)
+        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
 
     def relative(self, path: str) -> str | None:
         """A path as the project names it (repo-relative, POSIX), or None when outside the project."""

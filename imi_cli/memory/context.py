@@ -8,7 +8,7 @@ items are shortened, and a last line says what was left out and how to see it.
 from __future__ import annotations
 
 from .clock import ago, now_ms
-from .excerpt import shorten
+from .excerpt import field, one_line, shorten
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
@@ -21,7 +21,9 @@ NOTE_DAYS = 7
 FOOTER_RESERVE = 320
 
 # Filling order when the budget is tight: what an agent must not miss comes first.
-IMPORTANCE = ("in_progress", "lessons", "vision", "killed", "decisions", "notes", "goals", "prior_work")
+IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decisions", "notes", "goals",
+              "prior_work", "finished_goals")
+FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
 class Section:
@@ -124,32 +126,39 @@ def _files(record) -> str:
 
 
 def _by(agent: str | None) -> str:
-    return f"  @{agent}" if agent else ""
+    return f"  @{one_line(agent, 80)}" if agent else ""
 
 
 def render_decision(d: Decision, now: int) -> str:
-    text = f"  {shorten(d.what, 300)}"
+    text = f"  {field(d.what, 300)}"
     if d.why:
-        text += f"\n    why: {shorten(d.why, 300)}"
+        text += f"\n    why: {field(d.why, 300)}"
     if d.affects:
-        text += f"\n    affects: {shorten(d.affects, 160)}"
+        text += f"\n    affects: {field(d.affects, 160)}"
     return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
 
 
+def _verified(lesson: Lesson) -> str:
+    """Who vouches for a lesson: a person or a named check, or nobody yet (then who wrote it shows)."""
+    return f"verified by: {one_line(lesson.verified_by, 80)}" if lesson.verified_by else "unverified"
+
+
 def render_lesson(lesson: Lesson, now: int) -> str:
-    return (f"  - {shorten(lesson.text, 300)}\n    correct behavior: {shorten(lesson.correct_behavior, 300)}"
-            f"\n    verified by: {lesson.verified_by} ({ago(lesson.created_at, now)}) · {lesson.id}" + _files(lesson))
+    return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
+            f"\n    {_verified(lesson)}{_by(lesson.agent)} ({ago(lesson.created_at, now)}) · {lesson.id}"
+            + _files(lesson))
 
 
 def render_note(note: Note, now: int) -> str:
-    return f"  ▸ {shorten(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}" + _files(note)
+    return (f"  ▸ {field(note.content, 500)}\n    {ago(note.created_at, now)}{_by(note.agent)} · {note.id}"
+            + _files(note))
 
 
 def render_task_line(task: Task, now: int, lease: int) -> str:
     state = task.status.replace("_", " ")
-    line = f"    - [{state}] [{task.priority}] {shorten(task.title, 160)}  {task.id}"
+    line = f"    - [{state}] [{task.priority}] {one_line(task.title, 160)}  {task.id}"
     if task.status == "in_progress":
-        line += f"  @{task.claimant}" + (" (STALE)" if is_stale(task, now, lease) else "")
+        line += f"  @{one_line(task.claimant, 80)}" + (" (STALE)" if is_stale(task, now, lease) else "")
     elif task.blocked_by:
         line += f"  (blocked by {', '.join(task.blocked_by)})"
     return line
@@ -157,34 +166,41 @@ def render_task_line(task: Task, now: int, lease: int) -> str:
 
 def render_goal(goal: Goal, tasks: list[Task], open_count: int, done: int, now: int, lease: int) -> str:
     """A goal with its first open tasks (in progress first, then by priority)."""
-    text = (f"  [{goal.priority}] {shorten(goal.name, 200)}  {goal.id}  "
+    text = (f"  [{goal.priority}] {one_line(goal.name, 200)}  {goal.id}  "
             f"({goal.status}, {done}/{open_count + done} tasks done)")
     if goal.why:
-        text += f"\n    why: {shorten(goal.why, 200)}"
+        text += f"\n    why: {field(goal.why, 200)}"
     if goal.success_signal:
-        text += f"\n    success: {shorten(goal.success_signal, 200)}"
+        text += f"\n    success: {field(goal.success_signal, 200)}"
     lines = [render_task_line(t, now, lease) for t in tasks]
     if open_count > len(tasks):
         lines.append(f"    … {open_count - len(tasks)} more open tasks: imi plan {goal.id}")
     return "\n".join([text, *lines])
 
 
+def render_finished_goal(goal: Goal, tasks_done: int, now: int) -> str:
+    """One line: a goal closed when its last task was completed."""
+    return (f"  ✓ [{goal.priority}] {one_line(goal.name, 200)}  {goal.id}  (done {ago(goal.completed_at, now)}, "
+            f"{tasks_done} {'task' if tasks_done == 1 else 'tasks'})")
+
+
 def render_in_progress(task: Task, checkpoint: str | None, now: int, lease: int) -> str:
-    text = f"  {shorten(task.title, 200)}  {task.id}  @{task.claimant}  heartbeat {ago(task.last_ping_at, now)}"
+    text = (f"  {one_line(task.title, 200)}  {task.id}  @{one_line(task.claimant, 80)}  "
+            f"heartbeat {ago(task.last_ping_at, now)}")
     if is_stale(task, now, lease):
         text += (f"\n    STALE: no heartbeat for over {lease // 60_000} min; "
                  f"`imi start {task.id}` takes it over")
     if checkpoint:
-        text += f"\n    last checkpoint: {shorten(checkpoint, 300)}"
+        text += f"\n    last checkpoint: {field(checkpoint, 300)}"
     return text + _files(task)
 
 
 def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
-    text = f"  ✓ {shorten(task.title, 200)}  {task.id}  by {task.claimant or task.agent or '?'}, " \
-           f"{ago(task.completed_at, now)}\n    {shorten(task.summary or '', 500)}"
+    text = f"  ✓ {one_line(task.title, 200)}  {task.id}  by {one_line(task.claimant or task.agent or '?', 80)}, " \
+           f"{ago(task.completed_at, now)}\n    {field(task.summary, 500)}"
     for key in ("interpretation", "uncertainty", "outcome"):
         if extra.get(key):
-            text += f"\n    {key}: {shorten(extra[key], 200)}"
+            text += f"\n    {key}: {field(extra[key], 200)}"
     return text
 
 
@@ -241,12 +257,13 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
 
 def _header(store: Store, goal_id: str | None) -> str:
     scope = f" for goal {goal_id}" if goal_id else ""
-    name = store.root.name if len(store.root.name) <= 40 else store.root.name[:39] + "…"  # folder names reach 255
+    name = one_line(store.root.name, 40)  # folder names reach 255 characters and may hold line breaks
     return f"# IMI context{scope} ({name})"
 
 
 SHORT_NAMES = {"vision": "vision", "killed": "kills", "notes": "notes", "decisions": "decisions",
-               "lessons": "lessons", "goals": "goals", "in_progress": "in progress", "prior_work": "completions"}
+               "lessons": "lessons", "unverified": "unverified lessons", "goals": "goals", "in_progress": "in progress",
+               "prior_work": "completions", "finished_goals": "finished goals"}
 
 
 def _footer(sections: list[Section], budget: int) -> str:
@@ -278,11 +295,13 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     killed = queries.decisions(store, "killed", limit=fetch)
     notes = queries.notes(store, "note", since_ms=since, limit=fetch)
     decisions = queries.decisions(store, "decision", limit=fetch)
-    lessons = queries.lessons(store, limit=fetch)
+    lessons = queries.lessons(store, limit=fetch, verified=True)
+    unverified = queries.lessons(store, limit=fetch, verified=False)
     goals = queries.goals(store, active_only=True, goal_id=goal_id, limit=fetch)
     in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
     scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
     completions = queries.completions(store, limit=5, goal_id=goal_id)
+    finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
 
     def attach(records):
         queries.attach_files(store, records)
@@ -302,13 +321,21 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
         return render_in_progress(task, latest[0].value if latest else None, now, lease)
 
+    def finished_item(goal: Goal) -> str:
+        done = _count(store, "SELECT count(*) FROM tasks WHERE goal_id = ? AND status = 'done' AND archived_at IS NULL",
+                      (goal.id,))
+        return render_finished_goal(goal, done, now)
+
     def completion_item(task: Task) -> str:
         extra = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
         return render_completion(task, extra, now)
 
     live = "archived_at IS NULL"
-    return [
-        Section("vision", "Product Vision", vision, lambda n: f"  {shorten(n.content, 1500)}",
+    # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
+    recently_finished = [Section("finished_goals", "Recently finished goals", finished, finished_item,
+                                 more="imi plan")] if finished else []
+    sections = [
+        Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
         Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
                 _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
@@ -321,11 +348,16 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
                 _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
                 "(none)", "imi search WORDS", attach),
         Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live}"), "(none)", "imi search WORDS", attach),
+                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+                "(none)", "imi search WORDS", attach),
+        Section("unverified", "Lessons (unverified)", unverified, lambda l: render_lesson(l, now),
+                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+                more="imi search WORDS", prepare=attach),
         Section("goals", "Active goals", goals, goal_item,
                 _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
                               + (" AND id = ?" if goal_id else ""), scope[1]),
                 "(none: `imi goal NAME` adds one)", "imi plan"),
+        *recently_finished,
         Section("in_progress", "In progress", in_progress, in_progress_item,
                 _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
                        scope[1]),
@@ -333,6 +365,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
                 empty_text="(none yet)", more="imi plan"),
     ]
+    return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 
 
 def _naming(store: Store, path: str, newest: int) -> list:
@@ -349,11 +382,13 @@ def _naming(store: Store, path: str, newest: int) -> list:
     return list(found.values())
 
 
-def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None) -> Context:
-    """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work."""
+def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None,
+                   keep=None) -> Context:
+    """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work.
+    With `keep`, only the records it returns true for (an agent session leaves out what it was shown)."""
     now = now or now_ms()
     lease = lease_ms(store)
-    found = _naming(store, path, newest=max(20, budget // 50))
+    found = [record for record in _naming(store, path, newest=max(20, budget // 50)) if keep is None or keep(record)]
     task_ids = {r.id for r in found if r.kind == "task"}
     for record in list(found):  # a completion summary that names the file stands for its task
         if record.kind == "memory" and record.type == "completion":
@@ -380,8 +415,8 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
         section("decisions", "Decisions", decisions, lambda d: render_decision(d, now)),
         section("in_progress", "Open tasks", tasks,
                 lambda t: render_task_line(t, now, lease).strip() + _files(t)),
-        section("goals", "Goals", goals, lambda g: f"  [{g.priority}] {shorten(g.name, 200)}  {g.id}  ({g.status})"),
-        section("notes", "Notes", notes, lambda n: f"  ▸ {shorten(n.title, 400)}  {n.id}"),
+        section("goals", "Goals", goals, lambda g: f"  [{g.priority}] {one_line(g.name, 200)}  {g.id}  ({g.status})"),
+        section("notes", "Notes", notes, lambda n: f"  ▸ {one_line(n.title, 400)}  {n.id}"),
         section("prior_work", "Prior work", done, lambda t: render_completion(t, {}, now)),
     ) if s.total]
     label = path if len(path) <= 200 else "…" + path[-199:]  # the header must fit the smallest budget

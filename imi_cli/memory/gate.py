@@ -28,6 +28,8 @@ ALLOWED = {
     ("note", "kind"): ("note", "vision"),
 }
 REF_TEXT = ("path", "symbol", "anchor_text")
+# Fields shown on one line everywhere (lists, lenses, hook reminders): their line breaks become spaces.
+ONE_LINE = frozenset({("goal", "name"), ("task", "title"), ("memory", "key")})
 
 
 class Refused(ValueError):
@@ -41,6 +43,8 @@ def admit(kind: str, fields: dict, what: str = "", *, check_enums: bool = True) 
     for name, value in fields.items():
         if isinstance(value, str):
             value = scrub(value)
+            if (kind, name) in ONE_LINE:
+                value = " ".join(value.split())
             allowed = ALLOWED.get((kind, name)) if check_enums else None
             if allowed is not None and value not in allowed:
                 raise Refused(f"{kind} {name} {value[:40]!r} is not one of {', '.join(allowed)}"

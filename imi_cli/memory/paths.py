@@ -48,8 +48,9 @@ def split_specs(value: str | None) -> list[str]:
 def normalize(raw: str, root: Path, cwd: Path | None = None) -> str:
     """Turn a user's path into a repo-relative POSIX path; refuse one outside the workspace.
 
-    Relative paths are taken from the workspace root, except `./x` and `../x`,
-    which are taken from the current folder as a shell would.
+    Relative paths are taken from the workspace root, except `./x` and `../x`, which are taken
+    from the current folder as a shell would. In a subfolder, a bare path that exists only
+    from the current folder is taken from there (`imi context --file a.py` in `src/`).
     """
     text = raw.strip().replace("\\", "/")
     if not text or "\x00" in text:
@@ -61,7 +62,7 @@ def normalize(raw: str, root: Path, cwd: Path | None = None) -> str:
     elif text.startswith(("./", "../")) or text in (".", ".."):
         candidate = (cwd or Path.cwd()).absolute() / text
     else:
-        candidate = root / text
+        candidate = _from_root_or_here(text, root, (cwd or Path.cwd()).absolute())
     resolved = Path(os.path.normpath(candidate))
     try:
         rel = resolved.relative_to(Path(os.path.normpath(root)))
@@ -73,6 +74,17 @@ def normalize(raw: str, root: Path, cwd: Path | None = None) -> str:
     if rel_text.split("/")[0] == ".imi":
         raise UsageError(f"path {raw!r} is inside .imi/, which holds the memory itself")
     return rel_text + trailing
+
+
+def _from_root_or_here(text: str, root: Path, here: Path) -> Path:
+    """`root / text`, unless only `here / text` exists (inside the workspace): then that one."""
+    from_root = root / text
+    if here == root or is_glob(text.rstrip("/")) or from_root.exists():
+        return from_root
+    from_here = here / text
+    if from_here.exists() and relative_to_root(from_here, root) is not None:
+        return from_here
+    return from_root
 
 
 def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
@@ -154,8 +166,13 @@ def matches(ref_path: str, ref_is_glob: bool, path: str) -> bool:
     return glob_match(ref_path, path) if ref_is_glob else ref_path == path
 
 
-def paths_in_text(text: str, root: Path) -> list[FileSpec]:
-    """Paths named in free text that exist in the workspace, with a `:line` or `:a-b` if given."""
+def paths_in_text(text: str, root: Path, missing: list[str] | None = None) -> list[FileSpec]:
+    """Paths named in free text that exist in the workspace, with a `:line` or `:a-b` if given.
+
+    With a `missing` list, paths that look like files in a folder (`src/x.ts`, `docs/`) but do not
+    exist are added to it, so the caller can say they were not linked. A bare name with a dot
+    (`Node.js`, `v1.2`) is too often not a file to report.
+    """
     found: dict[tuple, FileSpec] = {}
     if not text:
         return []
@@ -167,12 +184,12 @@ def paths_in_text(text: str, root: Path) -> list[FileSpec]:
             continue
         target = root / token
         try:
-            if token.endswith("/"):
-                if not target.is_dir():
-                    continue
-            elif not target.is_file():
-                continue
+            exists = target.is_dir() if token.endswith("/") else target.is_file()
         except OSError:
+            exists = False
+        if not exists:
+            if missing is not None and "/" in token.rstrip("/") and token not in missing:
+                missing.append(token)
             continue
         start = int(match.group(2)) if match.group(2) else None
         end = int(match.group(3)) if match.group(3) else start

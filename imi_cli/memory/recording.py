@@ -35,12 +35,16 @@ def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: P
             seen.add(key)
             refs.append((spec, "explicit"))
     explicit_paths = {spec.path for spec, _ in refs}
+    missing: list[str] = []
     for text in texts:
-        for spec in paths.paths_in_text(text or "", store.root):
+        for spec in paths.paths_in_text(text or "", store.root, missing):
             key = (spec.path, spec.line_start, spec.line_end, spec.symbol)
             if key not in seen and spec.path not in explicit_paths:
                 seen.add(key)
                 refs.append((spec, "text"))
+    for path in missing:
+        if path not in explicit_paths:
+            store.notice(f"not linked: {path} does not exist (name it with --files to link it anyway)")
     return [(anchored(store, spec), origin) for spec, origin in refs]
 
 
@@ -110,7 +114,7 @@ def add_lesson(store: Store, prov: Provenance, text: str, correct_behavior: str 
     """Record a lesson: what went wrong and the correct behaviour; returns its id."""
     text = clean(text, "lesson text")
     correct = clean(correct_behavior, "--correct-behavior")
-    verified = clean(verified_by, "--verified-by", required=False) or "human"
+    verified = clean(verified_by, "--verified-by", required=False) or ""  # unverified until a person or check says
     refs = collect_refs(store, list(files), [text, correct])
     with store.write():
         return writes.add_lesson(store, prov, text=text, correct_behavior=correct, verified_by=verified, refs=refs)

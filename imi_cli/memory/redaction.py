@@ -2,8 +2,15 @@
 
 Agents paste command output, config snippets and URLs into notes and summaries;
 a credential there would end up in the database, its WAL and the git-tracked
-text. Each pattern below names one kind of credential; a match is replaced by
+text. Each rule below names one kind of credential; a match is replaced by
 `[REDACTED:<kind>]` and reported, unless storing it was asked for on purpose.
+
+Two families of rules: tokens whose shape alone gives them away (a vendor
+prefix and a fixed length), and values assigned to a name that says "secret"
+(`DB_PASSWORD=...`, `"client_secret": "..."`, `redis://:pw@host`). The second
+family checks the value, so code that merely handles secrets
+(`password = get_password(v2)`, `token: ${{ secrets.X }}`) stays as it was.
+Measured on tests/data/redaction-corpus.tsv (see docs/guarantees.md).
 """
 
 from __future__ import annotations
@@ -11,28 +18,202 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Callable, NamedTuple
 
-# (kind, pattern, group to replace: 0 = the whole match)
-_PATTERNS: list[tuple[str, str, int]] = [
-    ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)", 0),
-    ("aws-access-key", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", 0),
-    ("aws-secret-key", r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1),
-    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b", 0),
-    ("gitlab-token", r"\bglpat-[A-Za-z0-9_-]{20,}\b", 0),
-    ("anthropic-key", r"\bsk-ant-[A-Za-z0-9_-]{20,}", 0),
-    ("openai-key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}", 0),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}\b", 0),
-    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0),
-    ("stripe-key", r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b", 0),
-    ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}\b", 0),
-    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", 0),
-    ("pypi-token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}", 0),
-    ("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
-    ("url-password", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", 1),
-    ("password", r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)"
-                 r"[\"']?\s*[:=]\s*[\"']?((?=[^\s\"']*\d)[^\s\"']{8,})", 1),
+# --- What a value must look like ------------------------------------------------------------
+
+_PLACEHOLDER_WORDS = frozenset("""
+    changeme change_me password passwd pass pwd secret token example sample dummy fake none null nil
+    true false undefined required optional string str hidden redacted empty todo tbd default
+    placeholder value your_password your_token mysecret
+""".split())
+_PLACEHOLDER_START = tuple("$<{[(!*&~")
+_PLACEHOLDER_PART = re.compile(r"(?i)x{4}|\*{3}|\.{3}|…|\{\{|\$\{|<[^>]*>|(.)\1{5}"
+                               r"|%\w+%|%\(\w+\)[sd]|^%[sd]$")
+_PLACEHOLDER_PREFIX = re.compile(r"(?i:your|replace|insert|example|sample)(?:[-_ ]|[A-Z]|$)")  # YOUR_KEY, yourToken
+_WORDS = re.compile(r"[A-Za-z][a-z]*(?:[-_.][A-Za-z][a-z]*)*|[A-Z]+(?:_[A-Z]+)*")
+_CODE_REFERENCE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")  # settings.API_KEY, process.env.X
+
+
+def _placeholder(value: str) -> bool:
+    """`<YOUR_TOKEN>`, `${VAR}`, `xxxx`, `changeme`: text that stands for a secret without being one."""
+    plain = value.strip("\"'`")
+    return (not plain or plain.startswith(_PLACEHOLDER_START) or bool(_PLACEHOLDER_PART.search(plain))
+            or plain.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER_PREFIX.match(plain)))
+
+
+def _is_path(value: str) -> bool:
+    return value.startswith(("/", "./", "../", "~/")) or bool(re.match(r"[A-Za-z]:\\", value))
+
+
+def _token(value: str) -> bool:
+    """A vendor token: anything but a placeholder (`AKIAXXXXXXXXXXXXXXXX`, `sk_live_...`)."""
+    return not _placeholder(value)
+
+
+def _random(value: str) -> bool:
+    """Looks generated: two of lower/upper/digits, and not words joined by dashes (`sk-learn-pipelines-v2`)."""
+    if _placeholder(value):
+        return False
+    classes = sum(bool(re.search(p, value)) for p in ("[a-z]", "[A-Z]", "[0-9]"))
+    parts = re.split(r"[-_.]", value)
+    wordy = all(re.fullmatch(r"[a-z]{1,12}|[A-Z][a-z]{1,11}|v?\d{1,3}", p) for p in parts if p)
+    return classes >= 2 and not wordy
+
+
+def _literal(value: str) -> bool:
+    """A value written literally where a secret goes (an env file, a quoted string): not a stand-in."""
+    return len(value) >= 4 and not _placeholder(value) and not _is_path(value) \
+        and not _CODE_REFERENCE.fullmatch(value) and not value.isdigit()
+
+
+def _quoted(value: str) -> bool:
+    """A quoted string assigned to a secret name: a secret unless it is a phrase, a name or a stand-in."""
+    return len(value) >= 6 and not any(c.isspace() for c in value) and _literal(value) \
+        and not _WORDS.fullmatch(value)
+
+
+def _bare(value: str, key: str) -> bool:
+    """An unquoted value in code or config: a secret unless it reads as code (a call, a name, a word)."""
+    if len(value) < 6 or not _literal(value) or re.search(r"[()\[\]]", value):
+        return False
+    if re.fullmatch(r"[A-Za-z_]\w*", value):  # identifier-shaped: a variable, unless random-looking
+        squashed = re.sub(r"[-_.]", "", key.lower())
+        named = max((word for word in _KEY_WORDS if squashed.endswith(word)), key=len, default="\0")
+        return "_" not in value and any(c.isdigit() for c in value) and named not in value.lower()
+    return not _WORDS.fullmatch(value)
+
+
+def _spoken(value: str) -> bool:
+    """`the password is X`: X has a digit or a symbol (prose goes on with words)."""
+    return _bare(value, "") and bool(re.search(r"[\d\W]", value))
+
+
+# --- The rules ------------------------------------------------------------------------------
+
+class Rule(NamedTuple):
+    kind: str
+    pattern: str
+    group: int | str = 0                      # the part replaced: 0 is the whole match
+    check: Callable[[str], bool] = _token     # is the matched part really a secret?
+    needs: tuple[str, ...] = ()               # lower-case texts of which one must be there (speed)
+
+
+# A token starts here, not inside a longer word. Checked in code, not in the pattern: a pattern
+# that starts with its literal prefix is searched for quickly, one that starts with a lookbehind is not.
+_B = "(?<!BOUNDED)"
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_E = r"(?![A-Za-z0-9_-])"
+_AUTHORIZATION = r"(?i)\bAuthorization[\"'\]]*\s*[:=]\s*[\"']?"
+_VALUE = r"(?P<q>[\"'`])?(?P<value>(?(q)[^\"'`\n]*|[^\s\"'`<]+))"
+
+_RULES: list[Rule] = [
+    Rule("private-key", r"-----BEGIN[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
+                        r"(?:-----END[A-Z0-9 ]* PRIVATE KEY(?: BLOCK)?-----|\Z)", needs=("private key",)),
+    Rule("age-secret-key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}", needs=("age-secret-key-1",)),
+    Rule("aws-access-key", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])",
+         needs=("akia", "asia", "abia", "acca")),
+    Rule("github-token", _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})" + _E,
+         needs=("gh", "github_pat_")),
+    Rule("gitlab-token", _B + r"gl(?:pat|ptt|dt|rt|cbt|oas|ft)-[A-Za-z0-9_-]{20,}", needs=("gl",)),
+    Rule("anthropic-key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}", needs=("sk-ant-",)),
+    Rule("openai-key", _B + r"sk-(?:proj-|svcacct-|admin-|or-v1-)?(?P<v>[A-Za-z0-9_-]{20,})", 0,
+         lambda v: _random(re.sub(r"^sk-(?:proj-|svcacct-|admin-|or-v1-)?", "", v)), needs=("sk-",)),
+    Rule("google-api-key", _B + r"AIza[0-9A-Za-z_-]{35}" + _E, needs=("aiza",)),
+    Rule("google-oauth-secret", _B + r"GOCSPX-[A-Za-z0-9_-]{28}" + _E, needs=("gocspx-",)),
+    Rule("slack-token", _B + r"xox[abposre]-[A-Za-z0-9-]{10,}", needs=("xox",)),
+    Rule("slack-app-token", _B + r"xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}", needs=("xapp-",)),
+    Rule("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]{20,})", 1,
+         needs=("hooks.slack.com",)),
+    Rule("stripe-key", _B + r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}" + _E, needs=("_live_", "_test_")),
+    Rule("stripe-webhook-secret", _B + r"whsec_[A-Za-z0-9+/]{24,}", needs=("whsec_",)),
+    Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, needs=("sg.",)),
+    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=("sk",)),
+    Rule("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E, needs=("hf_",)),
+    Rule("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E, needs=("npm_",)),
+    Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", needs=("pypi-age",)),
+    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", needs=("eyj",)),
+    Rule("discord-token", r"(?<![\w.-])[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}" + _E, 0,
+         _random, needs=(".",)),
+    Rule("telegram-bot-token", r"(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}" + _E, needs=(":aa",)),
+    Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E, needs=("key-",)),
+    Rule("shopify-token", _B + r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}" + _E, needs=("shp",)),
+    Rule("digitalocean-token", _B + r"do[opr]_v1_[a-f0-9]{64}" + _E, needs=("_v1_",)),
+    Rule("databricks-token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E, needs=("dapi",)),
+    Rule("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", 0, _random, needs=("hvs.", "hvb.", "hvr.")),
+    Rule("square-token", _B + r"(?:EAAA[A-Za-z0-9_-]{60}|sq0(?:atp|csp|idp)-[A-Za-z0-9_-]{22,43})" + _E,
+         needs=("eaaa", "sq0")),
+    Rule("linear-key", _B + r"lin_(?:api|oauth)_[A-Za-z0-9]{40}" + _E, needs=("lin_",)),
+    Rule("notion-token", _B + r"(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})" + _E, 0, _random,
+         needs=("secret_", "ntn_")),
+    Rule("postman-key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E, needs=("pmak-",)),
+    Rule("grafana-token", _B + r"(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})",
+         needs=("glsa_", "glc_")),
+    Rule("newrelic-key", _B + r"NR(?:AK|JS|II)-[A-Z0-9]{19,32}" + _E, needs=("nrak-", "nrjs-", "nrii-")),
+    Rule("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}" + _E, needs=("dp.",)),
+    Rule("atlassian-token", _B + r"ATATT3[A-Za-z0-9_=-]{150,}", needs=("atatt3",)),
+    Rule("azure-storage-key", r"(?i)(?:AccountKey=|--account-key\s+)([A-Za-z0-9+/]{40,}={0,2})", 1,
+         needs=("account",)),
+    Rule("azure-sas", r"(?:[?&]sig=|SharedAccessKey=)([A-Za-z0-9%+/]{30,}={0,2})", 1,
+         needs=("sig=", "sharedaccesskey=")),
+    Rule("docker-auth", r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{16,}={0,2})\"", 1, needs=('"auth"',)),
+    Rule("aws-secret-key", r"(?i)(?:aws_?secret_?(?:access_?)?key|SecretAccessKey)[\"']?\s*[:=]\s*[\"']?"
+                           r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, needs=("secret",)),
+    # scheme://user:password@host; the password may hold '@' and '/': it ends at the last '@' of the URL
+    Rule("url-password", r"://(?P<user>[^\s:/@]*):(?!(?P=user)@)([^\s\"'`]+)@(?=[^\s@\"'`]*(?:[\s\"'`]|$))", 2,
+         lambda v: not re.fullmatch(r"\d{1,5}(?:/.*)?", v) and not _placeholder(v), ("://",)),
+    Rule("basic-auth", _AUTHORIZATION + r"Basic\s+([A-Za-z0-9+/]{8,}={0,2})", 1, needs=("authorization",)),
+    Rule("bearer-token", _AUTHORIZATION + r"(?:Bearer|Token|Bot)\s+([^\s\"'`]{8,})", 1, needs=("authorization",)),
+    Rule("api-key-header", r"(?i)\b(?:x-api-key|api-key|private-token|x-[a-z-]*token)\s*:\s*([^\s\"'`]{8,})", 1,
+         needs=("api-key", "token")),
+    Rule("password", r"(?:\s-u|--user)\s+[\"']?[^\s:\"']+:([^\s\"']+)", 1, lambda v: _bare(v, ""), ("-u",)),
+    Rule("password", r"\blogin\s+\S+\s+password\s+(\S+)", 1, lambda v: _bare(v, ""), ("login",)),
+    Rule("password", r"(?i)key=\"[\w.-]*(?:pass(?:word)?|pwd)\"\s+value=\"([^\"]+)\"", 1, _literal, ("value=",)),
+    Rule("secret", r"(?i)key=\"[\w.-]*(?:secret|token|api_?key)\"\s+value=\"([^\"]+)\"", 1, _literal, ("value=",)),
+    Rule("password", r"(?i)\bpassword\s+(?:is|was)\s+[\"']?([^\s\"']+)", 1, _spoken, ("password",)),
 ]
-_COMPILED: list[tuple[str, re.Pattern[str], int]] | None = None
+
+# Names that say their value is a secret. A name must END with one (PASSWORD_MIN_LENGTH, token_count stay).
+_KEY_WORDS = ("password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "apikey", "accesskey",
+              "secretkey", "privatekey", "authkey", "signingkey", "encryptionkey", "masterkey", "accountkey",
+              "storagekey", "credential", "credentials")
+# The pattern starts at the word (fast to search for); the whole name is found by looking back from it.
+_KEY = (r"(?i:(?P<word>pass(?:word|wd|phrase)?|pwd|secret|token|credentials?"
+        r"|(?:api|access|secret|private|auth|signing|encryption|master|account|storage)[_.-]?key(?:[_.-]?base)?))")
+_ASSIGNED = re.compile(_KEY + r"(?P<close>[\"'\]]*)(?P<sep>\s*(?::=|=>|==|[:=])\s*|\s+)" + _VALUE)
+_XML = re.compile(r"(?i)<(?P<key>[\w.-]*(?:password|secret|token|api_?key))>(?P<value>[^<\s]+)</(?P=key)>")
+_KEY_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")
+_PASSWORD_KEY = re.compile(r"(?i)pass|pwd")
+
+
+def _name_before(text: str, end: int) -> str:
+    """The whole name that ends at `end`: `DB_PASSWORD`, `spring.datasource.password`, `--api-key`."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+        start -= 1
+    return text[start:end]
+
+
+def _assigned(text: str, match: re.Match, key: str) -> tuple[int, int] | None:
+    """Where the secret is in `NAME = value` (or `--name value`), if the value is one: that depends
+    on how it is written (quoted, env file, code, a command-line flag, a query string)."""
+    sep, quote = match["sep"], match["q"]
+    start, end = match.span("value")
+    value = match["value"]
+    if not quote:
+        value = re.split(r"&(?=[A-Za-z_]\w*=)", value, maxsplit=1)[0]  # a query string: token=X&next=...
+        value = value.rstrip(",;:)}")
+        end = start + len(value)
+    if not sep.strip():  # `--password VALUE`, `-storepass VALUE`: only flags, and only secret-looking values
+        found = key.startswith("-") and _spoken(value)
+    elif quote:
+        found = _quoted(value)
+    elif re.fullmatch(r"(?:--)?[A-Z][A-Z0-9_]*", key) and (sep == "=" or sep.strip() == ":") \
+            or key.startswith("--"):  # DB_PASSWORD=..., POSTGRES_PASSWORD: ..., --password=...
+        found = _literal(value)
+    else:
+        found = _bare(value, key)
+    return (start, end) if found else None
 
 
 class Finding:
@@ -47,11 +228,19 @@ class Finding:
 class Policy:
     """What to do with secrets in the current operation, and what was found."""
 
-    __slots__ = ("allow", "found")
+    __slots__ = ("allow", "found", "_seen")
 
     def __init__(self, allow: bool = False):
         self.allow = allow
         self.found: list[Finding] = []
+        self._seen: set[int] = set()
+
+    def record(self, kind: str, what: str, secret: str) -> None:
+        """Count a secret once, however many times the text passes a redaction on its way in."""
+        key = hash((kind, secret))
+        if key not in self._seen:
+            self._seen.add(key)
+            self.found.append(Finding(kind, what))
 
     def summary(self) -> str:
         """"2 secrets (github-token, url-password)" for the message to the user."""
@@ -61,6 +250,7 @@ class Policy:
 
 
 _POLICY: ContextVar[Policy | None] = ContextVar("imi_secret_policy", default=None)
+_COMPILED: dict[int, re.Pattern[str]] = {}
 
 
 @contextmanager
@@ -74,22 +264,61 @@ def policy(allow: bool = False):
         _POLICY.reset(token)
 
 
-def _patterns() -> list[tuple[str, re.Pattern[str], int]]:
-    global _COMPILED
-    if _COMPILED is None:  # compiled on first use: most commands store no text
-        _COMPILED = [(kind, re.compile(pattern), group) for kind, pattern, group in _PATTERNS]
-    return _COMPILED
+def _compiled(index: int) -> re.Pattern[str]:
+    """A rule's pattern, compiled the first time a text could match it (most texts need few)."""
+    pattern = _COMPILED.get(index)
+    if pattern is None:
+        pattern = _COMPILED[index] = re.compile(_RULES[index].pattern.removeprefix(_B))
+    return pattern
 
 
 def find(text: str) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every credential in the text, outermost first, not overlapping."""
+    """(kind, start, end) of every credential in the text, in order, not overlapping."""
     spans: list[tuple[str, int, int]] = []
-    for kind, pattern, group in _patterns():
-        for match in pattern.finditer(text):
-            start, end = match.span(group)
-            if start < end and not any(s < end and start < e for _, s, e in spans):
-                spans.append((kind, start, end))
+
+    def add(kind: str, start: int, end: int) -> None:
+        if start < end and not any(s < end and start < e for _, s, e in spans):
+            spans.append((kind, start, end))
+
+    lower = text.lower()
+    for index, (kind, pattern, group, check, needs) in enumerate(_RULES):
+        if needs and not any(n in lower for n in needs):
+            continue
+        bounded = pattern.startswith(_B)
+        for match in _compiled(index).finditer(text):
+            start = match.start()
+            if bounded and start and text[start - 1] in _WORD_CHARS:
+                continue
+            if check(match[group]):
+                add(kind, *match.span(group))
+    for match in _ASSIGNED.finditer(text) if any(w in lower for w in _KEY_HINTS) else ():
+        key = _name_before(text, match.end("word"))
+        span = _assigned(text, match, key)
+        if span:
+            add("password" if _PASSWORD_KEY.search(key) else "secret", *span)
+    for match in _XML.finditer(text):
+        if _literal(match["value"]):
+            add("password" if _PASSWORD_KEY.search(match["key"]) else "secret", *match.span("value"))
     return sorted(spans, key=lambda span: span[1])
+
+
+def replace_secrets(text: str) -> tuple[str, list[str]]:
+    """The text with every credential replaced by `[REDACTED:kind]`, and the kinds replaced (in order).
+
+    Pure: no policy, no side effects. Redacting redacted text changes nothing.
+    """
+    spans = find(text)
+    return (_replace(text, spans), [kind for kind, _, _ in spans]) if spans else (text, [])
+
+
+def _replace(text: str, spans: list[tuple[str, int, int]]) -> str:
+    out, last = [], 0
+    for kind, start, end in spans:
+        out.append(text[last:start])
+        out.append(f"[REDACTED:{kind}]")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def redact(text: str, what: str = "text") -> str:
@@ -103,13 +332,8 @@ def redact(text: str, what: str = "text") -> str:
         return text
     current = _POLICY.get()
     if current is not None:
-        current.found.extend(Finding(kind, what) for kind, _, _ in spans)
+        for kind, start, end in spans:
+            current.record(kind, what, text[start:end])
         if current.allow:
             return text
-    out, last = [], 0
-    for kind, start, end in spans:
-        out.append(text[last:start])
-        out.append(f"[REDACTED:{kind}]")
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return _replace(text, spans)

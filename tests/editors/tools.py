@@ -17,7 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 EDITORS = REPO / "editors"
 VSCODE = EDITORS / "vscode"
 NVIM_RUNTIME = EDITORS / "nvim"
-TOOLS = Path(os.environ.get("IMI_EDITOR_TOOLS") or EDITORS / ".tools")
+# The same default as editors/setup-test-tools.sh: a cache outside the clone, shared by every clone.
+TOOLS = Path(os.environ.get("IMI_EDITOR_TOOLS")
+             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "imi-editor-tools")
 SETUP = "bash editors/setup-test-tools.sh"
 
 

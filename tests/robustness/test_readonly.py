@@ -9,6 +9,7 @@ only the text records folder read-only while the database is writable.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -210,4 +211,5 @@ def test_read_only_with_a_write_ahead_log_left_by_a_killed_writer(memory):
         assert "read-only" in failed.err
     finally:
         _chmod_tree(imi, writable=True)
-    assert project.sub("search", "committed just before", "--json").out.count(note) == 1
+    hits = json.loads(project.sub("search", "committed just before", "--json").out)["results"]
+    assert [hit["id"] for hit in hits].count(note) == 1

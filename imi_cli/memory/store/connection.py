@@ -15,6 +15,7 @@ from . import migrations
 DB_DIR = ".imi"
 DB_NAME = "state.db"
 BUSY_TIMEOUT_MS = 30_000
+MAX_NOTICES = 20
 
 
 def find_database(start: Path | None = None) -> Path | None:
@@ -33,9 +34,15 @@ def find_database(start: Path | None = None) -> Path | None:
         if folder == home:
             continue
         candidate = folder / DB_DIR / DB_NAME
-        if candidate.is_file():
+        if candidate.is_file() or records_without_database(candidate):
             return candidate
     return None
+
+
+def records_without_database(db_path: Path) -> bool:
+    """A teammate's fresh clone: the memory is in `.imi/records/` (from git) but this machine has no
+    database yet. Opening it builds the database from the records (`open_store`)."""
+    return db_path.parent.name == DB_DIR and (db_path.parent / "records").is_dir() and not db_path.exists()
 
 
 IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp")
@@ -77,7 +84,14 @@ class Store:
         self.on_begin = None
         self.actor: str | None = None  # the agent writing in this session, for the text's history
         self.caught_up = None  # team memory: what catching up with git's changes did since opening (a SyncReport)
+        self.built_from_records = False  # this opening created the database from `.imi/records/` (a fresh clone)
+        self.notices: list[str] = []  # lines for the user about what a command did besides its result
         self._depth = 0
+
+    def notice(self, line: str) -> None:
+        """Tell the user something a command did besides its result (the CLI prints these on stderr).
+        Only the last few are kept: a long-lived server's store must not grow with every write."""
+        self.notices = [*self.notices[-(MAX_NOTICES - 1):], line]
 
     def touch(self, kind: str, record_id: str) -> None:
         """Note that a record changed in the current write transaction."""
@@ -242,6 +256,9 @@ def connect_database(db_path: Path | None = None, *, create: bool = False, reado
     path = db_path or find_database()
     if path is None:
         raise ImiError("no IMI project here: run `imi init` in the repository root (or set IMI_DB)")
+    built = not create and not readonly and records_without_database(path)
+    if built:
+        create = True
     if not create and not path.is_file():
         raise ImiError(f"no IMI database at {path}: run `imi init` first")
     if create:
@@ -263,4 +280,7 @@ def connect_database(db_path: Path | None = None, *, create: bool = False, reado
         raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)
     store.readonly_reason = reason
+    if built:  # opening.open_store loads the records; the database stays out of git as `imi init` keeps it
+        store.built_from_records = True
+        write_gitignore(path)
     return store

@@ -10,7 +10,8 @@ from ..errors import Conflict, NotFound
 from ..paths import matches
 from ..priorities import rank_sql
 from .connection import Store
-from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, SearchHit, Task
+from .search import search  # noqa: F401  (part of this module's API)
+from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
 
 GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
              "created_at, updated_at, completed_at, archived_at")
@@ -55,7 +56,7 @@ def _decision(row) -> Decision:
 
 
 def _lesson(row) -> Lesson:
-    return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "human",
+    return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "",
                   agent=row[4], created_at=_int(row[5]), archived_at=row[6])
 
 
@@ -155,6 +156,14 @@ def goals(store: Store, *, include_archived: bool = False, active_only: bool = F
                    limit=limit)
 
 
+def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) -> list[Goal]:
+    """Goals closed most recently (all their tasks done), newest first."""
+    where, bindings = "archived_at IS NULL AND status = 'done'", ()
+    if goal_id:
+        where, bindings = where + " AND id = ?", (goal_id,)
+    return _select(store, "goal", where, bindings, order="completed_at DESC, id", limit=limit)
+
+
 def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
           include_archived: bool = False, limit: int | None = None, order: str | None = None) -> list[Task]:
     """Tasks, most urgent first, filtered by goal and status."""
@@ -227,9 +236,13 @@ def decisions(store: Store, kind: str | None = "decision", limit: int | None = N
     return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit)
 
 
-def lessons(store: Store, limit: int | None = None) -> list[Lesson]:
-    """Lessons, newest first."""
-    return _select(store, "lesson", "archived_at IS NULL", order="created_at DESC", limit=limit)
+UNVERIFIED = "coalesce(verified_by, '') = ''"  # a lesson nobody (no person, no named check) has verified
+
+
+def lessons(store: Store, limit: int | None = None, verified: bool | None = None) -> list[Lesson]:
+    """Lessons, newest first; only verified (or only unverified) ones when `verified` says so."""
+    where = "archived_at IS NULL" + ("" if verified is None else f" AND {'NOT ' if verified else ''}({UNVERIFIED})")
+    return _select(store, "lesson", where, order="created_at DESC", limit=limit)
 
 
 def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None) -> list[Note]:
@@ -294,18 +307,6 @@ def resolve(store: Store, id_or_prefix: str, kinds: Iterable[str] | None = None)
         listed = ", ".join(f"{kind} {rid}" for kind, rid in candidates[:10])
         raise Conflict(f"id prefix {text!r} is ambiguous: {listed}" + (" …" if len(candidates) > 10 else ""))
     return candidates[0]
-
-
-def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    """Full-text search over every record; the query is plain words (no FTS syntax needed)."""
-    words = re.findall(r"\w+", query or "")
-    if not words:
-        return []
-    expr = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
-    rows = store.execute(
-        "SELECT kind, record_id, snippet(search_index, 2, '[', ']', '…', 12), rank FROM search_index "
-        "WHERE search_index MATCH ? ORDER BY rank LIMIT ?", (expr, int(limit)))
-    return [SearchHit(kind, rid, snippet, rank) for kind, rid, snippet, rank in rows]
 
 
 def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:

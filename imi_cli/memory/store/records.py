@@ -138,7 +138,7 @@ class Lesson(_Record):
     id: str
     text: str
     correct_behavior: str = ""
-    verified_by: str = "human"
+    verified_by: str = ""  # who or what verified it; empty: nobody has (an agent's own lesson)
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
@@ -189,12 +189,22 @@ Record = Goal | Task | Decision | Lesson | Note | Memory
 
 @record
 class SearchHit:
-    """One full-text match: the record's kind, id, a short snippet and the rank."""
+    """One match: the record's kind and id, a short plain snippet, where the matches are in it, the rank."""
 
     kind: str
     id: str
     snippet: str
-    rank: float
+    marks: tuple = ()  # (start, end) of each match in the snippet
+    rank: float = 0.0
+
+    def highlighted(self, open_mark: str, close_mark: str) -> str:
+        """The snippet with each match between the two marks (brackets, bold, ANSI codes)."""
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.snippet[last:start], open_mark, self.snippet[start:end], close_mark]
+            last = end
+        return "".join(out) + self.snippet[last:]
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "id": self.id, "snippet": self.snippet, "rank": self.rank}
+        return {"kind": self.kind, "id": self.id, "snippet": self.snippet, "matches": [list(m) for m in self.marks],
+                "rank": self.rank}
