@@ -135,3 +135,13 @@ def test_verifying_an_orphaned_anchor_says_what_happened(repo):
     after = repo.ok("check", "--stale").out
     assert "All 0 anchors" not in after
     assert "No record is anchored to code" in after
+
+
+def test_a_big_block_anchored_by_lines_and_edited_is_changed_at_once(repo):
+    repo.ok("init")
+    body = "".join(f"    def method_{i}(self):\n        return {i} * self.scale + {i}\n\n" for i in range(600))
+    source = "class Big:\n" + body
+    lesson = _record(repo, "big.py", source, "big.py:1-1800")
+    edited = source.replace("return 5 *", "return -5 *").replace("return 500 *", "return -500 *")
+    (repo.root / "big.py").write_text("# header\n" * 40 + edited)
+    assert _stale(repo) == {lesson: "changed"}

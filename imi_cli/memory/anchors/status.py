@@ -19,6 +19,7 @@ from .text import line_matchers, normalized, read_lines, same_code
 STALE = ("changed", "orphaned")
 SIMILAR_ENOUGH = 0.6
 SEARCH_RADIUS = 300  # lines around the old place searched for a changed block
+BIG_BLOCK = 60       # blocks longer than this are searched for more coarsely (see _closest)
 
 
 @record
@@ -86,7 +87,9 @@ def _closest(lines: list[str], wanted: list[str], near: int) -> tuple[tuple[int,
 
     Windows are ranked by how many lines they share with the block, then the best few
     are compared character by character: a one-line edit in a two-line block is a
-    change to it, not a different block.
+    change to it, not a different block. A big block (a whole class) is ranked on every
+    few windows by shared lines only and compared line by line: exact enough to tell
+    changed from gone, and bounded in time however big the block.
     """
     if not wanted:
         return None
@@ -94,22 +97,29 @@ def _closest(lines: list[str], wanted: list[str], near: int) -> tuple[tuple[int,
 
     index, text = _block_positions(lines)
     size = len(wanted)
+    big = size > BIG_BLOCK
     matcher = SequenceMatcher(autojunk=False)
     matcher.set_seq2(wanted)
     ranked = []
     last_start = max(len(text) - size, 0)  # a file shorter than the block is one window
-    for pos in range(min(last_start + 1, len(text))):
+    step = max(1, size // BIG_BLOCK) if big else 1
+    nearest = min(range(min(last_start + 1, len(text))), key=lambda p: abs(index[p] - near), default=None)
+    for pos in sorted({*range(0, min(last_start + 1, len(text)), step), *([nearest] if nearest is not None else [])}):
         if abs(index[pos] - near) > SEARCH_RADIUS:
             continue
         matcher.set_seq1(text[pos:pos + size])
         if matcher.real_quick_ratio() > 0:
-            ranked.append((matcher.ratio(), -abs(index[pos] - near), pos))
+            ranked.append((matcher.quick_ratio() if big else matcher.ratio(), -abs(index[pos] - near), pos))
     best, best_ratio = None, 0.0
     chars = SequenceMatcher(autojunk=False)
     chars.set_seq2("\n".join(wanted))
-    for _, _, pos in sorted(ranked, reverse=True)[:5]:
-        chars.set_seq1("\n".join(text[pos:pos + size]))
-        ratio = chars.ratio()
+    for _, _, pos in sorted(ranked, reverse=True)[:3 if big else 5]:
+        if big:
+            matcher.set_seq1(text[pos:pos + size])
+            ratio = matcher.ratio()
+        else:
+            chars.set_seq1("\n".join(text[pos:pos + size]))
+            ratio = chars.ratio()
         if ratio > best_ratio:
             best, best_ratio = (index[pos], index[min(pos + size, len(index)) - 1]), ratio
     return (best, best_ratio) if best is not None else None
