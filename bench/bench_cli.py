@@ -3,6 +3,8 @@
     python bench/bench_cli.py                     # issue 2's project: targets and IMI 0.3.20 figures
     python bench/bench_cli.py --growth            # 1k, 10k and 100k records: growth table and plot
     python bench/bench_cli.py --project DIR       # an existing project (made by bench/generate.py)
+    python bench/bench_cli.py --floor             # issue 16: every agent command as a multiple of `python -c pass`,
+                                                  # 16 concurrent writers, `imi mcp` and `imi-lsp` readiness
 
 Projects are generated with bench/generate.py into --workdir and reused while
 their manifest matches. Every command runs --runs times after --warmup runs;
@@ -604,6 +606,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replot", action="store_true",
                         help="with --growth: redraw the plot and the page from the last saved results, timing nothing")
     parser.add_argument("--imi", help="command that starts imi (default: the imi script beside this Python)")
+    parser.add_argument("--floor", action="store_true",
+                        help="issue 16: ratios to `python -c pass`, concurrent writers and server readiness (bench/floor.py)")
+    parser.add_argument("--writers", type=int, default=16, help="with --floor: concurrent writers (default 16)")
+    parser.add_argument("--writes-each", type=int, default=10, help="with --floor: notes each writer logs (default 10)")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
@@ -624,6 +630,10 @@ def _main(args) -> int:
     if _LOAD_BEFORE[0] > 0.5 * (os.cpu_count() or 1) and not args.replot:
         print(f"warning: load average is {_LOAD_BEFORE[0]:.2f} on {os.cpu_count()} cores: other work will inflate "
               f"wall times (CPU times are steadier)", file=sys.stderr)
+    if args.floor:
+        import floor
+
+        return floor.main(args)
     docs_dir = args.out.parent
     where = "" if args.out == DOCS else f" --out {args.out}"
     if args.growth:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import logging
 from pathlib import Path
 from typing import Any, Callable
@@ -22,51 +23,20 @@ import apsw
 from lsprotocol import types
 from pygls import uris
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound
+from pygls.exceptions import JsonRpcParseError
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.language_server import lsp_method
 
 from imi_cli.memory import ImiError
 
 from . import __version__
 from .folders import FolderMemory
+from .linecount import LineCounts
+from .protocol import ImiProtocol
 from .settings import Settings, merge
 
 log = logging.getLogger("imi_lsp")
 
 POLL_SECONDS = 0.5
-
-
-class ImiProtocol(LanguageServerProtocol):
-    """The stock protocol, but every request is answered and an unknown command is also logged."""
-
-    def structure_message(self, data: dict[str, Any]):
-        # pygls logs a request whose params it cannot read (or whose method it cannot type) and
-        # drops it without a reply: the editor would wait for it forever. Answer it with the error.
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as exc:
-            if "jsonrpc" in data and "id" in data and "method" in data:
-                msg_id = data["id"] if isinstance(data["id"], (int, str)) and not isinstance(data["id"], bool) else None
-                method = data["method"]
-                known = isinstance(method, str) and (self.get_message_type(method) is not None
-                                                     or method in self.fm.features)
-                error = exc if known else JsonRpcMethodNotFound.of(str(method))
-                self._send_response(msg_id, None, error.to_response_error())
-            raise
-
-    def _handle_cancel_notification(self, msg_id):
-        # editors cancel requests that were answered a moment ago (VS Code does it on every cursor
-        # move): that is normal, and pygls's warning about it only filled the client's log
-        if msg_id in self._request_futures:
-            super()._handle_cancel_notification(msg_id)
-
-    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
-    def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
-        if params.command not in self.fm.commands:
-            self._server.note(f"unknown command {params.command!r}", types.MessageType.Warning)
-        return (yield from super().lsp_workspace__execute_command(params))
 
 
 class ImiLanguageServer(LanguageServer):
@@ -84,6 +54,7 @@ class ImiLanguageServer(LanguageServer):
         # uri -> an open document's anchors, followed as it is edited (anchoring.py)
         self.documents: dict[str, Any] = {}
         self.last_uri: str | None = None
+        self.line_counts = LineCounts()  # followed through edits: counting a huge text on a keystroke is slow
         self._tasks: set[asyncio.Task] = set()
         # what runs when the memory changed (the diagnostics feature re-publishes its warnings)
         self.memory_listeners: list[Callable[[ImiLanguageServer], None]] = []
@@ -100,6 +71,13 @@ class ImiLanguageServer(LanguageServer):
         """A message the user sees (and the same line in the log)."""
         log.log(_LOG_LEVELS[level], message)
         self.window_show_message(types.ShowMessageParams(type=level, message=f"IMI: {message}"))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A client's bad message goes to the log, never into an "Error in server" pop-up; a body
+        that is not JSON gets the Parse error reply (with a null id: its own cannot be read)."""
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
+            self.protocol._send_response(None, None, JsonRpcParseError(f"not JSON: {error}").to_response_error())
+        self.note(f"ignored a bad message from the client: {error}", types.MessageType.Warning)
 
     def supports(self, field: str) -> bool:
         """Whether the client declared a capability (dotted snake_case path)."""
@@ -188,7 +166,7 @@ class ImiLanguageServer(LanguageServer):
         doc = self.workspace.text_documents.get(uri)
         if doc is None:
             return 1 << 30
-        return doc.source.count("\n") + 1
+        return self.line_counts.get(uri, doc.version, lambda: doc.source)
 
     # settings ----------------------------------------------------------------------------------
     def apply_settings(self, payload: Any, origin: str) -> None:

@@ -95,8 +95,9 @@ def anchor(ls: ImiLanguageServer, options: dict, command: str) -> tuple[FolderMe
             raise UsageError(f"{command}: a range needs the uri of its document")
         return _need_project(ls), list(files)
     memory = ls.folder_of(uri)
-    if memory is None or memory.project is None:
+    if memory is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory: nothing was written")
+    memory = _need_project(ls, uri)
     fs_path = uris.to_fs_path(uri)
     rel = memory.relative(fs_path) if fs_path else None
     if rel is None:
@@ -112,7 +113,10 @@ async def _written(ls: ImiLanguageServer, memory: FolderMemory) -> None:
 
 
 def _need_project(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
+    """The memory a command works on, still a database (checked now, not at the next poll), or ImiError."""
     memory = ls.folder_of(uri) if isinstance(uri, str) else ls.current_folder()
+    if memory is not None:
+        memory.ensure_intact()
     if memory is not None and memory.project is None and memory.problem not in (None, NO_MEMORY):
         raise ImiError(f"project memory unavailable: {memory.problem}")
     if memory is None or memory.project is None:
@@ -307,7 +311,7 @@ async def record_decision(ls: ImiLanguageServer, *args):
     what, why = _text(options, "what", cmd), _text(options, "why", cmd)
     affects = _text(options, "affects", cmd, required=False)
     memory, files = anchor(ls, options, cmd)
-    record_id = memory.project.decide(what, why, affects, files=files)
+    record_id = memory.project.decide(what, why, affects, files=files, read=anchoring.document_reader(ls, memory))
     return await _record(ls, "decision", memory, record_id, options.get("uri"))
 
 
@@ -323,7 +327,8 @@ async def record_lesson(ls: ImiLanguageServer, *args):
     correct = _text(options, "correctBehavior", cmd, aliases=("correctBehaviour",))
     verified = _text(options, "verifiedBy", cmd, required=False)
     memory, files = anchor(ls, options, cmd)
-    record_id = memory.project.add_lesson(text, correct, verified, files=files)
+    record_id = memory.project.add_lesson(text, correct, verified, files=files,
+                                          read=anchoring.document_reader(ls, memory))
     return await _record(ls, "lesson", memory, record_id, options.get("uri"))
 
 
@@ -337,7 +342,7 @@ async def record_note(ls: ImiLanguageServer, *args):
         return None
     text = _text(options, "text", cmd)
     memory, files = anchor(ls, options, cmd)
-    record_id = memory.project.add_note(text, "note", files=files)
+    record_id = memory.project.add_note(text, "note", files=files, read=anchoring.document_reader(ls, memory))
     return await _record(ls, "note", memory, record_id, options.get("uri"))
 
 

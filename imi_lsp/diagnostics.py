@@ -136,6 +136,7 @@ def did_change(ls: ImiLanguageServer, params: types.DidChangeTextDocumentParams)
     new: dict[str, tuple[Summary, tuple[int, int]]] = {}
     moved = whole = False
     for change in params.content_changes:
+        ls.line_counts.edited(uri, params.text_document.version, change)
         edit = anchoring.edit_of(change)
         before, after = edited_lines(change)
         # against the lines as they are before this change (earlier changes in the list moved them)
@@ -169,7 +170,10 @@ def did_open(ls: ImiLanguageServer, params: types.DidOpenTextDocumentParams) -> 
     """Follow the document's anchors; publish only if one of them is stale (otherwise the lens is enough)."""
     uri = params.text_document.uri
     ls.last_uri = uri
-    if anchoring.opened(ls, uri) is not None and anchoring.stale_diagnostics(ls, uri):
+    if anchoring.opened(ls, uri) is None:
+        return
+    ls.line_count(uri)  # counted now, then followed through the edits (not counted on a keystroke)
+    if anchoring.stale_diagnostics(ls, uri):
         publish(ls, uri)
 
 
@@ -188,6 +192,7 @@ def did_save(ls: ImiLanguageServer, params: types.DidSaveTextDocumentParams) -> 
 @guarded()
 def did_close(ls: ImiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
+    ls.line_counts.forget(uri)
     followed = anchoring.closed(ls, uri)
     if ls.warnings.pop(uri, None) or (followed is not None and followed.shown):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

@@ -25,6 +25,17 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 1_000
 _EMPTY = RefIndex((), {})
 NO_MEMORY = "no .imi/ yet"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(path: Path) -> bool:
+    """Whether the file still starts as an SQLite database does (an open connection does not notice a file
+    overwritten in place: it keeps answering from its cache and the WAL)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return True  # gone or unreadable: check() reports a deleted file; a passing lock is not damage
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -54,6 +65,7 @@ class FolderMemory:
         self.live: LiveIndex | None = None
         self.problem: str | None = None
         self._identity: tuple[int, int] | None = None
+        self._seen: tuple | None = None  # the file's signature when it was last known to be a database
         self._failed: tuple | None = None
         self._text_problem: str | None = None
 
@@ -106,6 +118,7 @@ class FolderMemory:
             log.warning("imi: %s", exc)
             raise ImiError(f"project memory unavailable: {exc}") from None
         self._identity = _identity(self.db_path)
+        self._seen = signature
         self._failed = None
         self.problem = None
         return True
@@ -156,6 +169,20 @@ class FolderMemory:
         self._text_problem = None
         return changed
 
+    def ensure_intact(self) -> None:
+        """Close the memory and raise ImiError when its file was overwritten in place with something that
+        is not a database; one header read, only when the file changed since it was last checked."""
+        signature = _signature(self.db_path)
+        if self.live is None or signature is None or signature == self._seen:
+            return
+        if _is_database(self.db_path):
+            self._seen = signature
+            return
+        self.close(f"{self.db_path} is not a database any more (it was overwritten in place)")
+        self._failed = signature
+        raise ImiError(f"the memory database {self.db_path} is not a database any more (it was overwritten in "
+                       "place): lenses and warnings are off, and nothing is written until it is restored")
+
     def check(self) -> str | None:
         """Notice outside changes: "opened", "reopened", "synced" (records from git imported), "stale"
         (another process committed) or None.
@@ -174,6 +201,7 @@ class FolderMemory:
             self.close()
             self.open()
             return "reopened"
+        self.ensure_intact()
         try:
             if self._follow_text():
                 return "synced"

@@ -105,17 +105,29 @@ def code_lens(ls: ImiLanguageServer, params: types.CodeLensParams) -> list[types
     return place(hits, uri, ls.line_count(uri) if ranged else 1, where_now)
 
 
+def _lens_data(data) -> tuple[str, int | None, int | None] | None:
+    """(uri, start, end) from a lens this server placed; None for data it never gave out."""
+    if not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+        return None
+    start, end = data.get("start"), data.get("end")
+    if start is None and end is None:
+        return data["uri"], None, None
+    if all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (start, end)):
+        return data["uri"], start, end
+    return None
+
+
 @guarded()
 def code_lens_resolve(ls: ImiLanguageServer, lens: types.CodeLens) -> types.CodeLens:
-    data = lens.data if isinstance(lens.data, dict) else {}
-    uri = data.get("uri")
-    start, end = data.get("start"), data.get("end")
-    records: list[Summary] = []
-    where = ls.locate(uri) if isinstance(uri, str) else None
-    if where is not None:
-        memory, rel = where
-        records = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
-                              anchoring.where(ls, uri))
+    known = _lens_data(lens.data)
+    where = ls.locate(known[0]) if known is not None else None
+    if where is None:  # a title and nothing to click: a command that cannot run fails when clicked
+        lens.command = types.Command(title="⚑ no memory here any more", command="")
+        return lens
+    uri, start, end = known
+    memory, rel = where
+    records = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
+                          anchoring.where(ls, uri))
     text = title(records) if records else "⚑ no memory here any more"
     if start is not None and records:
         text += f" (lines {start}-{end})" if end != start else f" (line {start})"

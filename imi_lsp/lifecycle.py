@@ -7,6 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls import uris
 
+from .documents import use_line_documents
 from .folders import NO_MEMORY
 from .base import ImiLanguageServer, describe, guarded
 from .watch import watch
@@ -14,6 +15,7 @@ from .watch import watch
 
 @guarded()
 def initialize(ls: ImiLanguageServer, params: types.InitializeParams) -> None:
+    use_line_documents(ls.workspace)  # a keystroke costs the same in a file of any size
     ls.apply_settings(params.initialization_options, "initializationOptions")
     ls.setup_folders(params)
 
@@ -46,7 +48,8 @@ async def did_change_configuration(ls: ImiLanguageServer, params: types.DidChang
 
 
 @guarded()
-def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+async def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    """Memory follows the folders open now: a file of a removed nested folder goes to the outer one."""
     if ls.db_override is not None:  # one database for everything, whatever the folders
         return
     removed = {uris.to_fs_path(f.uri) for f in params.event.removed}
@@ -57,6 +60,7 @@ def did_change_folders(ls: ImiLanguageServer, params: types.DidChangeWorkspaceFo
         path = uris.to_fs_path(folder.uri)
         if path and not any(str(m.folder) == path for m in ls.folders):
             ls.add_folder(Path(path))
+    await ls.memory_changed()  # open documents follow their new memory: anchors, warnings, lenses
 
 
 @guarded()

@@ -87,3 +87,18 @@ def test_benchmark_runs_every_command(tmp_path):
     for label in ("`context`", "`plan --json`", "`think`", "`check`", "`search migration`", "`show TASK_ID`",
                   "`log \"...\" (write)`", "`python -c pass`"):
         assert label in text
+
+
+@pytest.mark.slow
+def test_the_floor_benchmark_reports_ratios_writers_and_servers(tmp_path):
+    generate.generate(tmp_path / "p", generate.scale_named("200"), quiet=True)
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_cli.py"), "--floor", "--project",
+                           str(tmp_path / "p"), "--runs", "1", "--warmup", "0", "--writers", "3", "--writes-each", "2",
+                           "--out", str(tmp_path / "b.md")], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "b.md").read_text()
+    for label in ("`context`", "`hook pre-tool-use", "`log`", "`complete`", "`next`", "`ready`", "`--help`",
+                  "3 concurrent writers", "6 writes acknowledged", "6 of them found", "0 failed",
+                  "`imi mcp` answered"):
+        assert label in text, label
+    assert (tmp_path / "img" / "cli-floor.png").stat().st_size > 0

@@ -12,7 +12,7 @@ def _refs(record: dict) -> list[tuple]:
 @pytest.fixture
 def files_project(project):
     for rel in ("src/auth/refresh.ts", "src/middleware.ts", "src/a.py", "docs/guide.md", "README.md"):
-        project.file(rel)
+        project.file(rel, "x\n" * 60)  # long enough for the line ranges named below (past the end is refused)
     return project
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from ..memory import ImiError, check_settings, secrets_allowed, secrets_policy
+from ..memory import ImiError, check_settings, secrets_allowed
 from .app import App
-from .fast import run_fast
+from .fast import run_fast, run_plain
 from .output import Output
 
 
@@ -82,6 +82,10 @@ def run(argv: list[str] | None = None) -> int:
         if not (hook or {"--help", "-h"} & set(args)):
             check_settings()
         allow_secrets = allow_secrets or secrets_allowed(strict=not hook)
+        if run_plain(args, as_json):  # --version, --help: nothing to open
+            return 0
+        from ..memory import secrets_policy
+
         with secrets_policy(allow_secrets) as secrets:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from ..memory import Project, tracked_warning
 from .output import Output
+
+TYPE_CHECKING = False  # typing costs milliseconds at every start
+if TYPE_CHECKING:
+    from ..memory import Project
 
 
 class App:
@@ -20,6 +23,8 @@ class App:
     def project(self) -> Project:
         """The project memory, found by walking up (or IMI_DB); opened once."""
         if self._project is None:
+            from ..memory import Project
+
             self._project = Project.open(agent=self.agent_flag)
             self._opening_notices = len(self._project.notices)
         return self._project
@@ -44,6 +49,8 @@ class App:
         """One warning line when git tracks the database (status, sync, init say it; doctor fixes it)."""
         rel = self.project().database_in_git()
         if rel:
+            from ..memory import tracked_warning  # loads the health checks: only status, sync and init ask
+
             sys.stderr.write(f"imi: warning: {tracked_warning(rel)}\n")
 
     def close(self) -> None:

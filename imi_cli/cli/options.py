@@ -14,10 +14,3 @@ def files_option(func):
     return click.option("--files", "--relevant-files", "files", multiple=True, metavar="PATHS",
                         help="Comma-separated repo-relative paths or globs this record is about "
                              "(path:10-15 for lines, path#name for a symbol).")(func)
-
-
-def split_files(values: tuple[str, ...]) -> list[str]:
-    """Flatten repeated comma-separated `--files` values."""
-    from ..memory import split_specs
-
-    return [spec for value in values for spec in split_specs(value)]

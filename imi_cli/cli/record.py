@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import click
 
+from . import writing
 from .app import App
-from .options import files_option, pass_app, split_files
-
-
-def _created(app: App, kind: str, record_id: str) -> None:
-    record = app.project().get(kind, record_id)
-    files = ", ".join(ref.label() for ref in record.files)
-    label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
-    if getattr(record, "note_kind", "") == "vision":
-        label = "product vision"
-    app.out.result(record.to_json(), f"Recorded {label} {record_id}" + (f" (files: {files})" if files else ""))
+from .options import files_option, pass_app
+from .writing import created as _created, split_files
 
 
 @click.command()
@@ -58,12 +51,8 @@ def goal(app: App, name, description, priority, why, for_who, success_signal, de
 def task(app: App, goal_id, title, description, priority, why, description_opt, priority_opt, why_opt, context,
          acceptance_criteria, tools, blocked_by, files):
     """Add a task to a goal: GOAL_ID TITLE [DESC] [PRIORITY] [WHY]."""
-    blockers = [b for value in blocked_by for b in value.split(",") if b.strip()]
-    record_id = app.project().add_task(
-        goal_id, title, description_opt or description, priority_opt or priority,
-        why_opt or why, context, acceptance_criteria, [t for t in (tools or "").split(",") if t.strip()],
-        [b.strip() for b in blockers], split_files(files))
-    _created(app, "task", record_id)
+    writing.task(app, goal_id, title, description, priority, why, description_opt, priority_opt, why_opt, context,
+                 acceptance_criteria, tools, blocked_by, files)
 
 
 def _say_why(why: str | None, done: str) -> None:
@@ -83,8 +72,7 @@ def _say_why(why: str | None, done: str) -> None:
 def decide(app: App, what, why, affects, killed, files):
     """Record a decision: WHAT WHY [AFFECTS]."""
     _say_why(why, "decided")
-    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files))
-    _created(app, "decision", record_id)
+    writing.decide(app, what, why, affects, killed, files)
 
 
 @click.command()
@@ -115,8 +103,7 @@ def vision(app: App, text, files):
 @pass_app
 def log(app: App, note, files):
     """Log a direction note (shown for seven days in context)."""
-    record_id = app.project().add_note(note, "note", split_files(files))
-    _created(app, "note", record_id)
+    writing.log(app, note, files)
 
 
 @click.command()
@@ -128,8 +115,7 @@ def log(app: App, note, files):
 @pass_app
 def lesson(app: App, text, correct, verified_by, files):
     """Record a lesson: what went wrong, and (--correct-behavior) what to do instead."""
-    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files))
-    _created(app, "lesson", record_id)
+    writing.lesson(app, text, correct, verified_by, files)
 
 
 @click.group()

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..memory import now_ms, render_task_line, shorten
+from . import reading, writing
 from .app import App
-from .options import files_option, pass_app, split_files
-
-
-def _claimed(app: App, claim) -> None:
-    task = claim.task
-    details = claim.describe()
-    if task.files:
-        details.append("  files: " + ", ".join(ref.label() for ref in task.files))
-    details.append(f"  heartbeat with `imi ping {task.id}`; finish with `imi complete {task.id} \"summary\"`")
-    payload = task.to_json() | {"taken_over_from": claim.taken_over_from, "already_held": claim.already_held}
-    app.out.result(payload, "\n".join(details))
+from .options import files_option, pass_app
 
 
 @click.command()
@@ -25,7 +15,7 @@ def _claimed(app: App, claim) -> None:
 @pass_app
 def start(app: App, task_id, force):
     """Claim a task (atomic: of many agents starting it at once, one wins)."""
-    _claimed(app, app.project().start(task_id, force=force))
+    writing.start(app, task_id, force)
 
 
 @click.command("next")
@@ -33,14 +23,7 @@ def start(app: App, task_id, force):
 @pass_app
 def next_(app: App, goal_id):
     """Claim the most urgent ready task (optionally within a goal)."""
-    project = app.project()
-    claim = project.next_task(goal_id)
-    if claim is None:
-        goal = project.resolve(goal_id, ["goal"])[1] if goal_id else None
-        app.out.result({"task": None}, "No ready tasks" + (f" in goal {goal}" if goal else "") +
-                       ": everything is done, claimed or blocked (`imi status` shows which).")
-        return
-    _claimed(app, claim)
+    writing.next_(app, goal_id)
 
 
 @click.command()
@@ -48,8 +31,7 @@ def next_(app: App, goal_id):
 @pass_app
 def ping(app: App, task_id):
     """Heartbeat: keep your claim on a task alive."""
-    task = app.project().ping(task_id)
-    app.out.result(task.to_json(), f"Heartbeat recorded for task {task.id}")
+    writing.ping(app, task_id)
 
 
 @click.command()
@@ -59,9 +41,7 @@ def ping(app: App, task_id):
 @pass_app
 def checkpoint(app: App, task_id, note, files):
     """Save progress on a task so another session can pick it up."""
-    project = app.project()
-    memory_id = project.checkpoint(task_id, note, split_files(files))
-    app.out.result(project.get("memory", memory_id).to_json(), f"Checkpoint {memory_id} saved")
+    writing.checkpoint(app, task_id, note, files)
 
 
 @click.command()
@@ -75,13 +55,7 @@ def checkpoint(app: App, task_id, note, files):
 @pass_app
 def complete(app: App, task_id, summary, interpretation, uncertainty, outcome, force, files):
     """Mark a task done with a summary of what was done (only the claimant, once)."""
-    task = app.project().complete(task_id, summary, interpretation=interpretation, uncertainty=uncertainty,
-                                  outcome=outcome, force=force, files=split_files(files))
-    closed = app.project().goal_closed_by(task)
-    lines = [f"Completed task {task.id}: {task.title}"]
-    if closed is not None:
-        lines.append(f"Goal {closed.id} is done: all its tasks are ({shorten(closed.name, 200)})")
-    app.out.result(task.to_json() | {"goal_done": closed.id if closed else None}, "\n".join(lines))
+    writing.complete(app, task_id, summary, interpretation, uncertainty, outcome, force, files)
 
 
 @click.command()
@@ -101,12 +75,7 @@ def fail(app: App, task_id, reason, force):
 @pass_app
 def ready(app: App, goal_id, limit):
     """List todo tasks whose blockers are done, most urgent first."""
-    project = app.project()
-    goal = project.resolve(goal_id, ["goal"])[1] if goal_id else None
-    found = project.ready_tasks(goal, limit=limit)
-    lease, now = project.lease_ms(), now_ms()
-    app.out.result({"tasks": [t.to_json() for t in found]},
-                   "\n".join(render_task_line(t, now, lease).strip() for t in found) or "No ready tasks.")
+    reading.ready(app, goal_id, limit)
 
 
 COMMANDS = [start, next_, ping, checkpoint, complete, fail, ready]

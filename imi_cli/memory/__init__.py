@@ -31,7 +31,7 @@ _EXPORTS = {
     "records_without_database": "store.connection",
     "split_specs": "paths", "relative_to_root": "paths",
     # who writes, and secrets
-    "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",
+    "agent_id": "identity", "secrets_policy": "secrets", "SecretsPolicy": "secrets",
     # settings from the environment, each checked
     "check_settings": "settings", "secrets_allowed": "settings",
     # a database that cannot be opened, and what `imi doctor` says about one that git tracks

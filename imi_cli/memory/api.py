@@ -140,20 +140,22 @@ class Project:
         return recording.add_task(self._store, self.provenance(), goal, title, description, priority, why, context,
                                   acceptance_criteria, list(tools), list(blocked_by), list(files))
 
-    def decide(self, what, why, affects=None, *, killed: bool = False, files=()) -> str:
+    # `read` (decide, add_lesson, add_note): a file's lines as the writer sees them (an editor's unsaved text)
+    def decide(self, what, why, affects=None, *, killed: bool = False, files=(), read=None) -> str:
         from . import recording
 
-        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files))
+        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files), read)
 
-    def add_lesson(self, text, correct_behavior, verified_by=None, files=()) -> str:
+    def add_lesson(self, text, correct_behavior, verified_by=None, files=(), read=None) -> str:
         from . import recording
 
-        return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files))
+        return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files),
+                                    read)
 
-    def add_note(self, content, kind: str = "note", files=()) -> str:
+    def add_note(self, content, kind: str = "note", files=(), read=None) -> str:
         from . import recording
 
-        return recording.add_note(self._store, self.provenance(), content, kind, list(files))
+        return recording.add_note(self._store, self.provenance(), content, kind, list(files), read)
 
     def add_memory(self, goal, key, value, files=()) -> str:
         from . import recording

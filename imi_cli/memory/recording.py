@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from . import paths
 from .identity import agent_id
@@ -12,7 +13,10 @@ from .priorities import parse_priority
 from .store import Store
 from .store import queries, writes
 from .store.writes import Provenance
+from .errors import UsageError
 from .text import clean
+
+LineReader = Callable[[Path], "list[str] | None"]
 
 KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
 
@@ -24,8 +28,10 @@ def provenance(store: Store, agent_flag: str | None = None) -> Provenance:
     return prov
 
 
-def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: Path | None = None) -> list:
-    """(FileSpec, origin) pairs: the `--files` entries, then existing paths named in the texts."""
+def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: Path | None = None,
+                 read: LineReader | None = None) -> list:
+    """(FileSpec, origin) pairs: the `--files` entries, then existing paths named in the texts.
+    `read` gives a file's lines (an editor passes its open documents' text); by default, the file on disk."""
     refs: list = []
     seen = set()
     for raw in files:
@@ -45,18 +51,29 @@ def collect_refs(store: Store, files: list[str], texts: list[str | None], cwd: P
     for path in missing:
         if path not in explicit_paths:
             store.notice(f"not linked: {path} does not exist (name it with --files to link it anyway)")
-    return [(anchored(store, spec), origin) for spec, origin in refs]
+    return [(anchored(store, spec, read, strict=origin == "explicit"), origin) for spec, origin in refs]
 
 
-def anchored(store: Store, spec: paths.FileSpec) -> paths.FileSpec:
+def anchored(store: Store, spec: paths.FileSpec, read: LineReader | None = None, *,
+             strict: bool = True) -> paths.FileSpec:
     """A reference to lines or a symbol with a snapshot of the code it names (secrets redacted),
-    so its status can be computed as the code changes."""
+    so its status can be computed as the code changes.
+
+    `strict` (a reference the user named with --files): raises UsageError when the lines begin past the end
+    of the file (a file not there yet may be named). A reference found in free text is kept as written."""
     if spec.is_glob or not (spec.line_start or spec.symbol):
         return spec
     from .anchors.status import snapshot
+    from .anchors.text import read_lines
     from .redaction import redact
 
-    start, end, text = snapshot(store.root, spec.path, spec.line_start, spec.line_end, spec.symbol)
+    lines = (read or read_lines)(store.root / spec.path)
+    if strict and lines is not None and spec.line_start and not spec.symbol and spec.line_start > len(lines):
+        where = f"{spec.path}:{spec.line_start}" + (f"-{spec.line_end}" if (spec.line_end or 0) > spec.line_start else "")
+        raise UsageError(f"{where} is past the end of the file: {spec.path} has {len(lines)} "
+                         f"line{'' if len(lines) == 1 else 's'}; nothing was recorded")
+    start, end, text = snapshot(store.root, spec.path, spec.line_start, spec.line_end, spec.symbol,
+                                read=lambda _path: lines)
     return spec._replace(line_start=start, line_end=end, text=redact(text, "anchored code") if text else None)
 
 
@@ -95,7 +112,7 @@ def add_task(store: Store, prov: Provenance, goal: str, title: str, description:
 
 
 def add_decision(store: Store, prov: Provenance, what: str, why: str | None, affects: str | None = None,
-                 killed: bool = False, files: list[str] = ()) -> str:
+                 killed: bool = False, files: list[str] = (), read: LineReader | None = None) -> str:
     """Record a decision (or, with `killed`, a killed feature); returns its id.
 
     As in IMI 0.3, a decision whose text says "killed" is filed as a kill.
@@ -104,26 +121,27 @@ def add_decision(store: Store, prov: Provenance, what: str, why: str | None, aff
     why = clean(why, "why", required=False) or ""
     affects = clean(affects, "affects", required=False)
     kind = "killed" if killed or KILL_WORD.search(f"{what} {why}") else "decision"
-    refs = collect_refs(store, list(files), [what, why, affects])
+    refs = collect_refs(store, list(files), [what, why, affects], read=read)
     with store.write():
         return writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)
 
 
 def add_lesson(store: Store, prov: Provenance, text: str, correct_behavior: str | None,
-               verified_by: str | None = None, files: list[str] = ()) -> str:
+               verified_by: str | None = None, files: list[str] = (), read: LineReader | None = None) -> str:
     """Record a lesson: what went wrong and the correct behaviour; returns its id."""
     text = clean(text, "lesson text")
     correct = clean(correct_behavior, "--correct-behavior")
     verified = clean(verified_by, "--verified-by", required=False) or ""  # unverified until a person or check says
-    refs = collect_refs(store, list(files), [text, correct])
+    refs = collect_refs(store, list(files), [text, correct], read=read)
     with store.write():
         return writes.add_lesson(store, prov, text=text, correct_behavior=correct, verified_by=verified, refs=refs)
 
 
-def add_note(store: Store, prov: Provenance, content: str, kind: str = "note", files: list[str] = ()) -> str:
+def add_note(store: Store, prov: Provenance, content: str, kind: str = "note", files: list[str] = (),
+             read: LineReader | None = None) -> str:
     """A direction note (`log`) or the product vision (`vision`); returns its id."""
     content = clean(content, "vision" if kind == "vision" else "note")
-    refs = collect_refs(store, list(files), [content])
+    refs = collect_refs(store, list(files), [content], read=read)
     with store.write():
         return writes.add_note(store, prov, content=content, kind=kind, refs=refs)
 

@@ -16,9 +16,8 @@ Measured on tests/data/redaction-corpus.tsv (see docs/guarantees.md).
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Callable, NamedTuple
+
+from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
 
 # --- What a value must look like ------------------------------------------------------------
 
@@ -91,12 +90,22 @@ def _spoken(value: str) -> bool:
 
 # --- The rules ------------------------------------------------------------------------------
 
-class Rule(NamedTuple):
-    kind: str
-    pattern: str
-    group: int | str = 0                      # the part replaced: 0 is the whole match
-    check: Callable[[str], bool] = _token     # is the matched part really a secret?
-    needs: tuple[str, ...] = ()               # lower-case texts of which one must be there (speed)
+class Rule(tuple):
+    """(kind, pattern, group, check, needs): a tuple, not a NamedTuple, as `typing` costs every write
+    more than the rules do."""
+
+    __slots__ = ()
+
+    def __new__(cls, kind: str, pattern: str, group: int | str = 0, check=_token, needs: tuple[str, ...] = ()):
+        # group: the part replaced (0 is the whole match); check: is the matched part really a secret?
+        # needs: lower-case texts of which one must be there (speed)
+        return super().__new__(cls, (kind, pattern, group, check, needs))
+
+    kind = property(lambda self: self[0])
+    pattern = property(lambda self: self[1])
+    group = property(lambda self: self[2])
+    check = property(lambda self: self[3])
+    needs = property(lambda self: self[4])
 
 
 # A token starts here, not inside a longer word. Checked in code, not in the pattern: a pattern
@@ -216,52 +225,7 @@ def _assigned(text: str, match: re.Match, key: str) -> tuple[int, int] | None:
     return (start, end) if found else None
 
 
-class Finding:
-    """One credential that was found: its kind and where (for the message, never the value)."""
-
-    __slots__ = ("kind", "what")
-
-    def __init__(self, kind: str, what: str):
-        self.kind, self.what = kind, what
-
-
-class Policy:
-    """What to do with secrets in the current operation, and what was found."""
-
-    __slots__ = ("allow", "found", "_seen")
-
-    def __init__(self, allow: bool = False):
-        self.allow = allow
-        self.found: list[Finding] = []
-        self._seen: set[int] = set()
-
-    def record(self, kind: str, what: str, secret: str) -> None:
-        """Count a secret once, however many times the text passes a redaction on its way in."""
-        key = hash((kind, secret))
-        if key not in self._seen:
-            self._seen.add(key)
-            self.found.append(Finding(kind, what))
-
-    def summary(self) -> str:
-        """"2 secrets (github-token, url-password)" for the message to the user."""
-        kinds = sorted({f.kind for f in self.found})
-        count = len(self.found)
-        return f"{count} secret{'s' if count != 1 else ''} ({', '.join(kinds)})"
-
-
-_POLICY: ContextVar[Policy | None] = ContextVar("imi_secret_policy", default=None)
 _COMPILED: dict[int, re.Pattern[str]] = {}
-
-
-@contextmanager
-def policy(allow: bool = False):
-    """Collect what is redacted during one operation (a CLI command, a server request)."""
-    current = Policy(allow)
-    token = _POLICY.set(current)
-    try:
-        yield current
-    finally:
-        _POLICY.reset(token)
 
 
 def _compiled(index: int) -> re.Pattern[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .clock import ago, now_ms
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
@@ -12,12 +10,14 @@ BLOCKED_LONG_MS = 3 * 86_400_000
 LIST_LIMIT = 10
 
 
-@dataclass(slots=True)
 class Signal:
-    key: str
-    title: str
-    items: list[tuple[str, str]] = field(default_factory=list)  # (id, description)
-    total: int = 0
+    """One computed signal for `think` (a plain class: `dataclasses` costs more to import than `think` runs)."""
+
+    __slots__ = ("key", "title", "items", "total")
+
+    def __init__(self, key: str, title: str, items: list[tuple[str, str]] | None = None, total: int = 0):
+        self.key, self.title, self.total = key, title, total
+        self.items = items if items is not None else []  # (id, description)
 
     def to_json(self) -> dict:
         return {"key": self.key, "title": self.title, "total": self.total,

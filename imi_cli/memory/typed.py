@@ -23,6 +23,22 @@ def record(cls: type) -> type:
                 fields.append(name)
             if name in klass.__dict__:
                 defaults[name] = klass.__dict__[name]
+    made: list[type] = []
+
+    def __init__(self, *args, **kwargs):  # compiled on first use: a command uses few of the record kinds
+        init = _compile_init(fields, defaults)
+        made[0].__init__ = init
+        init(self, *args, **kwargs)
+
+    attrs = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
+    attrs.update(__slots__=tuple(f for f in fields if not any(f in getattr(b, "__slots__", ()) for b in cls.__mro__[1:])),
+                 __init__=__init__, _fields=tuple(fields), __eq__=_eq, __repr__=_repr, __hash__=None)
+    made.append(type(cls)(cls.__name__, cls.__bases__, attrs))
+    return made[0]
+
+
+def _compile_init(fields: list[str], defaults: dict[str, object]):
+    """`__init__(self, field, field=default, ...)` setting each field, as source compiled once."""
     params, body, namespace = [], [], {}
     for name in fields:
         if name in defaults:
@@ -38,10 +54,7 @@ def record(cls: type) -> type:
         body.append(f"self.{name} = {name}")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
     exec(source, namespace)  # noqa: S102 - generated from the class's own field names
-    attrs = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
-    attrs.update(__slots__=tuple(f for f in fields if not any(f in getattr(b, "__slots__", ()) for b in cls.__mro__[1:])),
-                 __init__=namespace["__init__"], _fields=tuple(fields), __eq__=_eq, __repr__=_repr, __hash__=None)
-    return type(cls)(cls.__name__, cls.__bases__, attrs)
+    return namespace["__init__"]
 
 
 def _eq(self, other) -> bool:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .store import Store, queries
 from .store.records import Task
 
 
-@dataclass(slots=True)
 class Verification:
-    task: Task
-    state: str          # verified | needs-review | unverified | no-criteria | open
-    reason: str
-    summary: str | None
-    interpretation: str | None
-    uncertainty: str | None
-    outcome: str | None
+    """How far finished work is verified (a plain class: `dataclasses` costs more to import than `check` runs)."""
+
+    __slots__ = ("task", "state", "reason", "summary", "interpretation", "uncertainty", "outcome")
+
+    def __init__(self, task: Task, state: str, reason: str, summary: str | None, interpretation: str | None,
+                 uncertainty: str | None, outcome: str | None):
+        self.task = task
+        self.state = state  # verified | needs-review | unverified | no-criteria | open
+        self.reason, self.summary = reason, summary
+        self.interpretation, self.uncertainty, self.outcome = interpretation, uncertainty, outcome
 
     def to_json(self) -> dict:
         return {"task": self.task.to_json(), "state": self.state, "reason": self.reason,

@@ -144,5 +144,10 @@ def shown_text(client: LanguageClient, index: int = -1) -> str:
     return Path(uris.to_fs_path(client.shown_documents[index].uri)).read_text()
 
 
+def titles(found) -> list[str]:
+    """The titles of resolved lenses."""
+    return [lens.command.title for lens in found]
+
+
 def messages(client: LanguageClient) -> str:
     return "\n".join(m.message for m in client.messages)

@@ -8,11 +8,7 @@ import shutil
 
 import apsw
 
-from lsp_helpers import change, command, hover, lenses, messages, open_doc, published_after, start, until
-
-
-def titles(found) -> list[str]:
-    return [lens.command.title for lens in found]
+from lsp_helpers import change, command, hover, lenses, messages, open_doc, published_after, start, titles, until
 
 
 async def test_a_cli_write_from_another_process_refreshes_lenses_within_a_second(client, memory):

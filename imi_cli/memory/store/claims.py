@@ -6,7 +6,6 @@ starting the same task at once exactly one wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from ..clock import ago
 from ..errors import Conflict, NotFound
@@ -17,13 +16,13 @@ from .lease import is_stale, lease_ms
 from .records import Task
 from .writes import Provenance
 
-@dataclass(slots=True)
 class Claim:
-    """The result of `start` or `next`."""
+    """The result of `start` or `next` (a plain class: `dataclasses` costs more to import than a claim)."""
 
-    task: Task
-    taken_over_from: str | None = None
-    already_held: bool = False
+    __slots__ = ("task", "taken_over_from", "already_held")
+
+    def __init__(self, task: Task, taken_over_from: str | None = None, already_held: bool = False):
+        self.task, self.taken_over_from, self.already_held = task, taken_over_from, already_held
 
     def describe(self) -> list[str]:
         """What happened and what the claimant needs to know, as lines (for the CLI and MCP)."""

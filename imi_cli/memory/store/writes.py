@@ -5,7 +5,6 @@ Every new row passes `gate.admit` first: the one place records are cleaned and c
 from __future__ import annotations
 
 import json
-from typing import Iterable
 
 from ..clock import now_ms
 from ..ids import new_id
@@ -14,6 +13,10 @@ from ..gate import admit, admit_ref
 from ..paths import FileSpec
 from .connection import Store
 from .queries import TABLES
+
+TYPE_CHECKING = False  # `typing` costs more than a whole write
+if TYPE_CHECKING:
+    from typing import Iterable
 
 
 class Provenance:
