@@ -32,6 +32,8 @@ from imi_cli.memory import Project, find_symbol  # noqa: E402
 DOCS = REPO / "docs" / "benchmarks.md"
 HEADING = "## Anchors"
 TARGET_S = 1.0
+RESOLVE_TARGET_MS = 20.0
+RESOLVE_LINES = 5000
 
 
 def _function(name: str, lang: str, rng: random.Random) -> list[str]:
@@ -120,6 +122,16 @@ def time_in_process(root: Path, runs: int) -> tuple[list[float], dict[str, int]]
     return times, statuses
 
 
+def time_python(runs: int) -> list[float]:
+    """`python -c pass`: the machine's pace in the same run (a loaded machine makes every row slower)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def time_cli(root: Path, runs: int) -> list[float]:
     times = []
     env = {**os.environ, "IMI_DB": str(root / ".imi" / "state.db")}
@@ -131,7 +143,43 @@ def time_cli(root: Path, runs: int) -> list[float]:
     return times
 
 
-def markdown(files: int, anchors: int, counts: dict, statuses: dict, inproc: list[float], cli: list[float]) -> str:
+_BIG_FILE = {  # one class of ten lines, repeated: strings, comments, brackets and decorators on most lines
+    "py": lambda i: [f"class Handler{i}(Base):", '    """Route (with) [brackets] and a # in a docstring."""',
+                     "    @property", "    def name(self, a, b={'x': 1}):", '        s = "it\'s # not a comment"',
+                     "        return a + b  # comment", "", "    def last(self):", "        return 1", ""],
+    "ts": lambda i: [f"export class Handler{i} extends Base {{", "  // a comment with a { brace",
+                     "  @Input() name = `x${1}`;", "  last(a: string, b = {x: 1}): number {",
+                     '    const s = "}";', "    return a.length + b.x;", "  }", "  other(): number { return 1; }",
+                     "}", ""],
+    "go": lambda i: [f"type Handler{i} struct {{", "\tName string // a { brace", "}", "",
+                     f"func (h *Handler{i}) last(a string) int {{", '\ts := "}"', "\treturn len(a) + len(s)",
+                     "}", "", ""],
+    "rs": lambda i: [f"pub struct Handler{i} {{", "    name: String, // a { brace", "}", "",
+                     f"impl Handler{i} {{", "    #[inline]", "    pub fn last<'a>(&self, a: &'a str) -> usize {",
+                     '        a.len() + "}".len() }', "}", ""],
+}
+
+
+def time_resolve(runs: int) -> dict[str, list[float]]:
+    """Seconds to find the last class's method in a 5,000-line file of each language (no cache: a new
+    list of lines each time, as when the file is read again)."""
+    times: dict[str, list[float]] = {}
+    for ext, make in _BIG_FILE.items():
+        blocks = RESOLVE_LINES // 10
+        text = "\n".join(line for i in range(blocks) for line in make(i))
+        times[ext] = []
+        for run in range(runs):
+            lines = text.splitlines()
+            lines[0] += f"  # read again after edit {run}"  # a new text each time: no outline is reused
+            started = time.perf_counter()
+            found = find_symbol(lines, f"big.{ext}", f"Handler{blocks - 1}.last")
+            times[ext].append(time.perf_counter() - started)
+            assert found is not None, ext
+    return times
+
+
+def markdown(files: int, anchors: int, counts: dict, statuses: dict, inproc: list[float], cli: list[float],
+             resolve: dict[str, list[float]], python: list[float]) -> str:
     med, worst = statistics.median(inproc), max(inproc)
     cli_med = statistics.median(cli)
     return "\n".join([
@@ -147,6 +195,12 @@ def markdown(files: int, anchors: int, counts: dict, statuses: dict, inproc: lis
         f"| status of every anchor, in process (`anchors.review.all_anchors`) | {med * 1000:.0f} ms | "
         f"{worst * 1000:.0f} ms | ≤ {TARGET_S:.0f} s {'(met)' if worst <= TARGET_S else '(**missed**)'} |",
         f"| `imi check --stale --json`, fresh process | {cli_med * 1000:.0f} ms | {max(cli) * 1000:.0f} ms | |",
+        *[f"| resolving a method in a {RESOLVE_LINES:,}-line .{ext} file (`find_symbol`) | "
+          f"{statistics.median(t) * 1000:.1f} ms | {max(t) * 1000:.1f} ms | ≤ {RESOLVE_TARGET_MS:.0f} ms "
+          f"{'(met)' if statistics.median(t) * 1000 <= RESOLVE_TARGET_MS else '(**missed**)'} |"
+          for ext, t in resolve.items()],
+        f"| `python -c pass` in the same run (the machine's pace) | {statistics.median(python) * 1000:.0f} ms | "
+        f"{max(python) * 1000:.0f} ms | |",
         "",
         f"Reproduce: `python bench/bench_anchors.py` ({os.cpu_count()} cores, Python {sys.version.split()[0]}; "
         f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
@@ -178,7 +232,9 @@ def main() -> int:
         counts = change_code(root, targets)
         inproc, statuses = time_in_process(root, args.runs)
         cli = time_cli(root, args.runs)
-    body = markdown(args.files, len(targets), counts, statuses, inproc, cli)
+    resolve = time_resolve(max(args.runs, 9))
+    python = time_python(max(args.runs, 5))
+    body = markdown(args.files, len(targets), counts, statuses, inproc, cli, resolve, python)
     print(body)
     if not args.no_docs:
         update_docs(body)

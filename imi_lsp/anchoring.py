@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types
 
-from imi_cli.memory import DocumentAnchors, Edit, Hit, LiveAnchor, RefIndex, read_lines, renamed_paths, shorten
+from imi_cli.memory import DocumentAnchors, Edit, Hit, LiveAnchor, RefIndex, follow_renames_at, read_lines, shorten
 
 from .folders import FolderMemory
 from .base import ImiLanguageServer
@@ -238,15 +238,16 @@ def _missing(index: RefIndex, root) -> dict[str, set[str | None]]:
     return missing
 
 
-def _find_renames(index: RefIndex, root, state: RenameState, now: float) -> tuple[frozenset, dict | None]:
-    """(missing paths, {new path: hits}) — the second None when git need not be asked again."""
+def _find_renames(index: RefIndex, root, db_path, state: RenameState, now: float) -> tuple[frozenset, dict | None]:
+    """(missing paths, {new path: hits}) — the second None when git need not be asked again. The data
+    layer's `follow_renames` moves the stored references too, as every read path does."""
     missing = _missing(index, root)
     key = frozenset(missing)
     if not missing:
         return key, {}
     if key == state.missing and index is state.index and now - state.git_at < GIT_AGAIN_SECONDS:
         return key, None
-    moved = renamed_paths(root, missing)
+    moved = follow_renames_at(db_path)
     anchored = index.anchored_paths()
     by_new: dict[str, list[Hit]] = {}
     for old, new in moved.items():
@@ -263,17 +264,17 @@ def look_for_renames(ls: ImiLanguageServer, memory: FolderMemory) -> None:
     now = time.monotonic()
     if state.running or (state.index is memory.index and now - state.checked_at < RENAME_CHECK_SECONDS):
         return
-    index, root = memory.index, memory.root
+    index, root, db_path = memory.index, memory.root, memory.db_path
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # called outside the server's loop (benchmarks): do it now
-        _apply_renames(ls, memory, state, index, now, *_find_renames(index, root, state, now))
+        _apply_renames(ls, memory, state, index, now, *_find_renames(index, root, db_path, state, now))
         return
     state.running = True
 
     async def run() -> None:
         try:
-            found = await loop.run_in_executor(None, _find_renames, index, root, state, now)
+            found = await loop.run_in_executor(None, _find_renames, index, root, db_path, state, now)
             if _apply_renames(ls, memory, state, index, now, *found):
                 await ls.memory_changed()
         finally:

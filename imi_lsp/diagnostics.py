@@ -85,7 +85,25 @@ def publish(ls: ImiLanguageServer, uri: str) -> None:
     if followed is not None:
         followed.shown = stale
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-        uri=uri, diagnostics=list(ls.warnings.get(uri, {}).values()) + stale, version=version))
+        uri=uri, diagnostics=_one_per_lesson(ls.warnings.get(uri, {}), stale), version=version))
+
+
+def _one_per_lesson(warnings: dict[str, types.Diagnostic], stale: list[types.Diagnostic]) -> list[types.Diagnostic]:
+    """The warnings and stale-anchor notes to show, one diagnostic per lesson: a lesson that is warned about
+    and whose anchor is stale gets its warning only, saying that too (and carrying the quick fixes)."""
+    shown = dict(warnings)
+    notes = []
+    for note in stale:
+        data = note.data if isinstance(note.data, dict) else {}
+        warned = shown.get(data.get("id")) if data.get("kind") == "lesson" else None
+        if warned is None:
+            notes.append(note)
+            continue
+        shown[data["id"]] = types.Diagnostic(
+            range=warned.range, message=warned.message + "\n" + note.message.split("\n", 1)[1],
+            severity=warned.severity, source=warned.source, code=warned.code,
+            data={**(warned.data or {}), "ref": data.get("ref"), "status": data.get("status")})
+    return list(shown.values()) + notes
 
 
 def _shifted(rng: types.Range, edit: Edit) -> types.Range | None:

@@ -58,8 +58,9 @@ def actions(ls: ImiLanguageServer, params: types.CodeActionParams) -> list[types
     found: list[types.CodeAction] = []
     offered: set[int] = set()
     for diagnostic in params.context.diagnostics:
-        if diagnostic.source != anchoring.SOURCE or diagnostic.code != anchoring.STALE_CODE:
-            continue
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        if diagnostic.source != anchoring.SOURCE or (diagnostic.code != anchoring.STALE_CODE and "ref" not in data):
+            continue  # a lesson warning whose anchor is stale says so and carries the fixes too
         live = anchoring.stale_of(ls, uri, diagnostic)
         if live is None or not live.stale:
             continue

@@ -107,7 +107,12 @@ def _check_stale(app: App) -> int:
         app.out.json({"anchors": len(states), "stale": [s.to_json() for s in stale],
                       "moved": [s.to_json() for s in states if s.now.status in ("moved", "renamed")]})
     else:
-        lines = [f"{len(stale)} of {len(states)} anchors are stale" if stale else f"All {len(states)} anchors hold."]
+        if not states:
+            lines = ["No record is anchored to code (lines or a symbol): nothing to check."]
+        elif stale:
+            lines = [f"{len(stale)} of {len(states)} anchors are stale"]
+        else:
+            lines = [f"All {len(states)} anchors hold." if len(states) > 1 else "The one anchor holds."]
         for s in stale:
             where = f"{s.now.path}:{s.now.line_start}-{s.now.line_end}" if s.now.status == "changed" else "gone"
             lines.append(f"  [{s.now.status}] {s.kind} {s.record_id}  {s.ref.label()} -> {where}")

@@ -41,7 +41,7 @@ _EXPORTS = {
     "KINDS": "refindex", "lines_overlap": "refindex",
     "DocumentAnchors": "anchors.live", "LiveAnchor": "anchors.live", "Edit": "anchors.live",
     "GONE": "anchors.live", "shift": "anchors.live", "read_lines": "anchors.text",
-    "SUPERSEDABLE": "anchors.review", "renamed_paths": "anchors.gitrenames", "find_symbol": "anchors.symbols",
+    "SUPERSEDABLE": "anchors.review", "follow_renames_at": "anchors.renames", "find_symbol": "anchors.symbols",
 }
 # public names that differ from the defining module's own name
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",

@@ -467,11 +467,12 @@ class Project:
 
         return supersede(self._store, self.provenance(), kind, record_id, what, why, affects, list(files))
 
-    def renamed_paths(self, paths):
-        """Where git says these paths went since the anchors were made."""
-        from .anchors.gitrenames import renamed_paths
+    def follow_renames(self):
+        """Move references to files git renamed to their new paths (what every read path does first);
+        returns what moved ({old: new} in `.paths`)."""
+        from .anchors.renames import follow_renames
 
-        return renamed_paths(self.root, paths)
+        return follow_renames(self._store)
 
     # team memory ------------------------------------------------------------------------------
     def team_memory(self) -> bool:

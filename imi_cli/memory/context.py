@@ -226,6 +226,9 @@ def _fill(sections: list[Section], room: int) -> int:
 def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUDGET, now: int | None = None,
           first: tuple[str, ...] = ()) -> Context:
     """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
+    from .anchors.renames import follow_renames
+
+    follow_renames(store)  # records naming a file git renamed show its new path
     now = now or now_ms()
     lease = lease_ms(store)
     sections = _sections(store, goal_id, now, lease, budget)
@@ -365,14 +368,27 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 
 
+def _naming(store: Store, path: str, newest: int) -> list:
+    """Records that name `path`, after references to files git renamed have followed them (so a file
+    moved with `git mv` has its memory at once, on every read path)."""
+    from .anchors.renames import follow_renames
+
+    followed = follow_renames(store)
+    names = [path] + [old for old, new in followed.paths.items() if new == path and not followed.stored]
+    found: dict[tuple[str, str], object] = {}
+    for name in names:
+        for record, _refs in queries.records_naming(store, name, newest=newest):
+            found.setdefault((record.kind, record.id), record)
+    return list(found.values())
+
+
 def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None,
                    keep=None) -> Context:
     """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work.
     With `keep`, only the records it returns true for (an agent session leaves out what it was shown)."""
     now = now or now_ms()
     lease = lease_ms(store)
-    found = [record for record, _refs in queries.records_naming(store, path, newest=max(20, budget // 50))
-             if keep is None or keep(record)]
+    found = [record for record in _naming(store, path, newest=max(20, budget // 50)) if keep is None or keep(record)]
     task_ids = {r.id for r in found if r.kind == "task"}
     for record in list(found):  # a completion summary that names the file stands for its task
         if record.kind == "memory" and record.type == "completion":

@@ -46,3 +46,12 @@ def head_commit(root: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def index_mtime(root: Path) -> int | None:
+    """When git's index last changed (nanoseconds), or None: `git add`, `git mv` and checkouts change it."""
+    try:
+        git_dir = _git_dir(root)
+        return (git_dir / "index").stat().st_mtime_ns if git_dir is not None else None
+    except OSError:
+        return None

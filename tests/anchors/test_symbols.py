@@ -104,3 +104,113 @@ def test_finds_the_declaration_and_its_body(source, path, symbol, lines):
 ])
 def test_missing_symbols_are_none(source, path, symbol):
     assert find_symbol(source.splitlines(), path, symbol) is None
+
+
+RULES_PY = '''import typing as t
+
+
+@t.overload
+def load(x: int) -> int: ...
+@t.overload
+def load(x: str) -> str: ...
+def load(x):
+    value = x
+# a comment at column 0 does not end the function
+    return value
+
+
+class Box:
+    @property
+    def size(self):
+        return self._size
+
+    @size.setter
+    def size(self, value):
+        self._size = value
+
+    def helper(self):
+        def size():  # nested: not Box.size
+            return 0
+        text = """
+def size():
+"""
+        return size()
+
+
+@pytest.mark.parametrize(
+    "a", [1, 2],
+)
+def test_many(a):
+    assert a
+'''
+
+RULES_TS = '''export function on(kind: "a"): void;
+export function on(kind: "b"): void;
+export function on(kind: string): void {
+  listen(kind);
+}
+
+export class Cache<T> {
+  get(key: string): T;
+  get(key: number): T;
+  get(key: string | number): T {
+    return this.map[key];
+  }
+
+  find<
+    TData = unknown,
+  >(filter: string): TData {
+    return this.lookup(filter);
+  }
+}
+'''
+
+RULES_GO = '''package x
+
+type (
+\tID   string
+\tName string
+)
+
+func (c *Cache[K]) Get(key K) int {
+\treturn c.m[key]
+}
+
+type Handler func(w Writer) error
+'''
+
+RULES_RUST = '''pub struct Token(u32);
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+pub trait Renew {
+    fn renew(&self) -> bool;
+    fn force(&self) -> bool {
+        true
+    }
+}
+'''
+
+
+@pytest.mark.parametrize("source, path, symbol, lines", [
+    (RULES_PY, "a.py", "load", (8, 11)),               # the implementation, not the @overload stubs
+    (RULES_PY, "a.py", "Box.size", (15, 17)),          # the getter before the setter
+    (RULES_PY, "a.py", "Box.helper", (23, 29)),        # a string that looks like code is not a declaration
+    (RULES_PY, "a.py", "test_many", (32, 36)),         # a decorator over several lines belongs to it
+    (RULES_TS, "a.ts", "on", (3, 5)),                  # overload signatures give way to the implementation
+    (RULES_TS, "a.ts", "Cache.get", (10, 12)),
+    (RULES_TS, "a.ts", "Cache.find", (14, 18)),        # type parameters on the lines below the name
+    (RULES_GO, "a.go", "Name", (5, 5)),                # a grouped type declaration
+    (RULES_GO, "a.go", "Cache.Get", (8, 10)),          # a method by its receiver's type
+    (RULES_GO, "a.go", "Handler", (12, 12)),           # a declaration without braces ends with its line
+    (RULES_RUST, "a.rs", "Token", (1, 1)),
+    (RULES_RUST, "a.rs", "Token.fmt", (4, 6)),         # a trait's impl counts for the type
+    (RULES_RUST, "a.rs", "Renew.force", (11, 13)),
+    (RULES_RUST, "a.rs", "Renew.renew", (10, 10)),
+])
+def test_naming_rules(source, path, symbol, lines):
+    assert find_symbol(source.splitlines(), path, symbol) == lines

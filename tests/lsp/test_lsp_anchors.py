@@ -161,7 +161,7 @@ async def test_verify_accepts_the_record_and_the_cli_agrees(client, project):
     assert list(params.diagnostics) == []
     assert f"Verified lesson {lesson}" in messages(client)
     assert _stale_exit(project) == 0
-    assert "All 1 anchors hold" in project.ok("check", "--stale").out
+    assert "The one anchor holds." in project.ok("check", "--stale").out
 
 
 async def test_reanchor_here_anchors_to_the_selection_from_the_editors_text(client, project):
@@ -252,7 +252,8 @@ async def test_an_edit_leaves_an_anchor_stale_when_saved_and_whole_again_when_un
     without = AUTH.replace("def refresh_token(token):\n    if token.expired:\n        return renew(token)\n"
                            "    return token\n", "")
     params = await published_after(client, lambda: _save(client, project, uri, "src/auth.py", without))
-    assert _lines(params.diagnostics, "stale-anchor") == [(0, 1)]
+    [warned] = params.diagnostics  # the deleting edit warned about the lesson: that warning says it is gone
+    assert warned.code == "lesson" and "is gone from this file" in warned.message
     assert _stale_exit(project) == 1
 
     change(client, uri, 3, "def refresh_token(token):\n    if token.expired:\n        return renew(token)\n"
@@ -331,3 +332,21 @@ async def test_a_file_renamed_with_git_mv_shows_its_anchors_at_the_new_path(clie
     params = await published_after(client, lambda: change(client, uri, 5, "edited "))
     assert "the retry must be bounded" in params.diagnostics[0].message
     assert _stale_exit(project) == 0  # renamed is quiet: the CLI follows the file too
+
+
+async def test_an_edit_saved_inside_a_lessons_lines_gives_one_diagnostic_for_the_lesson(client, project):
+    """Auto-save: the edit warns about the lesson, the save makes its anchor stale; one diagnostic says both."""
+    project.file("src/auth.py", AUTH)
+    lesson = project.new("lesson", REFRESH_LESSON, "--correct-behavior", "single-flight", "--files", "src/auth.py:4-7")
+    await start(client, project.root)
+    uri = open_doc(client, project.root / "src/auth.py")
+    edited = AUTH.replace("        return renew(token)\n", "        return renew(token, force=True)\n")
+    warned = await published_after(client, lambda: change(client, uri, 5, "        return renew(token, force=True)\n",
+                                                          end_line=6))
+    assert [d.code for d in warned.diagnostics] == ["lesson"]
+    params = await published_after(client, lambda: _save(client, project, uri, "src/auth.py", edited))
+    [only] = params.diagnostics
+    assert only.severity == types.DiagnosticSeverity.Warning and lesson in only.message
+    assert "changed since it was recorded" in only.message
+    actions = await _actions(client, uri, _cursor(5), [only])
+    assert {"imi.verify", "imi.reanchor"} <= {a.command.command for a in actions}

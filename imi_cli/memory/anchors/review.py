@@ -8,6 +8,7 @@ from ..store import Store, queries
 from ..store.records import FileRef
 from ..typed import record
 from .gitrenames import renames_since
+from .renames import follow_renames
 from .status import Anchor, Located, locate, snapshot
 from .text import fingerprint, read_lines
 
@@ -15,11 +16,14 @@ from .text import fingerprint, read_lines
 class Renames:
     """git's renames since each commit, asked only when an anchored file is missing, once per commit."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known: dict[str, str] | None = None):
         self.root = root
         self._by_commit: dict[str | None, dict[str, str]] = {}
+        self.known = known or {}  # what `follow_renames` found but could not store: git need not be asked again
 
     def since(self, commit: str | None) -> dict[str, str]:
+        if self.known:
+            return self.known
         if commit not in self._by_commit:
             self._by_commit[commit] = renames_since(self.root, commit)
         return self._by_commit[commit]
@@ -72,12 +76,16 @@ def all_anchors(store: Store) -> list[AnchorState]:
     for kind, table in queries.TABLES.items():
         archived = "" if kind == "memory" else " WHERE archived_at IS NULL"
         live.update(row[0] for row in store.execute(f"SELECT id FROM {table}{archived}"))
-    renames, files = Renames(store.root), Files()
+    followed = follow_renames(store)  # files git renamed: their references move first (quietly)
+    renames, files = Renames(store.root, None if followed.stored else followed.paths), Files()
     states = []
     for kind, record_id, ref in queries.file_refs(store):
         if record_id not in live or not ref.is_anchor:
             continue
-        states.append(AnchorState(kind, record_id, ref, locate_ref(store.root, ref, renames, files)))
+        now = locate_ref(store.root, ref, renames, files)
+        if ref.ref_id in followed.ref_ids and now.status in ("fresh", "moved"):
+            now = Located("renamed", now.path, now.line_start, now.line_end, now.similarity)
+        states.append(AnchorState(kind, record_id, ref, now))
     return states
 
 
@@ -151,7 +159,6 @@ def reanchor(store: Store, kind: str, record_id: str, ref_id: int, path: str, li
     from ..gitinfo import head_commit
     from ..redaction import redact
     from .symbols import find_symbol
-    from .text import MAX_ANCHOR_LINES
 
     found = queries.get(store, kind, record_id)
     ref = next((r for r in getattr(found, "files", ()) if r.ref_id == ref_id), None) if found else None
@@ -159,7 +166,6 @@ def reanchor(store: Store, kind: str, record_id: str, ref_id: int, path: str, li
         raise NotFound(f"{kind} {record_id} has no file reference {ref_id}")
     if not 1 <= line_start <= line_end <= len(lines):
         raise UsageError(f"lines {line_start}-{line_end} are not in {path} ({len(lines)} lines): nothing was written")
-    line_end = min(line_end, line_start + MAX_ANCHOR_LINES - 1)
     text = redact("\n".join(lines[line_start - 1:line_end]), "anchored code")
     symbol = ref.symbol if ref.symbol and find_symbol(lines, path, ref.symbol) == (line_start, line_end) else None
     store.execute("UPDATE refs SET path = ?, is_glob = 0, line_start = ?, line_end = ?, symbol = ?, anchor_text = ?, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MAX_ANCHOR_LINES = 400
+REDACTED = "[REDACTED:"  # what redaction puts where a credential was (imi_cli.redaction)
 
 
 def read_lines(path: Path) -> list[str] | None:
@@ -28,3 +28,36 @@ def fingerprint(lines: list[str]) -> str:
     import hashlib
 
     return hashlib.sha256("\n".join(normalized(lines)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def masked(lines: list[str]) -> list[str]:
+    """The lines with credentials replaced as a snapshot stores them (nothing is reported: this is a
+    comparison, not a write)."""
+    from ..redaction import policy, redact
+
+    with policy():
+        return redact("\n".join(lines), "anchored code").split("\n")
+
+
+def same_code(snapshot: str, lines: list[str]) -> bool:
+    """Whether `lines` are the code a snapshot was taken of. A snapshot stores credentials redacted,
+    so where it has any, the lines are compared redacted the same way: redaction alone is no edit."""
+    wanted = normalized(snapshot.splitlines())
+    if normalized(lines) == wanted:
+        return True
+    return REDACTED in snapshot and normalized(masked(lines)) == wanted
+
+
+def line_matchers(wanted: list[str]) -> list:
+    """For each normalized snapshot line, what matches it: the line itself, or (a line where a credential
+    was redacted) a pattern in which each redaction stands for any text."""
+    import re
+
+    out = []
+    for line in wanted:
+        if REDACTED not in line:
+            out.append(line)
+            continue
+        parts = re.split(r"\[REDACTED:[\w-]+\]", line)
+        out.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+    return out
