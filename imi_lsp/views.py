@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from lsprotocol import types
@@ -23,6 +22,8 @@ MESSAGE_LIMIT = 4000
 
 def view_dir() -> Path:
     """`$XDG_CACHE_HOME/imi-lsp/views` (else `~/.cache/...`, else the temp folder), created on first use."""
+    import tempfile  # only when a view is written: it costs start-up time otherwise
+
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     for candidate in (Path(base) / "imi-lsp" / "views", Path(tempfile.gettempdir()) / f"imi-lsp-{os.getuid()}"):
         try:
