@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..typed import record
-from .symbols import find_symbol
 from .text import line_matchers, normalized, read_lines, same_code
 
 STALE = ("changed", "orphaned")
@@ -141,6 +140,8 @@ def locate(anchor: Anchor, root: Path, renames: dict[str, str] | None = None, re
     old = (anchor.line_start or 1) - 1
 
     if anchor.symbol:
+        from .symbols import find_symbol  # only symbol anchors pay for the outliner
+
         span = find_symbol(lines, path, anchor.symbol)
         if span:
             if not wanted or same_code(anchor.text, lines[span[0] - 1:span[1]]):
@@ -177,6 +178,8 @@ def snapshot(root: Path, path: str, line_start: int | None, line_end: int | None
     if lines is None:
         return line_start, line_end, None
     if symbol:
+        from .symbols import find_symbol
+
         span = find_symbol(lines, path, symbol)
         if span is None:
             return line_start, line_end, None
