@@ -179,16 +179,19 @@ def stop(payload: dict, agent_flag: str | None = None) -> Reply:
 def session_end(payload: dict, agent_flag: str | None = None) -> Reply:
     """Tell the user which tasks the session's agent left claimed (the model can no longer act)."""
     from ..memory import now_ms
+    from .session_capture import capture_session
 
+    proposed = capture_session(payload, agent_flag)
     project = _open(_cwd(payload), agent_flag)
     try:
         agent, now = project.agent(), now_ms()
         tasks = held_tasks(project, agent, now)
     finally:
         project.close()
+    review = f"IMI: {proposed} proposal(s) from this session wait for `imi review`.\n" if proposed else ""
     if not tasks:
-        return Reply()
-    message = (f"IMI: the session ended while agent `{agent}` still holds {len(tasks)} task(s):\n"
+        return Reply(note=review.strip()) if review else Reply()
+    message = (review + f"IMI: the session ended while agent `{agent}` still holds {len(tasks)} task(s):\n"
                f"{_held_lines(tasks, now)}\n"
                f"Their claims go stale without a heartbeat; `imi complete`, `imi checkpoint` or `imi fail` them.")
     return Reply({"systemMessage": message}, note=message.splitlines()[0])

@@ -9,6 +9,7 @@ server sees other processes' writes and a project created after it started.
 
 from __future__ import annotations
 
+import os
 import functools
 from contextlib import contextmanager
 from typing import Annotated, Iterator
@@ -88,6 +89,20 @@ def lesson(what_went_wrong: str, correct_behavior: str, verified_by: str | None 
         return _recorded(project, "lesson", record_id)
 
 
+def propose(kind: str, text: str, detail: str | None = None, files: Files = None) -> str:
+    """Suggest a lesson or decision for a person to review (kept out of context until accepted)."""
+    fields = {"lesson": {"text": text, "correct_behavior": detail},
+              "decision": {"what": text, "why": detail}}.get(kind)
+    if fields is None:
+        raise UsageError("kind must be lesson or decision")
+    with _project() as project:
+        proposal, new = project.propose(kind, fields | {"files": files or []},
+                                        session=os.environ.get("IMI_SESSION_ID"), source="mcp")
+    if not new:
+        return f"Already proposed as {proposal.id} ({proposal.status}); not proposed again."
+    return f"Proposed {kind} {proposal.id}: a person reviews it with `imi review`."
+
+
 def log(note: str, files: Files = None) -> str:
     """Log a direction note (shown in context for 7 days)."""
     with _project() as project:
@@ -116,7 +131,7 @@ def complete(task_id: str, summary: str, outcome: str | None = None) -> str:
     return f"Completed task {task.id}: {task.title}"
 
 
-TOOLS = (context, file_memory, search, decide, lesson, log, start, checkpoint, complete)
+TOOLS = (context, file_memory, search, decide, lesson, propose, log, start, checkpoint, complete)
 READ_ONLY = {"context", "file_memory", "search"}
 
 

@@ -235,6 +235,10 @@ def show(app: App, record_id):
         now, lease = now_ms(), project.lease_ms()
         lines.append("  tasks:")
         lines.extend(render_task_line(t, now, lease) for t in tasks)
+    origin = project.origin(kind, rid)
+    if origin:
+        payload["provenance"] = origin
+        lines.append("  provenance: " + "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in origin.items()))
     versions = project.versions(rid)
     if versions:
         payload["versions"] = versions

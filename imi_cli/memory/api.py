@@ -188,6 +188,56 @@ class Project:
                     raise Conflict(f"goal {record_id} has {count} tasks: add --yes to delete the goal and its tasks")
             return kind, record_id, writes.delete(store, kind, record_id)
 
+    # proposals behind review ------------------------------------------------------------------
+    def propose(self, kind: str, fields: dict, *, session: str | None = None, source: str = "agent"):
+        """Hold a lesson, decision or task summary for a person to review; (Proposal, new). Never
+        in context until accepted; the same text (even once rejected) is not proposed twice."""
+        from .proposals import propose
+
+        return propose(self._store, self.provenance(), kind, fields, session=session, source=source)
+
+    def capture(self, events=(), *, session: str | None = None, source: str = "capture"):
+        """Draft proposals from what a session did (see `capture`): summaries of the tasks this agent
+        holds, lessons from commands that failed until an edit; [(Proposal, new)]."""
+        from .capture import capture
+
+        return capture(self._store, self.provenance(), list(events), session=session, source=source)
+
+    def proposals(self, status: str | None = "pending", session: str | None = None):
+        from .proposals import listing
+
+        return listing(self._store, status, session)
+
+    def pending_count(self) -> int:
+        """How many proposals wait for review (editors show it)."""
+        from .proposals import pending_count
+
+        return pending_count(self._store)
+
+    def accept(self, ref: str, edits: dict | None = None) -> tuple[str, str]:
+        """Accept a pending proposal (id or prefix), with `edits` over its fields; (kind, record id)."""
+        from .proposals import accept
+
+        return accept(self._store, self.provenance(), ref, edits)
+
+    def reject(self, ref: str):
+        """Reject a pending proposal; it is remembered and not proposed again."""
+        from .proposals import reject
+
+        return reject(self._store, self.provenance(), ref)
+
+    def origin(self, kind: str, record_id: str) -> dict:
+        """Who stored a record and how it came in: {stored_by, commit, session, proposal, approved_by},
+        only the parts known (a record written directly has no proposal or approver)."""
+        from .proposals import origin
+
+        return origin(self._store, kind, record_id)
+
+    def accept_session(self, session: str) -> list[tuple[str, str]]:
+        from .proposals import accept_session
+
+        return accept_session(self._store, self.provenance(), session)
+
     # claims -----------------------------------------------------------------------------------
     def start(self, task_ref: str, *, force: bool = False):
         """Claim a task (atomic); returns a Claim."""
