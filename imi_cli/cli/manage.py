@@ -66,10 +66,14 @@ def _agent_lines(changes) -> str:
 
 @click.command()
 @click.argument("record_id")
+@click.option("--by", "replaced_by", metavar="ID", help="The record that replaces it (linked: its history shows this one).")
 @pass_app
-def archive(app: App, record_id):
+def archive(app: App, record_id, replaced_by):
     """Hide a record from context and lists (it stays in the database)."""
-    kind, rid = app.project().archive(record_id)
+    if replaced_by:
+        kind, rid = app.project().archive_by(record_id, replaced_by)
+    else:
+        kind, rid = app.project().archive(record_id)
     app.out.result({"kind": kind, "id": rid, "archived": True}, f"Archived {kind} {rid}")
 
 

@@ -14,7 +14,10 @@ def _created(app: App, kind: str, record_id: str) -> None:
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
     if getattr(record, "note_kind", "") == "vision":
         label = "product vision"
-    app.out.result(record.to_json(), f"Recorded {label} {record_id}" + (f" (files: {files})" if files else ""))
+    payload = record.to_json()
+    if kind in ("decision", "lesson"):  # the notices say it in words; JSON readers get the ids
+        payload["related"] = app.project().related(kind, record_id)
+    app.out.result(payload, f"Recorded {label} {record_id}" + (f" (files: {files})" if files else ""))
 
 
 @click.command()
@@ -78,12 +81,14 @@ def _say_why(why: str | None, done: str) -> None:
 @click.argument("why", required=False)
 @click.argument("affects", required=False)
 @click.option("--killed", is_flag=True, help="Record a killed feature (same as `imi kill`).")
+@click.option("--supersedes", metavar="ID", help="The decision, lesson or note this one replaces (archived and "
+                                                 "linked: context shows only the newest).")
 @files_option
 @pass_app
-def decide(app: App, what, why, affects, killed, files):
+def decide(app: App, what, why, affects, killed, supersedes, files):
     """Record a decision: WHAT WHY [AFFECTS]."""
     _say_why(why, "decided")
-    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files))
+    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files), supersedes=supersedes)
     _created(app, "decision", record_id)
 
 
@@ -124,11 +129,13 @@ def log(app: App, note, files):
 @click.option("--correct-behavior", "--correct-behaviour", "correct", required=True,
               help="What to do instead.")
 @click.option("--verified-by", help="The person or named check that verified it (without it the lesson is unverified).")
+@click.option("--supersedes", metavar="ID", help="The decision, lesson or note this one replaces (archived and "
+                                                 "linked: context shows only the newest).")
 @files_option
 @pass_app
-def lesson(app: App, text, correct, verified_by, files):
+def lesson(app: App, text, correct, verified_by, supersedes, files):
     """Record a lesson: what went wrong, and (--correct-behavior) what to do instead."""
-    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files))
+    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files), supersedes)
     _created(app, "lesson", record_id)
 
 

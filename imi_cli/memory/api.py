@@ -140,15 +140,41 @@ class Project:
         return recording.add_task(self._store, self.provenance(), goal, title, description, priority, why, context,
                                   acceptance_criteria, list(tools), list(blocked_by), list(files))
 
-    def decide(self, what, why, affects=None, *, killed: bool = False, files=()) -> str:
+    def decide(self, what, why, affects=None, *, killed: bool = False, files=(), supersedes: str | None = None) -> str:
+        """Record a decision; `supersedes` names one it replaces (archived, linked). Duplicates and
+        records about the same code become notices."""
         from . import recording
 
-        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files))
+        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files),
+                                      supersedes)
 
-    def add_lesson(self, text, correct_behavior, verified_by=None, files=()) -> str:
+    def add_lesson(self, text, correct_behavior, verified_by=None, files=(), supersedes: str | None = None) -> str:
         from . import recording
 
-        return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files))
+        return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files),
+                                    supersedes)
+
+    def related(self, kind: str, record_id: str) -> list[dict]:
+        """Active records this one duplicates or shares code with (see `overlap.related`)."""
+        from .overlap import related
+
+        return related(self._store, kind, record_id)
+
+    def history(self, kind: str, record_id: str) -> list[tuple[str, str]]:
+        """The records this one replaced (`supersedes` links), newest first."""
+        from .overlap import chain
+
+        return chain(self._store, kind, record_id)
+
+    def archive_by(self, old_ref: str, new_ref: str) -> tuple[str, str]:
+        """Archive a record as replaced by another (linked, so context shows only the newer); (kind, id)."""
+        from .clock import now_ms
+        from .overlap import supersede
+
+        self.provenance()
+        with self._store.write():
+            new_kind, new_id = self.resolve(new_ref, ["decision", "lesson", "note"])
+            return supersede(self._store, new_kind, new_id, old_ref, now_ms())
 
     def add_note(self, content, kind: str = "note", files=()) -> str:
         from . import recording

@@ -129,13 +129,18 @@ def _by(agent: str | None) -> str:
     return f"  @{one_line(agent, 80)}" if agent else ""
 
 
+def _replaced(record) -> str:
+    """A pointer to the history of a record that replaced another (only the newest of a chain is shown)."""
+    return f" · replaces {record.supersedes} (`imi show {record.id}` for the history)" if record.supersedes else ""
+
+
 def render_decision(d: Decision, now: int) -> str:
     text = f"  {field(d.what, 300)}"
     if d.why:
         text += f"\n    why: {field(d.why, 300)}"
     if d.affects:
         text += f"\n    affects: {field(d.affects, 160)}"
-    return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
+    return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}" + _replaced(d)
 
 
 def _verified(lesson: Lesson) -> str:
@@ -146,7 +151,7 @@ def _verified(lesson: Lesson) -> str:
 def render_lesson(lesson: Lesson, now: int) -> str:
     return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
             f"\n    {_verified(lesson)}{_by(lesson.agent)} ({ago(lesson.created_at, now)}) · {lesson.id}"
-            + _files(lesson))
+            + _replaced(lesson) + _files(lesson))
 
 
 def render_note(note: Note, now: int) -> str:

@@ -125,6 +125,7 @@ class Decision(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
+    supersedes: str | None = None  # the record this one replaced (archived)
     files: list[FileRef] = list
     kind = "decision"
 
@@ -142,6 +143,7 @@ class Lesson(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
+    supersedes: str | None = None  # the record this one replaced (archived)
     files: list[FileRef] = list
     kind = "lesson"
 
