@@ -18,9 +18,9 @@ FAILED_THEN_PASSED = [
 ]
 
 
-def hook(project: Project, payload: dict, env=None):
-    """`imi hook session-end` as the host runs it: a separate process, the payload on stdin."""
-    return subprocess.run([*IMI, "hook", "session-end"], input=json.dumps(payload).encode(), cwd=project.root,
+def hook(project: Project, payload: dict, env=None, event="session-end"):
+    """`imi hook EVENT` as the host runs it: a separate process, the payload on stdin."""
+    return subprocess.run([*IMI, "hook", event], input=json.dumps(payload).encode(), cwd=project.root,
                           env=project.process_env(env), capture_output=True, timeout=60)
 
 
@@ -156,12 +156,29 @@ def test_the_session_end_hook_proposes_from_the_claude_transcript(repo):
     payload = {"session_id": "cc-1", "cwd": str(repo.root), "transcript_path": str(transcript),
                "hook_event_name": "SessionEnd"}
     done = hook(repo, payload, env={"IMI_AGENT_ID": "claude"})
-    assert done.returncode == 0, done.stderr
-    assert "1 proposal(s) from this session wait for `imi review`" in done.stderr.decode()
+    assert done.returncode == 0 and done.stdout == b"", done.stderr
     [proposal] = repo.json("review", "--session", "cc-1")["proposals"]
     assert proposal["fields"]["text"] == "`npm test` failed until src/parser.py changed"
-    assert proposal["proposed_by"] == "claude" and proposal["source"] == "session-end"
+    assert proposal["proposed_by"] == "claude" and proposal["source"] == "hook"
     assert "npm test" not in repo.ok("context").out
+
+
+
+def test_the_stop_hook_drafts_one_summary_per_task_and_session_and_rewrites_it(repo):
+    goal = repo.new("goal", "parsing")
+    task = repo.new("task", goal, "fix the parser")
+    env = {"IMI_AGENT_ID": "claude"}
+    repo.ok("start", task, env=env)
+    payload = {"session_id": "cc-3", "cwd": str(repo.root), "hook_event_name": "Stop", "stop_hook_active": False}
+    repo.file("src/parser.py", "def parse():\n    return 2\n")
+    first = hook(repo, payload, env, event="stop")
+    assert first.returncode == 0 and b"still hold" in first.stdout  # the reminder is unchanged
+    repo.file("src/lexer.py", "x = 1\n")
+    hook(repo, {**payload, "stop_hook_active": True}, env, event="stop")
+    [draft] = repo.json("review", "--session", "cc-3")["proposals"]
+    assert draft["kind"] == "summary" and draft["fields"]["task_id"] == task
+    assert "src/lexer.py" in draft["fields"]["summary"] and "src/parser.py" in draft["fields"]["summary"]
+    assert repo.sql("SELECT status FROM tasks WHERE id = ?", (task,)) == [("in_progress",)]
 
 
 def test_the_session_end_hook_with_a_broken_transcript_still_ends_quietly(repo):

@@ -1,13 +1,20 @@
-"""Hooks for agent hosts (Claude Code): read the hook payload, answer with hook JSON.
+"""Hooks for agent hosts: one implementation, a small adapter per host (imi_cli.agents.hosts).
 
-`imi hook session-start` puts the project context in front of the session,
-`imi hook pre-tool-use` adds the lessons and decisions for a file the moment the
-agent is about to edit it, `imi hook stop` reminds the agent to write back the
-tasks it still holds, and `imi hook session-end` says so to the user.
+`imi hook session-start` puts the project context in front of a new session;
+`imi hook pre-tool-use` / `post-tool-use` bring the lessons and decisions that name a
+file to the model before it changes the file: with the read that must come first
+where the host allows (Claude Code attaches it to the Read), and otherwise by refusing
+the first change once with the memory as the reason (the model then redoes it
+knowingly); `imi hook stop` reminds the agent, once per task, to write back what it
+still holds. `--host` picks the payload and output shapes (claude, codex, cursor,
+gemini, copilot).
 
-Every hook exits 0: a hook that fails must never break the agent's session. What
-went wrong is one line on stderr. This module imports nothing heavy at the top
-(no click, no database) because the pre-tool-use hook runs before every edit.
+Each record reaches a session once (again only when it changed): .session_state
+remembers per session what was shown.
+
+Every hook exits 0: a hook that fails must never break the agent's session. What went
+wrong is one line on stderr and nothing on stdout. This module imports nothing heavy at
+the top (no click, no database) because the tool hooks run on every file access.
 """
 
 from __future__ import annotations
@@ -16,15 +23,12 @@ import json
 import os
 import sys
 
-EVENTS = ("session-start", "pre-tool-use", "stop", "session-end")
-EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
+from .hosts import HOSTS, Event, HookInputError, Outcome
+
+EVENTS = ("session-start", "pre-tool-use", "post-tool-use", "stop", "session-end")
 SESSION_BUDGET = 10_000   # Claude Code shows hook output beyond this only as a short preview
-FILE_BUDGET = 4_000       # per edit: the file's lessons and decisions, not a second session context
+FILE_BUDGET = 4_000       # per file: its lessons and decisions, not a second session context
 CHECKPOINT_QUIET_MS = 15 * 60_000  # a checkpoint this recent counts as written back
-
-
-class HookInputError(Exception):
-    """The payload on stdin is missing or is not what Claude Code sends."""
 
 
 class Reply:
@@ -37,14 +41,14 @@ class Reply:
         self.note = note
 
     def stdout(self) -> str:
-        """The hook JSON as Claude Code reads it, or "" when there is nothing to say."""
+        """The hook JSON as the host reads it, or "" when there is nothing to say."""
         return json.dumps(self.payload, ensure_ascii=False) + "\n" if self.payload else ""
 
 
 def parse_payload(text: str) -> dict:
     """The hook payload as a dict; HookInputError when it is empty, not JSON, or not an object."""
     if not text or not text.strip():
-        raise HookInputError("no hook payload on stdin (expected the JSON object Claude Code sends)")
+        raise HookInputError("no hook payload on stdin (expected the JSON object the agent host sends)")
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -54,9 +58,9 @@ def parse_payload(text: str) -> dict:
     return data
 
 
-def _cwd(payload: dict) -> str:
-    cwd = payload.get("cwd")
-    return cwd if isinstance(cwd, str) and cwd and os.path.isdir(cwd) else os.getcwd()
+def _start(event: Event) -> str:
+    cwd = event.cwd
+    return cwd if cwd and os.path.isdir(cwd) else os.getcwd()
 
 
 def _open(start: str, agent_flag: str | None = None):
@@ -68,10 +72,28 @@ def _open(start: str, agent_flag: str | None = None):
     return Project.open(start=Path(start), agent=agent_flag)
 
 
-def session_start(payload: dict, agent_flag: str | None = None) -> Reply:
-    """The session context, most important first (work in progress, lessons), within 10,000 characters."""
-    project = _open(_cwd(payload), agent_flag)
+def _is_project(start: str) -> bool:
+    from pathlib import Path
+
+    from ..memory import Project
+
+    return Project.locate(Path(start)) is not None
+
+
+def _session(project, event: Event):
+    from .session_state import SessionState
+
+    return SessionState(str(project.db_path), event.session)
+
+
+def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
+    """The session context, most important first (work in progress, lessons), within 10,000 characters.
+    A resumed or compacted session that already had it gets nothing: it is still in the conversation."""
+    project = _open(_start(event), agent_flag)
     try:
+        state = _session(project, event)
+        if state.data["context"] and event.source in ("resume", "compact"):
+            return Outcome()
         agent = project.agent()
         intro = (f"IMI project memory for this repository (you are agent `{agent}`). Claim work with "
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
@@ -80,55 +102,87 @@ def session_start(payload: dict, agent_flag: str | None = None) -> Reply:
         budget = SESSION_BUDGET - len(intro)
         for _ in range(3):  # JSON escapes newlines and quotes: keep the whole stdout within the limit too
             text = intro + project.context(budget=budget, first=("in_progress", "lessons")).render()
-            reply = Reply({"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": text}})
-            excess = len(reply.stdout()) - SESSION_BUDGET
+            excess = len(json.dumps(text, ensure_ascii=False)) + 100 - SESSION_BUDGET
             if excess <= 0:
                 break
             budget -= excess + 50
+        state.data["context"] = True
+        state.save()
     finally:
         project.close()
-    return reply
+    return Outcome(context=text)
 
 
-def edited_path(payload: dict) -> str | None:
-    """The file an Edit / Write / MultiEdit / NotebookEdit call is about to change (None for other tools)."""
-    if payload.get("tool_name") not in EDIT_TOOLS:
-        return None
-    tool_input = payload.get("tool_input")
-    if not isinstance(tool_input, dict):
-        raise HookInputError(f"the {payload['tool_name']} payload has no tool_input object")
-    path = tool_input.get("file_path") or tool_input.get("notebook_path")
-    if not isinstance(path, str) or not path.strip():
-        raise HookInputError(f"the {payload['tool_name']} payload names no file_path")
-    return path
+def _stamp(record) -> str:
+    """Changes when the record's content changes (not when its file moves or time passes)."""
+    import hashlib
+
+    fields = tuple((name, getattr(record, name)) for name in record._fields if name != "files")
+    return hashlib.sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
 
 
-def pre_tool_use(payload: dict, agent_flag: str | None = None) -> Reply:
-    """For an edit of a file that lessons or decisions name: those records as context. Never blocks."""
-    if not isinstance(payload.get("tool_name"), str):
-        raise HookInputError("the PreToolUse payload has no tool_name")
-    raw = edited_path(payload)
-    if raw is None:
-        return Reply()
-    target = os.path.normpath(os.path.join(_cwd(payload), raw))  # join keeps an absolute `raw` as it is
-    from ..memory import ImiError
+def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
+    """The memory of one file the session has not been shown (text, and the stamps to mark as shown);
+    ("", {}) when no lesson or decision names the file or the session has seen them all."""
+    fresh: dict[str, str] = {}
 
+    def unseen(record) -> bool:
+        stamp = _stamp(record)
+        if state.data["records"].get(record.id) == stamp:
+            return False
+        fresh[record.id] = stamp
+        return True
+
+    packed = project.file_memory(rel, FILE_BUDGET, keep=unseen)
+    if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
+        return "", {}
+    text = packed.render()
+    shown = {r.id for s in packed.sections for r in s.records[:s.shown]}  # what the budget left out comes later
+    return text, {rid: stamp for rid, stamp in fresh.items() if rid in shown}
+
+
+def files(event: Event, agent_flag: str | None = None) -> Outcome:
+    """The memory of the files a tool call reads or changes, each record once per session.
+    Reads and shell commands get it as context; an edit whose memory the session has not seen yet
+    is refused once with the memory as the reason."""
+    if event.kind not in ("read", "edit", "shell") or not event.paths:
+        return Outcome()
+    base = _start(event)
+    targets = [os.path.normpath(os.path.join(base, raw)) for raw in event.paths]  # keeps absolute paths
+    if event.kind == "shell":
+        targets = [t for t in targets if os.path.isfile(t)]
+        if not targets:
+            return Outcome()
+    folder = os.path.dirname(targets[0])
+    start = folder if os.path.isdir(folder) else base
+    if not _is_project(start) and (event.kind == "shell" or _is_project(base)):
+        return Outcome()  # a file outside the project the session works in: nothing to say
+    project = _open(start, agent_flag)
     try:
-        project = _open(os.path.dirname(target), agent_flag)
-    except ImiError as exc:
-        return Reply(note=str(exc))
-    try:
-        rel = project.relative(target)
-        if rel is None or rel.split("/")[0] == ".imi":
-            return Reply()
-        packed = project.file_memory(rel, FILE_BUDGET)
-        if not any(s.total for s in packed.sections if s.key in ("lessons", "decisions")):
-            return Reply()
-        text = (f"IMI: recorded lessons and decisions name {rel}, which this {payload['tool_name']} changes. "
-                f"Follow them; `imi show ID` gives the full record.\n\n" + packed.render())
+        state = _session(project, event)
+        parts, names = [], []
+        for target in targets:
+            rel = project.relative(target)
+            if rel is None or rel.split("/")[0] == ".imi" or rel in names:
+                continue
+            text, fresh = _file_memory(project, rel, state)
+            if text:
+                parts.append(text)
+                names.append(rel)
+                state.data["records"].update(fresh)
+        if not parts:
+            return Outcome()
+        state.save()
     finally:
         project.close()
-    return Reply({"hookSpecificOutput": {"hookEventName": "PreToolUse", "additionalContext": text}})
+    memory = "\n\n".join(parts)
+    named = ", ".join(names)
+    if event.kind == "edit" and event.when == "before" and state.remembers:
+        return Outcome(deny=(f"IMI: not yet applied. Project memory names {named}; read it before changing the "
+                             f"file, then make the change again (it will not be stopped again for these "
+                             f"records).\n\n{memory}"))
+    return Outcome(context=(f"IMI: recorded lessons and decisions name {named}. Follow them when you change "
+                            f"it; `imi show ID` gives the full record.\n\n{memory}"))
 
 
 def held_tasks(project, agent: str, now: int | None = None, quiet_ms: int = 0) -> list:
@@ -153,51 +207,63 @@ def _held_lines(tasks: list, now: int) -> str:
     return "\n".join(f"- {t.id}  {one_line(t.title, 160)}  (claimed {ago(t.claimed_at, now)})" for t in tasks)
 
 
-def stop(payload: dict, agent_flag: str | None = None) -> Reply:
-    """Remind the agent, once per stop, to complete or checkpoint the tasks it still holds."""
-    if payload.get("stop_hook_active") is True:  # already reminded in this stop: let the agent stop
-        return Reply()
+def stop(event: Event, agent_flag: str | None = None) -> Outcome:
+    """Remind the agent of tasks it still holds without a recent checkpoint: once per task per session."""
+    if event.stop_active:  # already reminded in this stop: let the agent stop
+        return Outcome()
     from ..memory import now_ms
 
-    project = _open(_cwd(payload), agent_flag)
+    project = _open(_start(event), agent_flag)
     try:
         agent, now = project.agent(), now_ms()
-        tasks = held_tasks(project, agent, now, CHECKPOINT_QUIET_MS)
+        state = _session(project, event)
+        tasks = [t for t in held_tasks(project, agent, now, CHECKPOINT_QUIET_MS)
+                 if t.id not in state.data["reminded"]]
+        if tasks:
+            state.data["reminded"] += [t.id for t in tasks]
+            state.save()
     finally:
         project.close()
     if not tasks:
-        return Reply()
+        return Outcome()
     first = tasks[0].id
-    reason = (f"IMI: you (agent `{agent}`) still hold {len(tasks)} task(s) with no recent checkpoint:\n"
-              f"{_held_lines(tasks, now)}\n"
-              f"Before you stop, write back: if it is done, `imi complete {first} \"what was done\"`; if work "
-              f"goes on later, `imi checkpoint {first} \"where it stands\"`; to give it back, "
-              f"`imi fail {first} \"why\"`.")
-    return Reply({"decision": "block", "reason": reason})
+    return Outcome(remind=(
+        f"Reminder from IMI (not an error): you (agent `{agent}`) still hold {len(tasks)} task(s) without a "
+        f"recent checkpoint:\n{_held_lines(tasks, now)}\n"
+        f"If it is done: `imi complete {first} \"what was done\"`; if the work goes on later: "
+        f"`imi checkpoint {first} \"where it stands\"`; to give it back: `imi fail {first} \"why\"`. "
+        f"Then stop; this reminder comes once per task."))
 
 
-def session_end(payload: dict, agent_flag: str | None = None) -> Reply:
-    """Tell the user which tasks the session's agent left claimed (the model can no longer act)."""
-    from ..memory import now_ms
+def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host: str = "claude") -> Reply:
+    """Run the hook for `event_name` on the raw stdin text. Never raises: failures become the reply's note."""
     from .session_capture import capture_session
 
-    proposed = capture_session(payload, agent_flag)
-    project = _open(_cwd(payload), agent_flag)
+    if event_name == "session-end":  # hosts show nothing from it: only proposals for `imi review` are drafted
+        try:
+            capture_session(parse_payload(stdin_text), agent_flag)
+        except HookInputError:
+            pass
+        return Reply()
+    adapter = HOSTS[host]
     try:
-        agent, now = project.agent(), now_ms()
-        tasks = held_tasks(project, agent, now)
-    finally:
-        project.close()
-    review = f"IMI: {proposed} proposal(s) from this session wait for `imi review`.\n" if proposed else ""
-    if not tasks:
-        return Reply(note=review.strip()) if review else Reply()
-    message = (review + f"IMI: the session ended while agent `{agent}` still holds {len(tasks)} task(s):\n"
-               f"{_held_lines(tasks, now)}\n"
-               f"Their claims go stale without a heartbeat; `imi complete`, `imi checkpoint` or `imi fail` them.")
-    return Reply({"systemMessage": message}, note=message.splitlines()[0])
-
-
-HANDLERS = {"session-start": session_start, "pre-tool-use": pre_tool_use, "stop": stop, "session-end": session_end}
+        payload = parse_payload(stdin_text)
+        event = adapter.event(event_name, payload)
+    except HookInputError as exc:
+        return Reply(note=str(exc))
+    try:
+        if event.kind == "session_start":
+            outcome = session_start(event, agent_flag)
+        elif event.kind == "stop":
+            capture_session(payload, agent_flag, cwd=event.cwd, session=event.session)  # never raises
+            outcome = stop(event, agent_flag)
+        else:
+            outcome = files(event, agent_flag)
+        return Reply(adapter.output(event_name, event, outcome) if outcome else None)
+    except Exception as exc:
+        if os.environ.get("IMI_DEBUG") and not isinstance(exc, HookInputError):
+            raise
+        return Reply(note=_describe(exc))
 
 
 def _describe(exc: BaseException) -> str:
@@ -212,20 +278,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, apsw.Error):
         return f"database error: {exc}"
     return f"internal error: {type(exc).__name__}: {exc} (set IMI_DEBUG=1 for a traceback)"
-
-
-def handle(event: str, stdin_text: str, agent_flag: str | None = None) -> Reply:
-    """Run the hook for `event` on the raw stdin text. Never raises: failures become the reply's note."""
-    try:
-        payload = parse_payload(stdin_text)
-    except HookInputError as exc:
-        return Reply(note=str(exc))
-    try:
-        return HANDLERS[event](payload, agent_flag)
-    except Exception as exc:
-        if os.environ.get("IMI_DEBUG") and not isinstance(exc, HookInputError):
-            raise
-        return Reply(note=_describe(exc))
 
 
 def read_stdin() -> str:
@@ -249,30 +301,40 @@ def emit(event: str, reply: Reply) -> int:
     except (BrokenPipeError, OSError):
         pass
     if reply.note:
-        sys.stderr.write(f"imi hook {event}: {reply.note}\n")
+        sys.stderr.write(f"imi hook {event}: {_one_line(reply.note)}\n")
     return 0
 
 
-def parse_argv(argv: list[str]) -> tuple[str, str | None] | None:
-    """`EVENT [--agent ID] [--json]` as (event, agent); None for anything else (help, typos: click answers)."""
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = "".join(ch if ch.isprintable() else " " for ch in text)
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
+def parse_argv(argv: list[str]) -> tuple[str, str | None, str] | None:
+    """`EVENT [--host H] [--agent ID] [--json]` as (event, agent, host); None for anything else (help, typos:
+    click answers)."""
     if not argv or argv[0] not in EVENTS:
         return None
-    agent = None
+    agent, host = None, "claude"
     rest = argv[1:]
     i = 0
     while i < len(rest):
-        arg = rest[i]
-        if arg == "--json":
+        name, eq, value = rest[i].partition("=")
+        if name == "--json" and not eq:
             pass
-        elif arg == "--agent" and i + 1 < len(rest):
-            agent = rest[i + 1]
-            i += 1
-        elif arg.startswith("--agent="):
-            agent = arg.split("=", 1)[1]
+        elif name in ("--agent", "--host"):
+            if not eq:
+                if i + 1 >= len(rest):
+                    return None
+                value = rest[i + 1]
+                i += 1
+            if name == "--host" and value not in HOSTS:
+                return None
+            agent, host = (value, host) if name == "--agent" else (agent, value)
         else:
             return None
         i += 1
-    return argv[0], agent
+    return argv[0], agent, host
 
 
 def main(argv: list[str]) -> int | None:
@@ -280,5 +342,5 @@ def main(argv: list[str]) -> int | None:
     parsed = parse_argv(argv)
     if parsed is None:
         return None
-    event, agent = parsed
-    return emit(event, handle(event, read_stdin(), agent))
+    event, agent, host = parsed
+    return emit(event, handle(event, read_stdin(), agent, host))

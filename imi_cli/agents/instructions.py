@@ -23,6 +23,7 @@ AGENT_FILES = {
     "codex": "AGENTS.md",
     "copilot": ".github/copilot-instructions.md",
     "cursor": ".cursor/rules/imi.mdc",
+    "gemini": "GEMINI.md",
 }
 START = "<!-- imi:start -->"
 END = "<!-- imi:end -->"

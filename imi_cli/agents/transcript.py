@@ -12,7 +12,7 @@ import json
 
 EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
 SHELL_TOOLS = frozenset({"Bash"})
-MAX_BYTES = 50_000_000  # a transcript larger than this is read no further
+TAIL_BYTES = 8_000_000  # the stop hook runs at every turn: only the end of a long transcript is read
 
 
 def _blocks(entry) -> list:
@@ -58,9 +58,14 @@ def events_from_lines(lines) -> list[dict]:
 
 
 def read_events(path: str) -> list[dict]:
-    """The events of the transcript at `path` ([] when it cannot be read)."""
+    """The events of the transcript at `path`, its last TAIL_BYTES at most ([] when it cannot be read)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return events_from_lines(handle.readlines(MAX_BYTES))
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - TAIL_BYTES))
+            data = handle.read()
     except OSError:
         return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    return events_from_lines(lines[1:] if size > TAIL_BYTES else lines)  # the first line may be cut

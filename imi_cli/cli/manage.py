@@ -14,12 +14,15 @@ from .options import pass_app
 
 @click.command()
 @click.option("--agents", metavar="LIST",
-              help="Also add a short IMI section to agents' instruction files: claude (CLAUDE.md), codex "
-                   "(AGENTS.md), copilot (.github/copilot-instructions.md), cursor (.cursor/rules/imi.mdc), or all.")
-@click.option("--remove", is_flag=True, help="With --agents: take the IMI section out again (nothing else changes).")
+              help="Also set up agent hosts: claude, codex, cursor, gemini, copilot (comma-separated) or all. "
+                   "Each gets an IMI section in its instruction file, IMI's hooks and the `imi mcp` server in its "
+                   "own config files, merged with what is there.")
+@click.option("--remove", is_flag=True, help="With --agents: take out exactly what --agents added (nothing else "
+                                             "changes).")
 @pass_app
 def init(app: App, agents, remove):
     """Create .imi/state.db in this folder (safe to run again; migrates an IMI 0.3 database)."""
+    from ..agents import host_config
     from ..agents import instructions as agent_files
 
     chosen = agent_files.parse_agents(agents) if agents is not None else []
@@ -27,8 +30,11 @@ def init(app: App, agents, remove):
         if not chosen:
             raise click.UsageError("--remove needs --agents: which files to take the IMI section out of")
         found = Project.locate()
-        changes = agent_files.remove(workspace_root_for(found) if found else Path.cwd().absolute(), chosen)
-        app.out.result({"agent_files": [c.to_json() for c in changes]}, _agent_lines(changes))
+        root = workspace_root_for(found) if found else Path.cwd().absolute()
+        for agent in chosen:  # a broken file: refuse before changing anything
+            host_config.plan(root, agent, add=False)
+        changes = agent_files.remove(root, chosen) + host_config.apply(root, chosen, add=False)
+        app.out.result({"agent_files": [c.to_json() for c in changes]}, _agent_lines(changes, root))
         return
     override = os.environ.get("IMI_DB")
     if not override and Path.cwd().absolute() == Path.home().absolute():
@@ -37,11 +43,14 @@ def init(app: App, agents, remove):
     db_path = Path(override).expanduser().absolute() if override else Path.cwd().absolute() / DB_DIR / DB_NAME
     existed = db_path.is_file()
     agent_files.check(workspace_root_for(db_path), chosen)  # a broken section: refuse before creating anything
+    for agent in chosen:
+        host_config.plan(workspace_root_for(db_path), agent, add=True)
     project, synced, hooks = Project.init(db_path, app.agent_flag)
     app.adopt(project)
     enclosing = Project.locate(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
-    changes = agent_files.install(project.root, chosen) if chosen else []
+    changes = (agent_files.install(project.root, chosen) + host_config.apply(project.root, chosen, add=True)
+               if chosen else [])
     lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(project.db_path) + note]
     if synced.exported:
         lines.append(f"Wrote {synced.exported} records to .imi/records/ (commit them to share the memory)")
@@ -50,18 +59,23 @@ def init(app: App, agents, remove):
     if hooks:
         lines.append(f"Installed git hooks: {', '.join(hooks)}")
     if changes:
-        lines.append(_agent_lines(changes))
+        lines.append(_agent_lines(changes, project.root))
     app.out.result({"db_path": str(project.db_path), "created": not existed, "root": str(project.root),
                     "sync": synced.to_json(), "git_hooks": hooks}
                    | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}), "\n".join(lines))
 
 
-def _agent_lines(changes) -> str:
-    from ..agents.instructions import AGENT_FILES
-
-    verbs = {"added": "IMI section added", "updated": "IMI section updated", "unchanged": "IMI section up to date",
-             "removed": "IMI section removed", "absent": "no IMI section"}
-    return "\n".join(f"{AGENT_FILES[c.agent]}: {verbs[c.action]}" for c in changes)
+def _agent_lines(changes, root: Path) -> str:
+    verbs = {"added": "added", "updated": "updated", "unchanged": "up to date", "removed": "removed",
+             "absent": "nothing of IMI's"}
+    lines = []
+    for change in changes:
+        try:
+            rel = change.path.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(change.path)
+        lines.append(f"{rel} ({change.agent}): {verbs[change.action]}")
+    return "\n".join(lines)
 
 
 @click.command()

@@ -7,7 +7,7 @@ import click
 
 @click.command()
 def mcp():
-    """Serve context, search and recording as MCP tools over stdio."""
+    """Serve context, search and recording as MCP tools over stdio (JSON-RPC, one message per line)."""
     from ..agents import mcp_server
 
     mcp_server.serve()

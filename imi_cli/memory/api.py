@@ -419,12 +419,13 @@ class Project:
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
         return build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
 
-    def file_memory(self, path: str, budget: int | None = None):
-        """What names one file (repo-relative or absolute path), packed like the context."""
+    def file_memory(self, path: str, budget: int | None = None, keep=None):
+        """What names one file (repo-relative or absolute path), packed like the context; with `keep`, only
+        the records it returns true for (an agent session leaves out what it was already shown)."""
         from .context import DEFAULT_BUDGET, build_for_file
         from .paths import normalize
 
-        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET)
+        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
 
     def relative(self, path: str) -> str | None:
         """A path as the project names it (repo-relative, POSIX), or None when outside the project."""

@@ -370,11 +370,14 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 
 
-def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None) -> Context:
-    """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work."""
+def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now: int | None = None,
+                   keep=None) -> Context:
+    """Only what names one repo-relative file: lessons first, then decisions, tasks, goals, notes, prior work.
+    With `keep`, only the records it returns true for (an agent session leaves out what it was shown)."""
     now = now or now_ms()
     lease = lease_ms(store)
-    found = [record for record, _refs in queries.records_naming(store, path, newest=max(20, budget // 50))]
+    found = [record for record, _refs in queries.records_naming(store, path, newest=max(20, budget // 50))
+             if keep is None or keep(record)]
     task_ids = {r.id for r in found if r.kind == "task"}
     for record in list(found):  # a completion summary that names the file stands for its task
         if record.kind == "memory" and record.type == "completion":

@@ -100,6 +100,13 @@ def propose(store: Store, prov: Provenance, kind: str, fields: dict, *, session:
         row = store.one(f"SELECT {COLUMNS} FROM proposals WHERE fingerprint = ? ORDER BY created_at LIMIT 1", (mark,))
         if row is not None:
             return _proposal(row), False
+        if kind == "summary" and session:  # the session went on: its draft for the task is rewritten
+            row = store.one(f"SELECT {COLUMNS} FROM proposals WHERE status = 'pending' AND kind = 'summary' AND "
+                            "session_id = ? AND json_extract(fields, '$.task_id') = ?", (session, fields["task_id"]))
+            if row is not None:
+                store.execute("UPDATE proposals SET fields = ?, fingerprint = ? WHERE id = ?",
+                              (json.dumps(fields, ensure_ascii=False), mark, row[0]))
+                return find(store, row[0]), False
         proposal = Proposal(new_id(), kind, fields, "pending", session, source, prov.agent, prov.at)
         store.execute("INSERT INTO proposals(id, kind, fields, fingerprint, status, session_id, source, proposed_by, "
                       "created_at) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -29,7 +29,8 @@ def test_bench_hook_times_every_hook_and_writes_only_its_section(tmp_path):
     assert "old figures" not in text and text.count("## Agent hooks") == 1
     section = text.split("## Agent hooks", 1)[1].split("\n## ", 1)[0]
     for label in ("pre-tool-use: Edit of the file most named", "pre-tool-use: Edit of a typical named file",
-                  "pre-tool-use: Edit of a file nothing names", "session-start", "stop: agent holds nothing"):
+                  "pre-tool-use: Edit of a file nothing names", "session-start", "stop: agent holds nothing",
+                  "imi mcp: initialize and tools/list answered"):
         assert f"| {label}" in section, label
     assert "![imi hook latency](img/hooks.png)" in section
     assert plot.stat().st_size > 10_000

@@ -64,42 +64,98 @@ def remembered(project):
     return project
 
 
-# --- pre-tool-use ---------------------------------------------------------------------------------
+# --- pre-tool-use: the file's memory before the first change ------------------------------------------
 
-def test_edit_of_a_file_with_a_lesson_adds_the_lesson_as_context(remembered):
-    result = hook(remembered, "pre-tool-use", edit(remembered, "src/auth/refresh.py"))
+def read(project, rel: str, session: str | None = None) -> dict:
+    payload = tool_payload(project, "Read", {"file_path": str(project.root / rel)})
+    return {**payload, "session_id": session} if session else payload
+
+
+def deny_reason(result: Result) -> str:
+    assert result.code == 0, str(result)
+    output = result.json()["hookSpecificOutput"]
+    assert output["hookEventName"] == "PreToolUse" and output["permissionDecision"] == "deny"
+    return output["permissionDecisionReason"]
+
+
+def test_reading_a_file_with_a_lesson_brings_its_memory_as_context(remembered):
+    result = hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py"))
     text = context_of(result, "PreToolUse")
     assert "two refreshes raced and logged users out" in text
     assert "take the single-flight mutex before refreshing" in text
     assert "all token code stays under src/auth" in text  # the folder decision, by glob
     assert "src/auth/refresh.py" in text
     assert text.index("two refreshes raced") < text.index("all token code stays")  # lessons first
-    assert "permissionDecision" not in result.out and "decision" not in result.json()  # never blocks
+    assert "permissionDecision" not in result.out
     assert result.err == ""
+
+
+def test_after_the_read_the_edit_goes_through_silently(remembered):
+    hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py"))
+    for tool in ("Edit", "Write", "MultiEdit"):
+        result = hook(remembered, "pre-tool-use", edit(remembered, "src/auth/refresh.py", tool))
+        assert (result.code, result.out, result.err) == (0, "", ""), tool
+    again = hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py"))
+    assert again.out == ""  # once per session: reading it again repeats nothing
+
+
+def test_an_unseen_edit_is_refused_once_with_the_memory_as_the_reason(remembered):
+    reason = deny_reason(hook(remembered, "pre-tool-use", edit(remembered, "src/auth/refresh.py")))
+    assert reason.startswith("IMI: not yet applied.")
+    assert "single-flight mutex" in reason and "all token code stays under src/auth" in reason
+    retry = hook(remembered, "pre-tool-use", edit(remembered, "src/auth/refresh.py"))
+    assert (retry.code, retry.out, retry.err) == (0, "", "")  # the model redoes it knowingly
 
 
 @pytest.mark.parametrize("tool, rel, expected", [
     ("Write", "src/auth/refresh.py", "single-flight mutex"),
     ("MultiEdit", "src/auth/refresh.py", "single-flight mutex"),
     ("Edit", "src/auth/session.py", "all token code stays under src/auth"),
+    ("Write", "src/auth/brand_new.py", "all token code stays under src/auth"),  # a new file, by glob
     ("NotebookEdit", "notebooks/explore.ipynb", "notebooks are scratch space"),
 ])
-def test_every_editing_tool_gets_the_memory_of_its_file(remembered, tool, rel, expected):
-    assert expected in context_of(hook(remembered, "pre-tool-use", edit(remembered, rel, tool)), "PreToolUse")
+def test_every_editing_tool_is_covered(remembered, tool, rel, expected):
+    assert expected in deny_reason(hook(remembered, "pre-tool-use", edit(remembered, rel, tool)))
+
+
+def test_a_changed_or_new_record_comes_again_and_only_it(remembered):
+    hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py"))
+    remembered.new("lesson", "refresh tokens expire early on mobile", "--correct-behavior", "refresh at 80%",
+                   "--files", "src/auth/refresh.py")
+    text = context_of(hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py")), "PreToolUse")
+    assert "refresh tokens expire early on mobile" in text
+    assert "single-flight mutex" not in text and "all token code stays" not in text
+
+
+def test_another_session_is_shown_the_memory_again(remembered):
+    hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py"))
+    other = hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py", session="another-session"))
+    assert "single-flight mutex" in context_of(other, "PreToolUse")
+
+
+def test_without_a_session_id_the_memory_is_context_and_never_a_refusal(remembered):
+    payload = {k: v for k, v in edit(remembered, "src/auth/refresh.py").items() if k != "session_id"}
+    for _ in range(2):
+        assert "single-flight mutex" in context_of(hook(remembered, "pre-tool-use", payload), "PreToolUse")
 
 
 def test_a_relative_file_path_is_taken_from_the_payload_cwd(remembered):
-    payload = tool_payload(remembered, "Edit", {"file_path": "refresh.py", "old_string": "a", "new_string": "b"})
+    payload = tool_payload(remembered, "Read", {"file_path": "refresh.py"})
     payload["cwd"] = str(remembered.root / "src" / "auth")
     assert "single-flight mutex" in context_of(hook(remembered, "pre-tool-use", payload), "PreToolUse")
 
 
+def test_a_shell_command_naming_the_file_brings_its_memory(remembered):
+    payload = tool_payload(remembered, "Bash", {"command": "sed -n 1,20p src/auth/refresh.py | head"})
+    assert "single-flight mutex" in context_of(hook(remembered, "pre-tool-use", payload), "PreToolUse")
+
+
 @pytest.mark.parametrize("tool, tool_input", [
-    ("Read", {"file_path": "{root}/src/auth/refresh.py"}),
     ("Grep", {"pattern": "refresh", "path": "{root}/src/auth"}),
-    ("Bash", {"command": "sed -i s/a/b/ src/auth/refresh.py", "description": "edit with sed"}),
+    ("Bash", {"command": "ls -la && git status", "description": "look around"}),
+    ("WebFetch", {"url": "https://example.com/src/auth/refresh.py"}),
 ])
-def test_tools_that_do_not_edit_get_nothing(remembered, tool, tool_input):
+def test_tools_that_name_no_remembered_file_get_nothing(remembered, tool, tool_input):
     tool_input = {k: v.format(root=remembered.root) for k, v in tool_input.items()}
     result = hook(remembered, "pre-tool-use", tool_payload(remembered, tool, tool_input))
     assert (result.code, result.out, result.err) == (0, "", "")
@@ -115,7 +171,7 @@ def test_editing_a_file_no_lesson_or_decision_names_prints_nothing(remembered):
 def test_an_archived_lesson_no_longer_comes_up(remembered):
     lesson = remembered.json("search", "single-flight")["results"][0]["id"]
     remembered.ok("archive", lesson)
-    text = context_of(hook(remembered, "pre-tool-use", edit(remembered, "src/auth/refresh.py")), "PreToolUse")
+    text = context_of(hook(remembered, "pre-tool-use", read(remembered, "src/auth/refresh.py")), "PreToolUse")
     assert "single-flight" not in text
     assert "all token code stays under src/auth" in text
 
@@ -137,6 +193,8 @@ def test_a_file_outside_the_workspace_gets_nothing(remembered, tmp_path):
     '{"hook_event_name": "PreToolUse"}',
     '{"tool_name": "Edit", "tool_input": "src/auth/refresh.py"}',
     '{"tool_name": "Write", "tool_input": {"content": "no path"}}',
+    '{"tool_name": 7, "tool_input": {}}',
+    '{"tool_name": "Read", "tool_input": {"file_path": ["a", "b"]}}',
 ])
 def test_a_bad_or_empty_payload_exits_0_with_a_note(remembered, stdin):
     result = hook(remembered, "pre-tool-use", stdin)
@@ -146,7 +204,7 @@ def test_a_bad_or_empty_payload_exits_0_with_a_note(remembered, stdin):
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
 
 
-@pytest.mark.parametrize("event", ["session-start", "stop", "session-end"])
+@pytest.mark.parametrize("event", ["session-start", "stop", "post-tool-use"])
 def test_other_hooks_also_survive_a_bad_payload(remembered, event):
     result = hook(remembered, event, "{oops")
     assert (result.code, result.out) == (0, ""), str(result)
@@ -159,7 +217,6 @@ def test_without_a_project_every_hook_exits_0_with_a_note(bare):
         "pre-tool-use": edit(bare, "src/app.py"),
         "session-start": {**SESSION, "cwd": str(bare.root), "hook_event_name": "SessionStart", "source": "startup"},
         "stop": {**SESSION, "cwd": str(bare.root), "hook_event_name": "Stop", "stop_hook_active": False},
-        "session-end": {**SESSION, "cwd": str(bare.root), "hook_event_name": "SessionEnd", "reason": "other"},
     }
     for event, payload in payloads.items():
         result = hook(bare, event, payload)
@@ -211,6 +268,17 @@ def test_session_start_answers_every_source(project, source):
     assert "never skip the migration test" in context_of(hook(project, "session-start", payload), "SessionStart")
 
 
+@pytest.mark.parametrize("source", ["resume", "compact"])
+def test_a_resumed_or_compacted_session_is_not_given_the_context_twice(project, source):
+    project.new("lesson", "never skip the migration test", "--correct-behavior", "run it")
+    payload = {**SESSION, "cwd": str(project.root), "hook_event_name": "SessionStart", "source": "startup"}
+    assert "never skip" in context_of(hook(project, "session-start", payload), "SessionStart")
+    again = hook(project, "session-start", {**payload, "source": source})
+    assert (again.code, again.out, again.err) == (0, "", "")
+    cleared = hook(project, "session-start", {**payload, "source": "clear"})  # /clear empties the conversation
+    assert "never skip" in context_of(cleared, "SessionStart")
+
+
 # --- stop and session-end -------------------------------------------------------------------------
 
 def stop_payload(project, active: bool = False) -> dict:
@@ -225,14 +293,17 @@ def claimed(project):
     return project, task
 
 
-def test_stop_reminds_the_agent_of_a_task_it_still_holds(claimed):
+def test_stop_reminds_the_agent_once_of_a_task_it_still_holds(claimed):
     project, task = claimed
     result = hook(project, "stop", stop_payload(project), env={"IMI_AGENT_ID": "claude-1"})
     assert result.code == 0, str(result)
     data = result.json()
     assert data["decision"] == "block"
+    assert data["reason"].startswith("Reminder from IMI (not an error)")
     assert task in data["reason"] and "guard refresh with a mutex" in data["reason"]
     assert f"imi complete {task}" in data["reason"] and f"imi checkpoint {task}" in data["reason"]
+    later = hook(project, "stop", stop_payload(project), env={"IMI_AGENT_ID": "claude-1"})
+    assert (later.code, later.out) == (0, "")  # at most one extra turn per task per session
 
 
 def test_the_agent_flag_names_the_agent_too(claimed):
@@ -257,17 +328,14 @@ def test_a_fresh_checkpoint_or_completion_ends_the_reminders(claimed):
     project.sql("UPDATE memories SET created_at = created_at - 20 * 60000 WHERE key = 'checkpoint'")
     assert task in hook(project, "stop", stop_payload(project), env=env).json()["reason"]  # stale again
     project.ok("complete", task, "guarded refresh", env=env)
-    assert hook(project, "stop", stop_payload(project), env=env).out == ""
+    assert hook(project, "stop", {**stop_payload(project), "session_id": "next"}, env=env).out == ""
 
 
-def test_session_end_tells_the_user_what_is_still_claimed(claimed):
+def test_session_end_prints_nothing_a_host_would_drop(claimed):
     project, task = claimed
     payload = {**SESSION, "cwd": str(project.root), "hook_event_name": "SessionEnd", "reason": "prompt_input_exit"}
     result = hook(project, "session-end", payload, env={"IMI_AGENT_ID": "claude-1"})
-    assert result.code == 0
-    assert task in result.json()["systemMessage"]
-    quiet = hook(project, "session-end", payload, env={"IMI_AGENT_ID": "nobody"})
-    assert (quiet.code, quiet.out) == (0, "")
+    assert (result.code, result.out, result.err) == (0, "", "")
 
 
 # --- the command itself ---------------------------------------------------------------------------
@@ -277,5 +345,16 @@ def test_hook_help_lists_the_events_and_an_unknown_event_is_a_usage_error(projec
     assert listing.code == 0
     for event in ("session-start", "pre-tool-use", "stop", "session-end"):
         assert event in listing.out
-    bad = project.sub("hook", "post-tool-use")
+    bad = project.sub("hook", "pre-edit")
     assert bad.code == 2 and "Traceback" not in bad.err
+
+
+def test_records_the_budget_left_out_come_with_the_next_read(project):
+    project.file("src/busy.py", "a = 1\n")
+    for i in range(30):
+        project.new("lesson", f"lesson {i:02d}: " + "what went wrong here " * 6, "--correct-behavior",
+                    "what to do instead " * 4, "--files", "src/busy.py")
+    first = context_of(hook(project, "pre-tool-use", read(project, "src/busy.py")), "PreToolUse")
+    second = context_of(hook(project, "pre-tool-use", read(project, "src/busy.py")), "PreToolUse")
+    shown = lambda text: {line.split(":")[0].strip("- ") for line in text.splitlines() if "lesson " in line}
+    assert shown(first) and shown(second) and not shown(first) & shown(second)  # no repeats, none lost

@@ -1,4 +1,5 @@
-"""`imi mcp`: a real MCP client session over stdio with the `mcp` package's own client."""
+"""`imi mcp`: a real MCP client session over stdio (the `mcp` package's own client), and raw
+JSON-RPC lines for what no well-behaved client sends."""
 
 from __future__ import annotations
 
@@ -148,26 +149,111 @@ async def test_errors_are_tool_errors_and_the_server_keeps_serving(project):
 async def test_outside_a_project_the_tools_say_so(bare):
     async with session(bare) as client:
         result = await client.call_tool("context", {})
-    assert result.is_error and "no IMI project" in text_of(result)
+    assert result.is_error and "No IMI project" in text_of(result)
     assert not bare.db.exists()
 
 
-def test_without_the_mcp_package_imi_mcp_says_how_to_install_it(project, tmp_path):
-    shadow = tmp_path / "no-mcp"
-    (shadow / "mcp").mkdir(parents=True)
-    (shadow / "mcp" / "__init__.py").write_text("raise ImportError('No module named mcp')\n")
-    proc = subprocess.run([*IMI, "mcp"], cwd=project.root, capture_output=True, text=True, timeout=60,
-                          env=project.process_env({"PYTHONPATH": str(shadow)}), stdin=subprocess.DEVNULL)
-    assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == ["imi: error: `imi mcp` needs the MCP package: "
-                                                "pip install 'imi-memory[mcp]'"]
-    assert proc.stdout == ""
+def raw_session(project, lines: list) -> list[dict]:
+    """Send raw lines (dicts are JSON-encoded) to `imi mcp`, close stdin, return every response line."""
+    def encoded(line) -> bytes:
+        if isinstance(line, bytes):
+            return line
+        return (line if isinstance(line, str) else json.dumps(line)).encode("utf-8", "surrogatepass")
+
+    data = b"".join(encoded(line) + b"\n" for line in lines)
+    proc = subprocess.run([*IMI, "mcp"], cwd=project.root, input=data, capture_output=True, timeout=60,
+                          env=project.process_env())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b""
+    return [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]  # strict UTF-8: fails if not
 
 
-def test_the_server_module_imports_without_the_mcp_package():
-    code = ("import sys; sys.modules['mcp'] = None; sys.modules['pydantic'] = None\n"
-            "import imi_cli.agents.mcp_server as m\n"
-            "try:\n    m.create_server()\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+INIT = {"jsonrpc": "2.0", "id": "init", "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def call(request_id, name, arguments) -> dict:
+    return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+
+
+def test_a_lone_surrogate_in_arguments_gets_an_answer_and_writes_nothing(project):
+    before = project.checksum()
+    # "\ud800" as some JSON encoders emit it: an escape (valid JSON) and raw bytes (not UTF-8)
+    escaped = b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"decide","arguments":' \
+              b'{"what":"use \\ud800 WAL","why":"speed"}}}'
+    raw = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"log","arguments":{"note":"x\ud800"}}}'
+    replies = raw_session(project, [INIT, INITIALIZED, escaped, raw, call(3, "context", {})])
+    by_id = {reply["id"]: reply for reply in replies}
+    assert by_id[1]["result"]["isError"] is True
+    assert by_id[1]["result"]["content"][0]["text"] == (
+        "`what` is not valid Unicode text: it holds a lone surrogate (\\ud800) at character 5.")
+    assert by_id[2]["result"] == {"isError": True, "content": [{"type": "text", "text": (
+        "`note` is not valid Unicode text: it holds a lone surrogate (\\ud800) at character 2.")}]}
+    assert by_id[3]["result"]["isError"] is False  # and the server carries on
+    assert project.checksum() == before
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"budget": "big"}, "`budget` must be a whole number from 500 to 100000, not text."),
+    ({"budget": 3}, "`budget` must be a whole number from 500 to 100000 (got 3)."),
+    ({"colour": "red"}, "context has no argument `colour`; it takes goal_id, budget."),
+    ([1, 2], "The arguments of context must be a JSON object of named values."),
+])
+def test_argument_errors_are_one_sentence_naming_the_argument(project, arguments, message):
+    [_, reply] = raw_session(project, [INIT, INITIALIZED, call(1, "context", arguments)])
+    assert reply["result"] == {"content": [{"type": "text", "text": message}], "isError": True}
+
+
+def test_missing_empty_and_oversized_arguments_say_what_is_expected(project):
+    replies = raw_session(project, [INIT, INITIALIZED, call(1, "decide", {"what": "x"}),
+                                    call(2, "lesson", {"what_went_wrong": "x", "correct_behavior": "  "}),
+                                    call(3, "log", {"note": "n" * 100_001}),
+                                    call(4, "decide", {"what": "x", "why": "y", "files": "src/a.py"})])
+    texts = [reply["result"]["content"][0]["text"] for reply in replies[1:]]
+    assert texts == ["decide needs the argument `why` (the reason for it).",
+                     "`correct_behavior` must not be empty (what to do instead).",
+                     "`note` is too long: 100001 characters, the limit is 100000.",
+                     "`files` must be a list of strings, not text."]
+    for text in texts:
+        assert "--" not in text and "\n" not in text and "http" not in text
+
+
+def test_requests_before_initialize_get_the_protocol_error(project):
+    replies = raw_session(project, [call(1, "context", {}), {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+                                    {"jsonrpc": "2.0", "id": 3, "method": "ping"}, INIT])
+    assert [r["id"] for r in replies] == [1, 2, 3, "init"]
+    for reply in replies[:2]:
+        assert reply["error"]["code"] == -32600
+        assert "send `initialize`" in reply["error"]["message"]
+    assert replies[2]["result"] == {}
+    assert replies[3]["result"]["serverInfo"]["name"] == "imi"
+
+
+def test_every_malformed_request_is_answered_and_notifications_are_not(project):
+    lines = [b"not json", b"[1, 2]", b'"text"', {"id": 5, "method": "ping"}, {"jsonrpc": "2.0", "id": {"x": 1},
+             "method": "ping"}, {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {}},
+             {"jsonrpc": "2.0", "id": 6, "method": "no/such/method"}, INIT,
+             {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "drop_tables"}},
+             {"jsonrpc": "2.0", "id": 8, "method": "tools/call", "params": "context"}]
+    replies = raw_session(project, lines)
+    codes = [(r["id"], r.get("error", {}).get("code")) for r in replies]
+    assert codes == [(None, -32700), (None, -32600), (None, -32600), (5, -32600), (None, -32600), (6, -32601),
+                     ("init", None), (7, -32602), (8, -32602)]
+    assert "Unknown tool: `drop_tables`" in replies[7]["error"]["message"]
+
+
+def test_tools_list_is_answered_without_loading_the_data_layer():
+    """Readiness for the first model turn: nothing heavy is imported before a tool is called."""
+    code = ("import sys, io, json\n"
+            "from imi_cli.agents import mcp_server\n"
+            "server = mcp_server.create_server()\n"
+            "out = server.handle_message({'jsonrpc': '2.0', 'id': 1, 'method': 'initialize', 'params': {}})\n"
+            "out = server.handle_message({'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list'})\n"
+            "assert len(out['result']['tools']) == 10\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('apsw', 'click', 'mcp', 'pydantic')"
+            " or m.startswith('imi_cli.memory.'))\n"
+            "print(json.dumps(heavy))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("ImiError `imi mcp` needs the MCP package")
+    assert json.loads(proc.stdout) == []

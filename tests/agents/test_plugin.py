@@ -7,7 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
-from imi_cli.agents import hooks
+from imi_cli.agents import hooks, hosts
 
 REPO = Path(__file__).resolve().parents[2]
 # Hook events Claude Code sends (hooks reference); the plugin must only use these.
@@ -48,4 +48,6 @@ def test_every_hook_runs_an_imi_hook_event_the_cli_knows():
     assert used["SessionStart"][0] == "session-start"
     assert used["Stop"][0] == "stop"
     assert used["PreToolUse"][0] == "pre-tool-use"
-    assert set(used["PreToolUse"][1].split("|")) == set(hooks.EDIT_TOOLS)  # only edits start the process
+    matched = set(used["PreToolUse"][1].split("|"))
+    assert matched == {"Read", "Edit", "Write", "MultiEdit", "NotebookEdit"}  # only file tools start the process
+    assert matched <= hosts.READ_TOOLS | hosts.EDIT_TOOLS
