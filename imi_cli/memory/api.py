@@ -97,6 +97,7 @@ class Project:
     def wait_for_writers(self, milliseconds: int) -> None:
         """How long a write waits behind another process's write lock before it fails as busy."""
         self._store.conn.set_busy_timeout(milliseconds)
+        self._store.busy_ms = milliseconds
 
     def live_index(self):
         """A path index of every reference that reloads when another process commits (the editor's view)."""
@@ -417,7 +418,30 @@ class Project:
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
-        return build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        self._shown(packed)
+        return packed
+
+    def _shown(self, packed):
+        """Renew the decisions, lessons and notes a packed context shows (their last-used time)."""
+        self.mark_used([r.id for s in packed.sections for r in s.records[:s.shown]
+                        if getattr(r, "kind", "") in ("decision", "lesson", "note")])
+
+    def mark_used(self, ids) -> int:
+        """Note that these records were just shown to an agent or a person (a hover, a view): they stop
+        aging. Best effort and cheap: at most one write a day per record, never waits on a writer."""
+        from .clock import now_ms
+        from .usage import mark_used
+
+        return mark_used(self._store, ids, now_ms())
+
+    def aging(self, limit: int = 200) -> list[tuple[str, str, int]]:
+        """Active decisions, lessons and notes neither used nor verified within the aging time:
+        [(kind, id, days idle, text)], oldest first."""
+        from .clock import now_ms
+        from .usage import aging
+
+        return aging(self._store, now_ms(), limit)
 
     def file_memory(self, path: str, budget: int | None = None, keep=None):
         """What names one file (repo-relative or absolute path), packed like the context; with `keep`, only
@@ -425,7 +449,9 @@ class Project:
         from .context import DEFAULT_BUDGET, build_for_file
         from .paths import normalize
 
-        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
+        packed = build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
+        self._shown(packed)
+        return packed
 
     def relative(self, path: str) -> str | None:
         """A path as the project names it (repo-relative, POSIX), or None when outside the project."""
@@ -475,7 +501,9 @@ class Project:
         self.provenance()
         with self._store.write():
             kind, record_id = self.resolve(ref, ["goal", "task", "decision", "lesson", "note", "memory"])
-            return kind, record_id, verify(self._store, kind, record_id, read or read_lines)
+            result = kind, record_id, verify(self._store, kind, record_id, read or read_lines)
+        self.mark_used([record_id])  # verified: it renews like a use
+        return result
 
     def reanchor(self, kind: str, record_id: str, ref_id: int, path: str, lines: list[str], start: int, end: int):
         """Anchor one reference of a record to lines start..end of `path`, whose text is `lines` (an

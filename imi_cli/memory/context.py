@@ -13,6 +13,7 @@ from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
+from .usage import mark_aging
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
@@ -130,8 +131,13 @@ def _by(agent: str | None) -> str:
 
 
 def _replaced(record) -> str:
-    """A pointer to the history of a record that replaced another (only the newest of a chain is shown)."""
-    return f" · replaces {record.supersedes} (`imi show {record.id}` for the history)" if record.supersedes else ""
+    """A pointer to the history of a record that replaced another (only the newest of a chain is shown),
+    and a mark on memory nobody used or verified for the aging time."""
+    text = f" · replaces {record.supersedes} (`imi show {record.id}` for the history)" if record.supersedes else ""
+    if record.aging is not None:
+        text += (f"\n    ⌛ aging: not used or verified for {record.aging} days "
+                 f"(`imi verify {record.id}` if it still holds, else `imi archive {record.id}`)")
+    return text
 
 
 def render_decision(d: Decision, now: int) -> str:
@@ -308,6 +314,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     def attach(records):
         queries.attach_files(store, records)
         _annotate(store, records)
+        mark_aging(store, records, now)
 
     def goal_item(goal: Goal) -> str:
         counts = dict(store.execute(
@@ -388,6 +395,7 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                     found.append(task)
                     task_ids.add(task.id)
     _annotate(store, found)
+    mark_aging(store, found, now)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]

@@ -126,6 +126,7 @@ class Decision(_Record):
     created_at: int | None = None
     archived_at: int | None = None
     supersedes: str | None = None  # the record this one replaced (archived)
+    aging: int | None = None  # days neither used nor verified, when beyond the aging time (see usage.py)
     files: list[FileRef] = list
     kind = "decision"
 
@@ -144,6 +145,7 @@ class Lesson(_Record):
     created_at: int | None = None
     archived_at: int | None = None
     supersedes: str | None = None  # the record this one replaced (archived)
+    aging: int | None = None  # days neither used nor verified, when beyond the aging time (see usage.py)
     files: list[FileRef] = list
     kind = "lesson"
 
