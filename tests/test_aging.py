@@ -61,3 +61,18 @@ def test_the_aging_time_is_a_validated_setting(project, old_lesson):
     for bad in ("0", "ninety", "-5", "1e3"):
         result = project.fail("think", env={"IMI_AGING_DAYS": bad})
         assert "IMI_AGING_DAYS must be a whole number of days from 1 to 36500" in result.err
+
+
+def test_stale_memory_is_flagged_by_default_or_withheld_by_the_setting(project):
+    project.file("src/http.py", "def retry():\n    return 3\n\ndef other():\n    pass\n")
+    lesson = project.new("lesson", "retries hid the outage", "--correct-behavior", "fail fast",
+                         "--verified-by", "alice", "--files", "src/http.py#retry")
+    project.file("src/http.py", "def retry():\n    return 30  # changed\n\ndef other():\n    pass\n")
+    flagged = project.ok("context", "--file", "src/http.py").out
+    assert "retries hid the outage" in flagged and "STALE" in flagged
+    withheld = project.ok("context", "--file", "src/http.py", env={"IMI_STALE_MEMORY": "withhold"}).out
+    assert "retries hid the outage" not in withheld
+    assert f"withheld: lesson {lesson} names code that changed" in withheld
+    assert "retries hid the outage" not in project.ok("context", env={"IMI_STALE_MEMORY": "withhold"}).out
+    result = project.fail("context", env={"IMI_STALE_MEMORY": "hide"})
+    assert "IMI_STALE_MEMORY must be flag or withhold" in result.err

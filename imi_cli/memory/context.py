@@ -140,7 +140,37 @@ def _replaced(record) -> str:
     return text
 
 
+STALE_MODES = ("flag", "withhold")
+
+
+def stale_mode() -> str:
+    """IMI_STALE_MEMORY: how context, hooks and MCP show a record whose anchored code changed or is
+    gone. "flag" (default) shows it marked with what changed: the moment its code changes is when a
+    lesson matters most, and the agent can check it. "withhold" shows one line in its place."""
+    import os
+
+    mode = os.environ.get("IMI_STALE_MEMORY", "flag").strip().lower() or "flag"
+    if mode not in STALE_MODES:
+        from .errors import ImiError
+
+        raise ImiError(f"IMI_STALE_MEMORY must be flag or withhold, not {mode[:40]!r}")
+    return mode
+
+
+def _withheld(record) -> str:
+    """The line that stands for a stale record when the setting withholds it, else ""."""
+    if not any(ref.now is not None and ref.now.stale for ref in getattr(record, "files", ())):
+        return ""
+    if stale_mode() != "withhold":
+        return ""
+    return (f"  - withheld: {record.kind} {record.id} names code that changed since it was written "
+            f"(`imi show {record.id}`; `imi verify {record.id}` if it still holds)")
+
+
 def render_decision(d: Decision, now: int) -> str:
+    withheld = _withheld(d)
+    if withheld:
+        return withheld
     text = f"  {field(d.what, 300)}"
     if d.why:
         text += f"\n    why: {field(d.why, 300)}"
@@ -155,6 +185,9 @@ def _verified(lesson: Lesson) -> str:
 
 
 def render_lesson(lesson: Lesson, now: int) -> str:
+    withheld = _withheld(lesson)
+    if withheld:
+        return withheld
     return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
             f"\n    {_verified(lesson)}{_by(lesson.agent)} ({ago(lesson.created_at, now)}) · {lesson.id}"
             + _replaced(lesson) + _files(lesson))
@@ -238,6 +271,7 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
           first: tuple[str, ...] = ()) -> Context:
     """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
     now = now or now_ms()
+    stale_mode()  # a bad setting is one clear line before anything is read
     lease = lease_ms(store)
     sections = _sections(store, goal_id, now, lease, budget)
     if first:
@@ -394,6 +428,7 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                 if task is not None:
                     found.append(task)
                     task_ids.add(task.id)
+    stale_mode()  # a bad setting is one clear line before anything is read
     _annotate(store, found)
     mark_aging(store, found, now)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
