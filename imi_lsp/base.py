@@ -56,6 +56,12 @@ class ImiProtocol(LanguageServerProtocol):
                 self._send_response(msg_id, None, error.to_response_error())
             raise
 
+    def _handle_cancel_notification(self, msg_id):
+        # editors cancel requests that were answered a moment ago (VS Code does it on every cursor
+        # move): that is normal, and pygls's warning about it only filled the client's log
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
+
     @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: types.ExecuteCommandParams):
         if params.command not in self.fm.commands:
@@ -86,6 +92,8 @@ class ImiLanguageServer(LanguageServer):
     def note(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         """A line in the client's log (and in ours)."""
         log.log(_LOG_LEVELS[level], message)
+        if level in (types.MessageType.Debug, types.MessageType.Log):
+            return  # routine detail: our own log only (-v), not the editor's output channel
         self.window_log_message(types.LogMessageParams(type=level, message=f"imi: {message}"))
 
     def tell(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
@@ -206,7 +214,7 @@ class ImiLanguageServer(LanguageServer):
             try:
                 await asyncio.wait_for(self.workspace_code_lens_refresh_async(None), timeout=5)
             except Exception as exc:  # the client may not answer; lenses refresh on its next request anyway
-                self.note(f"code lens refresh was not answered: {exc}", types.MessageType.Log)
+                self.note(f"code lens refresh was not answered: {exc}", types.MessageType.Debug)
 
 
 _LOG_LEVELS = {

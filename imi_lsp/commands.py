@@ -16,7 +16,7 @@ from pygls import uris
 
 from imi_cli.memory import ImiError, NotFound, Project, UsageError
 
-from . import anchoring, render, views
+from . import anchoring, pages, render, views
 from .diagnostics import republish
 from .folders import NO_MEMORY, FolderMemory
 from .lenses import records_for, visible
@@ -121,39 +121,30 @@ def _need_project(ls: ImiLanguageServer, uri: Any = None) -> FolderMemory:
 
 
 # reading ----------------------------------------------------------------------------------------
-@guarded(loud=True)
-async def show_context(ls: ImiLanguageServer, *args):
-    """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
-    options = _options(args, "imi.showContext", ("uri",))
+# Each view is built once (memory, name, markdown) and then either opened as a file view
+# (`imi.show*`, for clients without their own) or returned as a page (`imi.readView`).
+def _context_view(ls: ImiLanguageServer, options: dict) -> tuple[FolderMemory, str, str]:
     memory = _need_project(ls, options.get("uri"))
-    text = memory.project.context().render()
-    return {"uri": await views.show(ls, "context", text, str(memory.root))}
+    return memory, "context", memory.project.context().render()
 
 
-@guarded(loud=True)
-async def show_file_memory(ls: ImiLanguageServer, *args):
-    """imi.showFileMemory [uri]: what names this file (`imi context --file`), as a view."""
-    options = _options(args, "imi.showFileMemory", ("uri",))
-    uri = _text(options, "uri", "imi.showFileMemory", required=False) or ls.last_uri
+def _file_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str]:
+    uri = _text(options, "uri", cmd, required=False) or ls.last_uri
     if uri is None:
-        raise UsageError("imi.showFileMemory: open a file first (or pass its uri)")
+        raise UsageError(f"{cmd}: open a file first (or pass its uri)")
     where = ls.locate(uri)
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
     memory, rel = where
-    text = memory.project.file_memory(rel).render()
-    return {"uri": await views.show(ls, f"memory {rel}", text, str(memory.root))}
+    return memory, f"memory {rel}", memory.project.file_memory(rel).render()
 
 
-@guarded(loud=True)
-async def show_records(ls: ImiLanguageServer, *args):
-    """imi.showRecords uri [startLine endLine]: the records behind a lens, in full."""
-    options = _options(args, "imi.showRecords", ("uri", "start", "end"))
-    uri = _text(options, "uri", "imi.showRecords")
+def _records_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str]:
+    uri = _text(options, "uri", cmd)
     start, end = options.get("start"), options.get("end")
     if start is not None:
-        start = _line(start, "imi.showRecords: start")
-        end = _line(end if end is not None else start, "imi.showRecords: end")
+        start = _line(start, f"{cmd}: start")
+        end = _line(end if end is not None else start, f"{cmd}: end")
     where = ls.locate(uri)
     if where is None:
         raise UsageError(f"{uri} is not in a workspace folder with project memory")
@@ -163,7 +154,40 @@ async def show_records(ls: ImiLanguageServer, *args):
     found = [r for s in summaries if (r := memory.project.get(s.kind, s.id)) is not None]
     where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
     text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
-    return {"uri": await views.show(ls, f"records {where_text}", text, str(memory.root))}
+    return memory, f"records {where_text}", text
+
+
+def _search_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[FolderMemory, str, str, list]:
+    query = _text(options, "query", cmd)
+    memory = _need_project(ls, options.get("uri"))
+    hits = memory.project.search(query, 50)
+    lines = [f"# IMI search: {query}", ""]
+    lines += [f"- **{h.kind}** `{h.id}`: {h.highlighted('**', '**')}" for h in hits] or [f"Nothing matches {query!r}."]
+    return memory, f"search {query}", "\n".join(lines), hits
+
+
+async def _show(ls: ImiLanguageServer, memory: FolderMemory, name: str, text: str) -> dict:
+    return {"uri": await views.show(ls, name, text, str(memory.root))}
+
+
+@guarded(loud=True)
+async def show_context(ls: ImiLanguageServer, *args):
+    """imi.showContext [folderOrFileUri]: the session context `imi context` prints, as a view."""
+    return await _show(ls, *_context_view(ls, _options(args, "imi.showContext", ("uri",))))
+
+
+@guarded(loud=True)
+async def show_file_memory(ls: ImiLanguageServer, *args):
+    """imi.showFileMemory [uri]: what names this file (`imi context --file`), as a view."""
+    cmd = "imi.showFileMemory"
+    return await _show(ls, *_file_view(ls, _options(args, cmd, ("uri",)), cmd))
+
+
+@guarded(loud=True)
+async def show_records(ls: ImiLanguageServer, *args):
+    """imi.showRecords uri [startLine endLine]: the records behind a lens, in full."""
+    cmd = "imi.showRecords"
+    return await _show(ls, *_records_view(ls, _options(args, cmd, ("uri", "start", "end")), cmd))
 
 
 def _find(ls: ImiLanguageServer, record_id: str):
@@ -199,13 +223,50 @@ async def search(ls: ImiLanguageServer, *args):
     options = _options(args, "imi.search", ("query",))
     if not options:
         raise UsageError("imi.search needs words to look for; workspace symbols (Ctrl+T) search the memory too")
-    query = _text(options, "query", "imi.search")
-    memory = _need_project(ls, options.get("uri"))
-    hits = memory.project.search(query, 50)
-    lines = [f"# IMI search: {query}", ""]
-    lines += [f"- **{h.kind}** `{h.id}`: {h.highlighted('**', '**')}" for h in hits] or [f"Nothing matches {query!r}."]
-    await views.show(ls, f"search {query}", "\n".join(lines), str(memory.root))
-    return {"query": query, "results": [h.to_json() for h in hits]}
+    memory, name, text, hits = _search_view(ls, options, "imi.search")
+    await views.show(ls, name, text, str(memory.root))
+    return {"query": options["query"], "results": [h.to_json() for h in hits]}
+
+
+VIEWS = ("record", "records", "file", "context", "search")
+
+
+@guarded(loud=True)
+async def read_view(ls: ImiLanguageServer, *args):
+    """imi.readView {view, ...}: a view as a page the client renders itself ({title, markdown, actions}).
+
+    view "record" {id}, "records" {uri, start?, end?} (a lens), "file" {uri}, "context" {uri?},
+    "search" {query, uri?}. Opens nothing and writes no file.
+    """
+    cmd = "imi.readView"
+    options = _options(args, cmd, ("view",))
+    view = _text(options, "view", cmd)
+    if view == "record":
+        memory, found = _find(ls, _text(options, "id", cmd))
+        return pages.record_page(memory.root, found, memory.project.versions(found.id))
+    if view not in VIEWS:
+        raise UsageError(f"{cmd}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if view == "context":
+        memory, name, text = _context_view(ls, options)
+    elif view == "file":
+        memory, name, text = _file_view(ls, options, cmd)
+    elif view == "records":
+        memory, name, text = _records_view(ls, options, cmd)
+    else:
+        memory, name, text, _hits = _search_view(ls, options, cmd)
+    return pages.text_page(memory.root, name, text)
+
+
+@guarded(loud=True)
+async def archive(ls: ImiLanguageServer, *args):
+    """imi.archive id | {id}: hide a record from context and lists (`imi archive ID`)."""
+    cmd = "imi.archive"
+    options = _options(args, cmd, ("id",))
+    memory, found = _find(ls, _text(options, "id", cmd))
+    kind, record_id = memory.project.archive(found.id)
+    await _written(ls, memory)
+    ls.tell(f"Archived {kind} {record_id}")
+    return {"kind": kind, "id": record_id, "archived": True}
 
 
 @guarded(loud=True)
@@ -368,6 +429,8 @@ COMMANDS = {
     "imi.showRecords": show_records,
     "imi.showRecord": show_record,
     "imi.search": search,
+    "imi.readView": read_view,
+    "imi.archive": archive,
     "imi.acknowledgeLesson": acknowledge_lesson,
     "imi.recordDecision": record_decision,
     "imi.recordLesson": record_lesson,

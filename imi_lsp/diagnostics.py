@@ -57,10 +57,11 @@ def touched(hits: list[Hit], edits: list[tuple[int, int]], where=None) -> dict[s
 
 def message(lesson: Summary) -> str:
     """What the warning says: the lesson, its correct behaviour, who verified it."""
-    text = f"Lesson {lesson.id}: {shorten(lesson.title, 300)}"
+    text = f"Lesson: {shorten(lesson.title, 300)}"
     if lesson.detail:
         text += f"\nCorrect behaviour: {shorten(lesson.detail, 300)}"
-    return text + (f"\nVerified by: {lesson.verified_by}" if lesson.verified_by else "\nNot verified")
+    verified = f"Verified by: {lesson.verified_by}" if lesson.verified_by else "Not verified"
+    return text + f"\n{verified} · {lesson.id}"
 
 
 def warning(lesson: Summary, first: int, last: int, line_count: int,

@@ -32,7 +32,8 @@ def _quote(text: str | None, limit: int = 1200) -> str:
     return "  \n".join(_inert(line) for line in lines)
 
 
-def _files(files: list[FileRef]) -> str:
+def files_line(files: list[FileRef]) -> str:
+    """The "Files: `a.py:3-4`, ..." paragraph (empty without files)."""
     if not files:
         return ""
     labels = ", ".join(f"`{ref.label()}`" for ref in files[:8])
@@ -40,10 +41,14 @@ def _files(files: list[FileRef]) -> str:
 
 
 def lesson(r: Lesson, now: int) -> str:
-    return (f"### Lesson `{r.id}`\n\n**What went wrong:** {_quote(r.text)}\n\n"
+    # the lesson and its correct behaviour first, the id last: that is what a reader needs first.
+    # The heading holds the lesson on one line; a longer or multi-line one follows in full.
+    title = one_line(r.text, 200)
+    full = "" if title == " ".join((r.text or "").split()) else f"**What went wrong:** {_quote(r.text)}\n\n"
+    return (f"### Lesson: {_inert(title)}\n\n{full}"
             f"**Correct behaviour:** {_quote(r.correct_behavior)}\n\n"
             f"{f'Verified by **{_inert(one_line(r.verified_by, 80))}**' if r.verified_by else '**Not verified**'}"
-            f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files))
+            f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files) + f" · `{r.id}`")
 
 
 def decision(r: Decision, now: int) -> str:
@@ -53,7 +58,7 @@ def decision(r: Decision, now: int) -> str:
         text += f"\n\n**Why:** {_quote(r.why)}"
     if r.affects:
         text += f"\n\n**Affects:** {_quote(r.affects, 300)}"
-    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def task(r: Task, now: int) -> str:
@@ -69,7 +74,7 @@ def task(r: Task, now: int) -> str:
             text += f"\n\n**{label}:** {_quote(value, 600)}"
     if r.blocked_by:
         text += "\n\n**Blocked by:** " + ", ".join(f"`{b}`" for b in r.blocked_by)
-    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def goal(r: Goal, now: int) -> str:
@@ -77,13 +82,13 @@ def goal(r: Goal, now: int) -> str:
     for label, value in (("Why", r.why), ("For", r.for_who), ("Success", r.success_signal)):
         if value:
             text += f"\n\n**{label}:** {_quote(value, 600)}"
-    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + _files(r.files)
+    return text + f"\n\nCreated{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def note(r: Note, now: int) -> str:
     head = "Product vision" if r.note_kind == "vision" else "Note"
     return f"### {head} `{r.id}`\n\n{_quote(r.content)}\n\nWritten{_by(r.agent)} on {_when(r.created_at, now)}" \
-        + _files(r.files)
+        + files_line(r.files)
 
 
 def memory(r: Memory, now: int) -> str:

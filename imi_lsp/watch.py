@@ -27,7 +27,10 @@ async def check_folders(ls: ImiLanguageServer) -> bool:
                 await memory.reload_in_background()
             if state is not None:
                 changed = True
-                ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references")
+                # another process wrote (routine: our own log only); opened, reopened or gone: the editor's log too
+                routine = state in ("stale", "synced")
+                ls.note(f"memory {state} from {memory.db_path}: {len(memory.index)} file references",
+                        types.MessageType.Debug if routine else types.MessageType.Info)
         except ImiError as exc:
             ls.tell(str(exc), types.MessageType.Warning)
             changed = True

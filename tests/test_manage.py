@@ -25,7 +25,7 @@ def test_archive_hides_a_record_from_context_and_plan(project):
 def test_delete_by_exact_id_and_unique_prefix(project):
     first = project.new("decide", "first", "why")
     second = project.new("lesson", "second", "--correct-behavior", "c")
-    assert project.json("delete", first) == {"kind": "decision", "id": first, "deleted": 1}
+    assert project.json("delete", first) == {"kind": "decision", "id": first, "deleted": 1, "versions_in_git_history": 0}
     project.fail("show", first)
     prefix = second[:15]
     assert project.ok("delete", prefix).out.strip() == f"Deleted lesson {second}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..memory import ImiError, secrets_policy
+from ..memory import ImiError, check_settings, secrets_allowed, secrets_policy
 from .app import App
 from .fast import run_fast
 from .output import Output
@@ -71,7 +71,6 @@ def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises, never prints a traceback)."""
     raw = list(sys.argv[1:] if argv is None else argv)
     args, as_json, agent, allow_secrets = _split_global(raw)
-    allow_secrets = allow_secrets or os.environ.get("IMI_ALLOW_SECRETS") == "1"
     for number, arg in enumerate(raw, 1):
         if not arg.isascii() and not _is_utf8(arg):  # the OS handed over bytes that are not UTF-8
             return _fail(f"argument {number} is not valid UTF-8 text", 2, as_json)
@@ -79,14 +78,22 @@ def run(argv: list[str] | None = None) -> int:
             return _fail(f"argument {number} contains a NUL character", 2, as_json)
     app = App(Output(as_json), agent)
     try:
+        hook = args[:1] == ["hook"]  # a hook never breaks an agent's session over a setting
+        if not (hook or {"--help", "-h"} & set(args)):
+            check_settings()
+        allow_secrets = allow_secrets or secrets_allowed(strict=not hook)
         with secrets_policy(allow_secrets) as secrets:
             fast_result = run_fast(args, app)
             code = fast_result if fast_result is not None else _run_click(args, app, as_json)
         _report_secrets(secrets, code)
         _report_notices(app, code == 0)
+        if not hook:  # a hook's output belongs to its host
+            _report_catch_up(app)
         return code
     except ImiError as exc:
         _report_notices(app, False)
+        if args[:1] != ["hook"]:
+            _report_catch_up(app)  # what opening did (files written back) happened all the same
         return _fail(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
         return _fail("interrupted", 130, as_json)
@@ -104,6 +111,14 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(f"internal error: {type(exc).__name__}: {exc} (set IMI_DEBUG=1 for a traceback)", 1, as_json)
     finally:
         app.close()
+
+
+def _report_catch_up(app: App) -> None:
+    """What catching up with git did that a user must hear, whichever command it was (files
+    written back after `git clean`, records gone into a stash)."""
+    report = app.caught_up()
+    for line in report.notices() if report is not None else ():
+        sys.stderr.write(f"imi: note: {line}\n")
 
 
 def _report_secrets(secrets, code: int) -> None:
@@ -166,6 +181,8 @@ def _database_error(exc: Exception) -> str | None:
         return "the disk is full: nothing was written"
     if isinstance(exc, apsw.ReadOnlyError):
         return "the database is read-only: nothing was written"
+    if isinstance(exc, (apsw.CorruptError, apsw.NotADBError)):
+        return f"database error: {exc}; `imi rebuild` moves the database aside and rebuilds it from .imi/records/"
     if isinstance(exc, apsw.Error):
         return f"database error: {exc}"
     return None

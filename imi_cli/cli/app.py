@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..memory import Project
+import sys
+
+from ..memory import Project, tracked_warning
 from .output import Output
 
 
@@ -33,6 +35,16 @@ class App:
     def adopt(self, project: Project) -> None:
         """Use (and later close) a project opened elsewhere."""
         self._project = project
+
+    def caught_up(self):
+        """What catching up with git's changes did since the project was opened (a SyncReport), or None."""
+        return self._project.caught_up if self._project is not None else None
+
+    def warn_if_database_in_git(self) -> None:
+        """One warning line when git tracks the database (status, sync, init say it; doctor fixes it)."""
+        rel = self.project().database_in_git()
+        if rel:
+            sys.stderr.write(f"imi: warning: {tracked_warning(rel)}\n")
 
     def close(self) -> None:
         if self._project is not None:

@@ -47,6 +47,7 @@ def init(app: App, agents, remove):
         host_config.plan(workspace_root_for(db_path), agent, add=True)
     project, synced, hooks = Project.init(db_path, app.agent_flag)
     app.adopt(project)
+    app.warn_if_database_in_git()
     enclosing = Project.locate(Path.cwd().parent) if not override else None
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
     changes = (agent_files.install(project.root, chosen) + host_config.apply(project.root, chosen, add=True)
@@ -97,9 +98,13 @@ def archive(app: App, record_id, replaced_by):
 @pass_app
 def delete(app: App, record_id, yes):
     """Delete a record for good (exact id or unique prefix)."""
-    kind, rid, removed = app.project().delete(record_id, with_tasks=yes)
-    app.out.result({"kind": kind, "id": rid, "deleted": removed},
-                   f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else ""))
+    project = app.project()
+    kind, rid, removed = project.delete(record_id, with_tasks=yes)
+    in_git = project.versions_in_git()
+    note = (f"\n{in_git} committed versions of its text stay in git's history: see \"Purging\" in docs/team.md "
+            "to remove them" if in_git else "")
+    app.out.result({"kind": kind, "id": rid, "deleted": removed, "versions_in_git_history": in_git},
+                   f"Deleted {kind} {rid}" + (f" and {removed - 1} tasks" if removed > 1 else "") + note)
 
 
 COMMANDS = [init, archive, delete]

@@ -61,6 +61,7 @@ def plan(app: App, goal_id):
 def status(app: App):
     """Counts, work in progress, stale claims and what is ready."""
     project = app.project()
+    app.warn_if_database_in_git()
     counts = project.counts()
     now, lease = now_ms(), project.lease_ms()
     wip = project.tasks(status="in_progress")

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from ..memory import UsageError
+from ..memory import CorruptDatabase, Project, UsageError
 from .app import App
 from .options import pass_app
 
 
 def _attention(report) -> list[str]:
     """Conflicts resolved and files skipped: what a user should know after any sync."""
-    return ([c.describe() for c in report.conflicts]
+    return ([c.describe() for c in report.conflicts] + report.claim_lines()
             + [f"skipped unreadable file .imi/records/{name}" for name in report.skipped])
 
 
 def _report_lines(report) -> list[str]:
-    lines = []
+    lines = [line[0].upper() + line[1:] for line in report.notices()]
     if report.imported or report.forgotten:
         lines.append(f"Read {report.imported} new versions ({report.forgotten} gone); {report.records} records updated")
     if report.exported:
@@ -33,8 +33,9 @@ def _report_lines(report) -> list[str]:
 def sync(app: App, quiet):
     """Bring the database and .imi/records/ in step (git hooks run this after pull, merge, checkout)."""
     report = app.project().sync()
+    app.warn_if_database_in_git()
     lines = _report_lines(report)
-    if quiet and not (report.conflicts or report.skipped):
+    if quiet and not (report.conflicts or report.claims or report.unresolved or report.skipped or report.notices()):
         return
     app.out.result(report.to_json(), "\n".join(lines) or "Up to date.")
 
@@ -43,10 +44,33 @@ def sync(app: App, quiet):
 @click.option("--force", is_flag=True, help="Rebuild even though some records exist only in the database.")
 @pass_app
 def rebuild(app: App, force):
-    """Throw the database's records away and load them again from .imi/records/."""
-    report = app.project().rebuild(force=force)
-    app.out.result(report.to_json(), f"Rebuilt {report.records} records from {report.imported} versions"
+    """Throw the database's records away and load them again from .imi/records/ (a database that
+    cannot be opened is moved aside first)."""
+    try:
+        report, aside = app.project().rebuild(force=force), None
+    except CorruptDatabase as exc:
+        project, aside, report = Project.recover(exc.path, app.agent_flag)
+        app.adopt(project)
+    moved = f"Moved the broken database aside to {aside}\n" if aside else ""
+    app.out.result(report.to_json() | ({"moved_aside": str(aside)} if aside else {}),
+                   f"{moved}Rebuilt {report.records} records from {report.imported} versions"
                    + "".join(f"\n{line}" for line in _attention(report)))
+
+
+@click.command()
+@click.option("--fix", is_flag=True, help="Repair what needs no person: stray temporary files, orphan rows, "
+                                          "a database git tracks.")
+@pass_app
+def doctor(app: App, fix):
+    """Check the memory on disk: a tracked or damaged database, stray files, conflict markers, orphan rows."""
+    found, left = app.project().doctor(fix=fix)
+    fixed = [f for f in found if f not in left]
+    lines = [f"fixed: {f.line}" for f in fixed] + [f"{'' if f.fixable else 'needs you: '}{f.line}" for f in left]
+    if left and not fix and any(f.fixable for f in left):
+        lines.append("`imi doctor --fix` repairs what needs no person")
+    app.out.result({"fixed": [f.to_json() for f in fixed], "problems": [f.to_json() for f in left]},
+                   "\n".join(lines) or "Nothing wrong found.")
+    return 1 if left else 0
 
 
 @click.command("export")
@@ -83,4 +107,4 @@ def import_(app: App, file):
                    + "".join(f"\n{line}" for line in _attention(report)))
 
 
-COMMANDS = [sync, rebuild, export_, import_]
+COMMANDS = [sync, rebuild, doctor, export_, import_]

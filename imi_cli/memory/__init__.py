@@ -32,6 +32,10 @@ _EXPORTS = {
     "split_specs": "paths", "relative_to_root": "paths",
     # who writes, and secrets
     "agent_id": "identity", "secrets_policy": "redaction", "SecretsPolicy": "redaction",
+    # settings from the environment, each checked
+    "check_settings": "settings", "secrets_allowed": "settings",
+    # a database that cannot be opened, and what `imi doctor` says about one that git tracks
+    "CorruptDatabase": "store.connection", "tracked_warning": "health",
     # the language server's live view: references by path, anchors followed through edits
     "RefIndex": "refindex", "LiveIndex": "refindex", "Hit": "refindex", "Summary": "refindex",
     "KINDS": "refindex", "lines_overlap": "refindex",
@@ -40,7 +44,8 @@ _EXPORTS = {
     "SUPERSEDABLE": "anchors.review", "renamed_paths": "anchors.gitrenames", "find_symbol": "anchors.symbols",
 }
 # public names that differ from the defining module's own name
-_RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy"}
+_RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
+            "secrets_allowed": "allow_secrets"}
 
 __all__ = sorted(_EXPORTS)
 

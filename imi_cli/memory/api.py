@@ -549,12 +549,45 @@ class Project:
         store = self._store
         report = importer.sync(store, export_untracked=True)
         if store.caught_up is not None:  # opening the store already took in what git brought: count it
-            caught = len(store.caught_up.conflicts)
+            caught, races = len(store.caught_up.conflicts), len(store.caught_up.claims)
             report = store.caught_up.merged(report)
             del report.conflicts[:caught]  # kept as unreported: they come back just below
+            del report.claims[:races]
+            store.caught_up = None  # reported here, as this sync's own
         with store.write():  # conflicts found while catching up (by this or an earlier command): shown once, here
             report.conflicts[:0] = importer.unreported(store, clear=True)
+            report.claims[:0] = importer.unreported_claims(store, clear=True)
         return report
+
+    @classmethod
+    def recover(cls, db_path: Path, agent: str | None = None):
+        """A database that cannot be opened (not a database, damaged): move it aside (kept as
+        `state.db.broken-<ms>`) and build a new one from `.imi/records/`. Returns (project, the path
+        it was moved to, the sync report)."""
+        from .store.connection import move_aside
+
+        aside = move_aside(db_path)
+        project, report, _hooks = cls.init(db_path, agent)
+        return project, aside, report
+
+    def database_in_git(self) -> str | None:
+        """The database's path when git tracks it (it must not be: see `imi doctor`), else None."""
+        from .health import database_path_in_git
+
+        return database_path_in_git(self._store)
+
+    def doctor(self, *, fix: bool = False):
+        """What is wrong with the memory on disk: (findings, findings left after repairs). With `fix`,
+        repairs what needs no person (stray temporary files, orphan rows, a tracked database)."""
+        from . import health
+
+        findings = health.examine(self._store)
+        return findings, health.repair(self._store, findings) if fix else findings
+
+    def versions_in_git(self) -> int:
+        """How many versions of the records this project object deleted the checked-out commit still
+        holds (their text stays in git's history until purged; docs/team.md)."""
+        return sum(self._store.kept_in_git.values())
 
     def rebuild(self, *, force: bool = False):
         """Throw the database's records away and load them again from `.imi/records/`. Refused (Conflict)
@@ -572,7 +605,14 @@ class Project:
                 raise Conflict(f"{untracked} records exist only in the database: run `imi sync` first to write "
                                "them to .imi/records/ (or --force to drop them)")
             importer.forget_all(store)
-            return importer.sync(store)
+            report = importer.sync(store)
+            unreadable = report.unresolved + report.skipped
+            if unreadable and not force:  # their records would be dropped: name the files instead
+                more = f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
+                raise Conflict(f"cannot rebuild: .imi/records/{', .imi/records/'.join(unreadable[:3])}{more} cannot "
+                               "be read (conflict markers?): fix them first (`imi doctor` lists them), or --force "
+                               "to rebuild without them")
+            return report
 
     def is_memory_file(self, target: Path) -> bool:
         """Whether writing `target` would overwrite the memory itself (the database or `.imi/`)."""

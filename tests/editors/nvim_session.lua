@@ -28,11 +28,12 @@ end
 
 -- what the server told the user (window/showMessage), and prompts answered like a user would
 seen.messages = {}
-local show_message = vim.lsp.handlers['window/showMessage']
-vim.lsp.handlers['window/showMessage'] = function(err, params, ctx)
+local messages = require('imi.messages')
+local show_message = messages.show
+messages.show = function(params, ctx)
   table.insert(seen.messages, (params.type == 1 and 'error: ' or '') .. params.message)
   save()
-  return show_message(err, params, ctx)
+  return show_message(params, ctx)
 end
 local answers = {}
 vim.ui.input = function(opts, on_confirm)
@@ -150,18 +151,39 @@ seen.task_completed = message_like('Completed task')
 seen.complete_select = seen.select
 step('ImiComplete')
 
--- reading: views open as buffers
+-- reading: views open as scratch buffers (no file, no second server); search results are a picker
 local function wait_buffer(pattern)
   vim.wait(TIMEOUT, function() return vim.api.nvim_buf_get_name(0):find(pattern) ~= nil end, 50)
   local name = vim.api.nvim_buf_get_name(0)
-  return { name = vim.fs.basename(name), text = table.concat(vim.api.nvim_buf_get_lines(0, 0, 40, false), '\n') }
+  return { name = name, text = table.concat(vim.api.nvim_buf_get_lines(0, 0, 60, false), '\n'),
+           buftype = vim.bo.buftype, filetype = vim.bo.filetype }
 end
 vim.cmd('ImiSearch checkpoints')
-seen.search = wait_buffer('search')
+seen.search = wait_buffer('^imi://Lesson')
+seen.search_select = seen.select
 step('ImiSearch')
+-- `ga` in the record's view: its actions in a picker; the first (Verify) runs on the server
+vim.api.nvim_feedkeys('ga', 'x', false)
+seen.actions_select = seen.select
+seen.verified = message_like('Verified lesson')
+step('actions')
+-- <CR> on the file link opens the code at its lines
+vim.fn.search('](src/db.py#L')
+vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+vim.wait(TIMEOUT, function() return vim.api.nvim_buf_get_name(0):find('db.py$') ~= nil end, 50)
+seen.link = { name = vim.fs.basename(vim.api.nvim_buf_get_name(0)), line = vim.api.nvim_win_get_cursor(0)[1] }
+step('link')
 vim.cmd('ImiContext')
-seen.context = wait_buffer('context')
+seen.context = wait_buffer('^imi://context')
 step('ImiContext')
+-- a lens runs its command client-side: the records behind it in a view
+vim.cmd.edit(vim.fs.joinpath(ws, 'src', 'cache.py'))
+vim.wait(TIMEOUT, function() return #lenses(buf) >= 2 end, 50)
+vim.api.nvim_win_set_cursor(0, { 1, 0 })
+vim.lsp.codelens.run()
+seen.lens_view = wait_buffer('^imi://records')
+seen.clients = #vim.lsp.get_clients({ name = 'imi' })
+step('lens_view')
 
 -- 5. a command the server refuses: one message, and the server keeps serving
 vim.cmd('ImiComplete no-such-task Did nothing')

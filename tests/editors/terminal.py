@@ -140,3 +140,14 @@ def screenshot(chromium: Path, page: Path, png: Path, width: int, height: int, e
                     f"--window-size={width},{height}", f"--screenshot={png}", page.as_uri()],
                    env=env, capture_output=True, timeout=120, check=True)
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def save_screen(term: Tmux, env: dict, folder: Path, name: str, width: int, height: int) -> None:
+    """The screen as HTML, and as a PNG for the docs when Chromium is there (assertions never need it)."""
+    from tools import chromium
+
+    browser = chromium()
+    page = folder / f"{name}.html"
+    page.write_text(to_html(term.screen(colours=True), name))
+    if isinstance(browser, Path):
+        screenshot(browser, page, folder / f"{name}.png", 20 + width * 9 + 12, 20 + height * 19, env)

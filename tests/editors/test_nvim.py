@@ -103,10 +103,25 @@ def test_task_commands_pick_claim_and_complete(session):
     assert demo.tasks()[wip]["status"] == "in_progress"  # claude-1's is untouched
 
 
-def test_reading_commands_open_views(session):
-    seen, _ = session
-    assert "checkpoints" in seen["search"]["text"]
+def test_reading_commands_open_views_in_scratch_buffers_without_a_second_server(session):
+    seen, demo = session
+    # :ImiSearch offers the results in vim.ui.select (Telescope, fzf-lua replace it) ...
+    assert seen["search_select"]["prompt"] == "IMI memory: checkpoints"
+    assert seen["search_select"]["items"][0].startswith("lesson: A second connect() broke WAL checkpoints · src/db.py:9")
+    # ... and the chosen record opens rendered from the server, in a buffer that is no file
+    search = seen["search"]
+    assert search["name"].startswith("imi://Lesson: A second connect()")
+    assert (search["buftype"], search["filetype"]) == ("nofile", "markdown")
+    assert "**Correct behaviour:** Reuse the connection" in search["text"]
+    assert "#### History" in search["text"]
+    assert seen["actions_select"]["items"] == ["Verify (still true)", "Supersede…", "Archive"]  # `ga` in the view
+    assert seen["verified"], seen["messages"]  # ... and the chosen one ran
+    assert seen["link"] == {"name": "db.py", "line": 9}  # <CR> on its file link: the code at its lines
     assert "Keep one SQLite connection per process" in seen["context"]["text"]
+    assert seen["context"]["buftype"] == "nofile"
+    assert "Readers saw half-written entries" in seen["lens_view"]["text"]  # the lens, run
+    assert seen["clients"] == 1  # the views started no second server
+    assert not any((demo.root.parent / "cache").rglob("*.md"))  # and wrote no file
 
 
 def test_a_refused_command_is_one_message_and_the_server_lives(session):

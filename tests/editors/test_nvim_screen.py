@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from editor_demo import LESSON_LINES
-from terminal import Tmux, screenshot, to_html
-from tools import NVIM_RUNTIME, chromium, nvim, require, tmux
+from terminal import Tmux, save_screen
+from tools import NVIM_RUNTIME, nvim, require, tmux
 
 pytestmark = pytest.mark.slow
 INIT = Path(__file__).with_name("nvim_screen_init.lua")
@@ -36,12 +36,7 @@ def screen(demo, module_tmp, editor_env):
 
 
 def save(term: Tmux, env: dict, name: str) -> None:
-    """The screen as a PNG for the docs (when Chromium is there; the assertions do not need it)."""
-    browser = chromium()
-    page = ARTIFACTS / f"{name}.html"
-    page.write_text(to_html(term.screen(colours=True), name))
-    if isinstance(browser, Path):
-        screenshot(browser, page, ARTIFACTS / f"{name}.png", 20 + WIDTH * 9 + 12, 20 + HEIGHT * 19, env)
+    save_screen(term, env, ARTIFACTS, name, WIDTH, HEIGHT)
 
 
 def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_shows_the_warning(screen):
@@ -53,10 +48,21 @@ def test_lenses_are_drawn_and_an_edit_in_the_lessons_area_shows_the_warning(scre
     term.keys("A")
     term.keys("  # read without the lock", literal=True)
     term.keys("Escape")
-    shown = term.wait_for("Lesson ")
+    shown = term.wait_for("Lesson: ")
     line = next(row for row in shown.splitlines() if "read without the lock" in row)
-    assert "W " in line or "Lesson" in line  # the sign column, and the warning's text at the end of the line
+    # the warning's text at the end of the line, with Neovim's defaults (the plugin turns on
+    # virtual text for imi's diagnostics only)
+    assert "Lesson: Readers saw" in line
     save(term, env, "nvim-lens-and-warning")
+
+
+def test_a_write_says_so_in_one_line_without_a_press_enter_prompt(screen):
+    term, env = screen
+    term.keys(":ImiLog Focus on the importer this week, then on the cache; the CSV format is documented first", "Enter")
+    shown = term.wait_for("Recorded note")
+    assert "Press ENTER" not in shown
+    last = [row for row in shown.splitlines() if row.strip()][-1]
+    assert "Recorded note" in last  # on the command line, one line
 
 
 def test_hover_shows_the_lesson(screen):

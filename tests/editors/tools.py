@@ -67,6 +67,18 @@ def tmux() -> Path | Missing:
     return Path(found) if found else Missing(f"tmux is not installed (apt-get install tmux, or {SETUP})")
 
 
+def emacs() -> Path | Missing:
+    """Emacs with eglot (Debian's emacs-nox and elpa-eglot; batch mode activates the elpa packages)."""
+    found = shutil.which("emacs")
+    if not found:
+        return Missing(f"Emacs is not installed (apt-get install emacs-nox elpa-eglot, or {SETUP})")
+    probe = subprocess.run([found, "--batch", "--eval", "(progn (require 'package) (package-initialize) (require 'eglot))"],
+                           capture_output=True, text=True, timeout=60)
+    if probe.returncode != 0:
+        return Missing(f"eglot is not installed for Emacs (apt-get install elpa-eglot, or {SETUP})")
+    return Path(found)
+
+
 def npm() -> Path | Missing:
     found = shutil.which("npm")
     return Path(found) if found else Missing("npm is not installed")

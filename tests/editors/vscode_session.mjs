@@ -60,6 +60,15 @@ async function rows(container) {
     })));
 }
 
+// a webview (the record views): code-server nests the page in two iframes
+const webview = () => page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+
+async function viewText() {
+  const main = webview().locator('main.imi-page');
+  await main.waitFor({ timeout: TIMEOUT });
+  return (await main.innerText()).trim();
+}
+
 async function palette(command) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -134,6 +143,11 @@ await step('lenses', async () => {
   const lenses = page.locator('.codelens-decoration');
   await lenses.filter({ hasText: 'lesson' }).nth(1).waitFor({ timeout: TIMEOUT });
   seen.lenses = await lenses.evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  // the view follows the active editor: "Memory for this file" lists the lesson on top
+  const current = memoryPane().locator('.monaco-list-row', { hasText: 'Memory for this file' });
+  await current.waitFor({ timeout: TIMEOUT });
+  await memoryPane().locator('.monaco-list-row[aria-level="2"]').first().waitFor({ timeout: TIMEOUT });
+  seen.this_file_rows = (await rows(memoryPane())).slice(0, 2);
   await page.screenshot({ path: join(shots, 'vscode-lens-and-memory.png') });
 });
 
@@ -156,7 +170,7 @@ await step('live', async () => {
   const started = Date.now();
   await page.locator('.codelens-decoration', { hasText: '1 decision' }).first().waitFor({ timeout: TIMEOUT });
   seen.live_lens_ms = Date.now() - started;
-  await memoryPane().locator('.monaco-list-row', { hasText: 'Entries expire after max_age seconds' }).waitFor({ timeout: TIMEOUT });
+  await memoryPane().locator('.monaco-list-row', { hasText: 'Entries expire after max_age seconds' }).first().waitFor({ timeout: TIMEOUT });
   seen.live_view_ms = Date.now() - started;
   seen.lenses_after_cli = await page.locator('.codelens-decoration').evaluateAll((els) => els.map((e) => e.textContent.trim()));
 });
@@ -203,11 +217,65 @@ await step('record_lesson', async () => {
   seen.lesson_toast = (await page.locator('.notifications-toasts').innerText()).trim();
 });
 
+await step('search', async () => {
+  // results as you type: no Enter, no file written
+  await palette('IMI: Search Memory');
+  const input = page.locator('.quick-input-widget input[placeholder^="Search the project memory"]');
+  await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await input.pressSequentially('cache_lo', { delay: 60 });
+  const hit = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Readers saw half-written entries' });
+  await hit.waitFor({ timeout: TIMEOUT });
+  seen.search_rows = await page.locator('.quick-input-list .monaco-list-row').evaluateAll((els) => els.map((e) => ({
+    label: e.querySelector('.label-name')?.textContent ?? '',
+    description: e.querySelector('.label-description')?.textContent ?? '',
+    detail: e.querySelector('.quick-input-list-label-meta, .monaco-icon-label-container + .quick-input-list-label-meta, .quick-input-list-detail')?.textContent ?? '',
+    icon: !!e.querySelector('.codicon-mortar-board, .codicon-law'),
+  })));
+  await page.screenshot({ path: join(shots, 'vscode-search.png') });
+  await hit.click();
+});
+
+await step('record_view', async () => {
+  // the record opens rendered, with its file link, history and actions
+  seen.record_view = await viewText();
+  seen.record_tab = (await page.locator('.tab.active').innerText()).trim();
+  seen.record_buttons = await webview().locator('button').allInnerTexts();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, 'vscode-record-view.png') });
+  // its file link opens the code at the lesson's lines
+  await webview().locator('a', { hasText: 'src/cache.py:10-16' }).click();
+  await page.locator('.tab.active', { hasText: 'cache.py' }).waitFor({ timeout: TIMEOUT });
+  seen.link_opened = (await page.locator('.tab.active').innerText()).trim();
+  seen.link_selection = await page.locator('[id="status.editor.selection"]').innerText().catch(() => '');
+});
+
+await step('archive_from_view', async () => {
+  // the decision the CLI wrote a moment ago: open it from the view, archive it from its page
+  const row = memoryPane().locator('.monaco-list-row', { hasText: 'Entries expire after max_age seconds' }).first();
+  await row.click();
+  await webview().locator('button', { hasText: 'Archive' }).click();
+  await page.locator('.notifications-toasts', { hasText: 'Archived decision' }).waitFor({ timeout: TIMEOUT });
+  await memoryPane().locator('.monaco-list-row', { hasText: 'Entries expire after max_age seconds' }).first().waitFor({ state: 'detached', timeout: TIMEOUT });
+  seen.archived_gone = true;
+});
+
+await step('group_by_file', async () => {
+  await memoryPane().hover();
+  await page.locator('.pane-header[aria-label^="Project Memory"] .action-label[aria-label="Group by File"]').click();
+  await memoryPane().locator('.monaco-list-row[aria-level="1"]', { hasText: 'src/cache.py' }).first().waitFor({ timeout: TIMEOUT });
+  seen.by_file_rows = (await rows(memoryPane())).filter((r) => r.level === 1).map((r) => [r.label, r.description]);
+  await page.screenshot({ path: join(shots, 'vscode-group-by-file.png') });
+  await page.locator('.pane-header[aria-label^="Project Memory"] .action-label[aria-label="Group by Kind"]').click();
+  await memoryPane().locator('.monaco-list-row', { hasText: 'Decisions' }).first().waitFor({ timeout: TIMEOUT });
+});
+
 await step('context', async () => {
   await palette('IMI: Show Context');
   await page.locator('.tab.active', { hasText: 'context' }).waitFor({ timeout: TIMEOUT });
   seen.context_tab = (await page.locator('.tab.active').innerText()).trim();
-  seen.context_text = await page.locator('.editor-instance .view-lines').first().innerText();
+  seen.context_text = await viewText();
+  seen.context_has_heading = await webview().locator('h1').count();
+  await page.screenshot({ path: join(shots, 'vscode-context.png') });
 });
 
 await browser.close();

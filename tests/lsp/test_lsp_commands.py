@@ -10,8 +10,8 @@ from lsp_helpers import command, lenses, messages, open_doc, shown_text, start
 
 PALETTE_COMMANDS = ["imi.showContext", "imi.showFileMemory", "imi.showRecords", "imi.showRecord", "imi.search",
                     "imi.acknowledgeLesson", "imi.recordDecision", "imi.recordLesson", "imi.recordNote",
-                    "imi.startTask", "imi.completeTask", "imi.init",
-                    "imi.memoryTree", "imi.readContext", "imi.readFileMemory",  # data for clients
+                    "imi.startTask", "imi.completeTask", "imi.init", "imi.readView", "imi.archive",
+                    "imi.memoryTree", "imi.readContext", "imi.readFileMemory", "imi.find", "imi.fileRecords",  # data for clients
                     "imi.reanchor", "imi.verify", "imi.supersede"]  # stale-anchor fixes (test_lsp_anchors.py)
 
 

@@ -14,7 +14,8 @@ async def test_hover_shows_the_records_in_markdown_on_the_first_line_and_in_anch
     found = await hover(client, uri, 0)
     assert found.contents.kind == types.MarkupKind.Markdown
     text = found.contents.value
-    assert f"Lesson `{ids['lesson']}`" in text
+    assert "### Lesson: the mutex was dropped before the write" in text  # the lesson leads, not its id
+    assert f"· `{ids['lesson']}`" in text  # its id at the end
     assert "**Correct behaviour:** hold the lock across the write" in text
     assert "Verified by **test_writer_lock**" in text
     assert "**Why:** readers must never block writers" in text

@@ -141,8 +141,9 @@ def test_touched_lessons_are_those_whose_lines_meet_an_edit_or_that_name_the_who
 def test_a_warning_spans_whole_lines_and_says_what_to_do():
     diag = warning(lesson(), 2, 3, line_count=10, severity=types.DiagnosticSeverity.Warning)
     assert (diag.range.start.line, diag.range.end.line, diag.range.end.character) == (2, 4, 0)
-    assert diag.message.splitlines() == ["Lesson L1: the lock was dropped", "Correct behaviour: hold it",
-                                         "Verified by: ci"]
+    # the lesson and what to do first, the id last (Problems shows the first line)
+    assert diag.message.splitlines() == ["Lesson: the lock was dropped", "Correct behaviour: hold it",
+                                         "Verified by: ci · L1"]
     assert warning(lesson(), 9, 9, line_count=10, severity=1).range.end.line == 10
     assert warning(lesson(), 9, 12, line_count=10, severity=1).range.end.line == 10  # clamped to the document
 

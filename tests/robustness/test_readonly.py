@@ -127,7 +127,7 @@ def _writes(ids, heartbeat: bool = True) -> list[tuple]:
     return [("ping", ids["task"], "--agent", "claude-1")] * heartbeat + [("log", "a new note"), ("goal", "another goal"), ("task", ids["goal"], "another task"),
             ("decide", "x", "y"), ("lesson", "l", "--correct-behavior", "c"), ("start", ids["todo"]),
             ("next",), ("complete", ids["task"], "done", "--agent", "claude-1"),
-            ("checkpoint", ids["task"], "half"), ("archive", ids["note"]), ("delete", ids["decision"], "--yes"),
+            ("checkpoint", ids["task"], "half", "--agent", "claude-1"), ("archive", ids["note"]), ("delete", ids["decision"], "--yes"),
             ("memory", "add", ids["goal"], "k", "v")]
 
 

@@ -72,3 +72,17 @@ def _env(changes: dict[str, str | None]) -> dict[str, str]:
         else:
             env[key] = value
     return env
+
+
+@pytest.fixture
+def solo(tmp_path, git_env) -> Clone:
+    """One repository (no remote) with a first commit and `imi init` run: alice's project."""
+    root = tmp_path / "p"
+    root.mkdir()
+    project = Clone(root, git_env, "alice")
+    project.git("init", "-q", "-b", "main")
+    _configure(project)
+    project.file("README.md", "a project\n")
+    project.imi("init")
+    project.commit("start")
+    return project

@@ -117,3 +117,24 @@ def test_a_user_hook_that_ends_with_exit_or_exec_does_not_stop_ours(team, tmp_pa
     assert_has(bob, written)
     bob.git("checkout", "-q", "HEAD~1")
     assert not ({w.id for w in written} & set(bob.texts()))
+
+
+def test_hooks_sync_a_project_in_a_subfolder_and_stay_quiet_where_there_is_no_memory(tmp_path, git_env):
+    from team_git import Clone
+
+    repo = Clone(tmp_path / "repo", git_env, "alice")
+    (tmp_path / "repo" / "app").mkdir(parents=True)
+    repo.git("init", "-q", "-b", "main")
+    repo.git("config", "user.name", "alice")
+    repo.git("config", "user.email", "alice@example.com")
+    project = Clone(tmp_path / "repo" / "app", git_env, "alice")  # the memory lives in app/, git's top is above
+    project.imi("init")
+    project.commit("start")
+    project.git("checkout", "-q", "-b", "feature")
+    decision = project.new("decide", "feature decision", "x")
+    project.commit("feature memory")
+    switched = project.git("checkout", "main")  # the post-checkout hook runs at the top, syncs app/
+    assert "imi:" not in switched.stderr, switched.stderr
+    assert project.sqlite("SELECT count(*) FROM decisions WHERE id = ?", (decision,)) == [(0,)]
+    added = project.git("worktree", "add", "-q", str(tmp_path / "tree"), "-b", "bare-branch", "HEAD")
+    assert "imi:" not in added.stderr, added.stderr  # a checkout without memory: nothing to sync, nothing said

@@ -33,11 +33,28 @@ return {
     workspace = { codeLens = { refreshSupport = true } },
   },
   handlers = {
+    -- the memory changed (the CLI, another agent): lenses are fetched again, visible ones resolved
     ['workspace/codeLens/refresh'] = function(_, _, ctx)
-      for bufnr in pairs(vim.lsp.get_client_by_id(ctx.client_id).attached_buffers or {}) do
-        if vim.api.nvim_buf_is_loaded(bufnr) then vim.lsp.codelens.refresh({ bufnr = bufnr }) end
+      local ok, lenses = pcall(require, 'imi.lenses')
+      if ok then
+        lenses.refresh_client(ctx.client_id)
+      else
+        for bufnr in pairs(vim.lsp.get_client_by_id(ctx.client_id).attached_buffers or {}) do
+          if vim.api.nvim_buf_is_loaded(bufnr) then vim.lsp.codelens.refresh({ bufnr = bufnr }) end
+        end
       end
       return vim.NIL
     end,
+    -- one line, never a "Press ENTER" prompt; the whole message stays in :messages
+    ['window/showMessage'] = function(_, params, ctx)
+      local ok, messages = pcall(require, 'imi.messages')
+      if ok then return messages.show(params, ctx) end
+      return vim.lsp.handlers['window/showMessage'](nil, params, ctx)
+    end,
   },
+  -- views (a record, a lens's records, the context) open as scratch buffers, not files
+  commands = (function()
+    local ok, views = pcall(require, 'imi.views')
+    return ok and views.commands or nil
+  end)(),
 }

@@ -9,8 +9,10 @@ import { anchor, Anchor, anchorLabel, answer, decisionArgs, lessonArgs, noteArgs
 import { Memory } from './memory';
 import { allTasks, inProgress, Open, startable, TaskChoice, taskChoices, taskIdOf } from './model';
 import { Server } from './protocol';
+import { searchMemory } from './search';
 import { ImiServer } from './server';
 import { openNode, OPEN_COMMAND } from './tree';
+import { Views } from './views';
 
 interface Here {
   where: Anchor;
@@ -52,7 +54,7 @@ async function pickTask(choices: TaskChoice[], placeHolder: string): Promise<Tas
   return vscode.window.showQuickPick(choices, { placeHolder, matchOnDescription: true });
 }
 
-export function registerCommands(server: ImiServer, memory: Memory, output: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerCommands(server: ImiServer, memory: Memory, views: Views, output: vscode.LogOutputChannel): vscode.Disposable[] {
   /** Run a server command; a failure to reach the server becomes one error message. */
   const run = async <T>(command: string, ...args: unknown[]): Promise<T | undefined> => {
     try {
@@ -66,18 +68,19 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
       return undefined;
     }
   };
-  const showRecord = async (id: string) => {
-    await run(Server.showRecord, { id });
-  };
+  const showRecord = (id: string) => views.open({ view: 'record', id });
   const multiFolder = () => (memory.tree?.folders.filter((f) => f.memory).length ?? 0) > 1;
 
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'imi.ui.showContext': () => run(Server.showContext, ...withActiveFile()),
+    'imi.ui.showContext': () => {
+      const uri = activeFileUri();
+      return views.open(uri ? { view: 'context', uri } : { view: 'context' });
+    },
 
     'imi.ui.showFileMemory': () => {
       const at = here();
       if (!at) return vscode.window.showInformationMessage('IMI: open a file of the workspace first');
-      return run(Server.showFileMemory, { uri: at.where.uri });
+      return views.open({ view: 'file', uri: at.where.uri });
     },
 
     'imi.ui.recordLesson': async () => {
@@ -131,11 +134,11 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
       return run(Server.completeTask, { taskId: id, summary });
     },
 
-    'imi.ui.search': async () => {
-      const query = await ask('Search the project memory', 'words to look for');
-      if (!query) return;
-      return run(Server.search, ...withActiveFile({ query }));
-    },
+    'imi.ui.search': () => searchMemory(server, views, output),
+
+    'imi.ui.groupByFile': () => memory.setByFile(true),
+
+    'imi.ui.groupByKind': () => memory.setByFile(false),
 
     'imi.ui.init': () => run(Server.init, ...withActiveFile()),
 
@@ -145,7 +148,7 @@ export function registerCommands(server: ImiServer, memory: Memory, output: vsco
 
     'imi.ui.showLog': () => output.show(),
 
-    [OPEN_COMMAND]: (open: Open) => openNode(open, showRecord),
+    [OPEN_COMMAND]: (open: Open) => openNode(open, showRecord, memory),
   };
   return Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -125,3 +125,28 @@ export function lastLine(stderr: string, fallback: string): string {
   const line = lines.length ? lines[lines.length - 1] : fallback;
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
+
+/** How an agent host starts IMI's MCP server (`imi mcp`): the same installation as the language server. */
+export interface McpServer {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The MCP server beside the language server a candidate starts: `imi mcp` next to `imi-lsp`, or
+ * `python -m imi_cli mcp` with the same Python. Undefined for an explicit command of the user's
+ * (nothing says where its `imi` is). `db` pins the project's memory, as hosts start MCP servers in
+ * folders of their own choosing.
+ */
+export function mcpServer(candidate: Candidate, db: string | undefined, platform: NodeJS.Platform, agent = 'cursor'): McpServer | undefined {
+  const env: Record<string, string> = { IMI_AGENT_ID: agent, ...(db ? { IMI_DB: db } : {}) };
+  const module = candidate.args.indexOf('-m');
+  if (module >= 0 && candidate.args[module + 1] === 'imi_lsp') {
+    return { command: candidate.command, args: ['-m', 'imi_cli', 'mcp'], env };
+  }
+  const lsp = platform === 'win32' ? 'imi-lsp.exe' : 'imi-lsp';
+  if (candidate.origin === 'imi.server.command' || path.basename(candidate.command) !== lsp) return undefined;
+  const imi = path.join(path.dirname(candidate.command), platform === 'win32' ? 'imi.exe' : 'imi');
+  return { command: imi, args: ['mcp'], env };
+}

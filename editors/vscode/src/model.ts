@@ -23,6 +23,8 @@ export interface TaskRecord {
   goal_id?: string | null;
   ready?: boolean;
   files?: FileRef[];
+  /** Set by the server: an anchor's code changed or is gone. */
+  stale?: boolean;
 }
 
 export interface GoalRecord {
@@ -33,6 +35,7 @@ export interface GoalRecord {
   priority?: string;
   files?: FileRef[];
   tasks?: TaskRecord[];
+  stale?: boolean;
 }
 
 export interface DecisionRecord {
@@ -42,6 +45,7 @@ export interface DecisionRecord {
   why?: string;
   decision_kind?: string;
   files?: FileRef[];
+  stale?: boolean;
 }
 
 export interface LessonRecord {
@@ -51,6 +55,7 @@ export interface LessonRecord {
   correct_behavior?: string;
   verified_by?: string;
   files?: FileRef[];
+  stale?: boolean;
 }
 
 export type MemoryRecord = TaskRecord | GoalRecord | DecisionRecord | LessonRecord;
@@ -67,6 +72,8 @@ export interface FolderMemory {
   tasks?: TaskRecord[];
   decisions?: DecisionRecord[];
   lessons?: LessonRecord[];
+  /** How many there are (only the newest are sent: the view pages with "Show more"). */
+  counts?: Partial<Record<SectionName, number>>;
 }
 
 export interface MemoryTree {
@@ -78,16 +85,34 @@ export interface MemoryTree {
 // Tree rows -------------------------------------------------------------------------------------
 export type SectionName = 'goals' | 'tasks' | 'decisions' | 'lessons';
 
+/** The records naming the file in the active editor ("Memory for this file"). */
+export interface CurrentFile {
+  path: string;
+  folder: FolderMemory;
+  records: MemoryRecord[];
+}
+
+/** How the view is arranged: by kind (default) or by file; and the active editor's file. */
+export interface ViewOptions {
+  byFile?: boolean;
+  current?: CurrentFile;
+}
+
 export type Node =
   | { type: 'folder'; folder: FolderMemory }
   | { type: 'section'; section: SectionName; folder: FolderMemory }
-  | { type: 'record'; record: MemoryRecord; folder: FolderMemory }
+  | { type: 'current'; current: CurrentFile }
+  | { type: 'group'; path: string; records: MemoryRecord[]; folder: FolderMemory }
+  | { type: 'more'; section: SectionName; folder: FolderMemory; left: number }
+  /** `under`: where the row sits (a record may show in several places: this file, a group, its section). */
+  | { type: 'record'; record: MemoryRecord; folder: FolderMemory; under?: string }
   | { type: 'file'; ref: FileRef; folder: FolderMemory };
 
 /** What clicking a row does. */
 export type Open =
   | { kind: 'record'; id: string }
-  | { kind: 'file'; file: string; startLine?: number; endLine?: number };
+  | { kind: 'file'; file: string; startLine?: number; endLine?: number }
+  | { kind: 'more'; section: SectionName; folder: string };
 
 export interface Row {
   label: string;
@@ -101,6 +126,11 @@ export interface Row {
   contextValue?: string;
   open?: Open;
 }
+
+/** Labels fit the default side bar (about 300 px); the tooltip has the rest. */
+export const LABEL_WIDTH = 44;
+/** A section with more rows than this starts folded (the most useful groups open by default). */
+export const OPEN_UP_TO = 10;
 
 const SECTION_TITLES: Record<SectionName, string> = {
   goals: 'Goals',
@@ -121,31 +151,72 @@ function sectionItems(folder: FolderMemory, section: SectionName): MemoryRecord[
   return (folder[section] ?? []) as MemoryRecord[];
 }
 
+/** The true number of a section's records (the server may send only the newest). */
+export function sectionCount(folder: FolderMemory, section: SectionName): number {
+  return Math.max(folder.counts?.[section] ?? 0, sectionItems(folder, section).length);
+}
+
+const NO_FILE = '(no file)';
+
+/** Decisions, lessons and open tasks grouped by the files they name (a record naming two files is in both). */
+export function groupByFile(folder: FolderMemory): { path: string; records: MemoryRecord[] }[] {
+  const groups = new Map<string, MemoryRecord[]>();
+  const open = [...(folder.goals ?? []).flatMap((g) => g.tasks ?? []), ...(folder.tasks ?? [])].filter((t) => t.status !== 'done');
+  for (const record of [...(folder.lessons ?? []), ...(folder.decisions ?? []), ...open] as MemoryRecord[]) {
+    const paths = [...new Set((record.files ?? []).map((f) => f.path))];
+    for (const path of paths.length ? paths : [NO_FILE]) {
+      const list = groups.get(path) ?? [];
+      list.push(record);
+      groups.set(path, list);
+    }
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === NO_FILE ? 1 : b === NO_FILE ? -1 : a.localeCompare(b)))
+    .map(([path, records]) => ({ path, records }));
+}
+
+function folderChildren(folder: FolderMemory, options: ViewOptions): Node[] {
+  if (options.byFile) {
+    const goals: Node[] = sectionItems(folder, 'goals').length ? [{ type: 'section', section: 'goals', folder }] : [];
+    return [...goals, ...groupByFile(folder).map(({ path, records }) => ({ type: 'group' as const, path, records, folder }))];
+  }
+  const sections: SectionName[] = ['goals', 'tasks', 'decisions', 'lessons'];
+  return sections
+    .filter((s) => s !== 'tasks' || sectionItems(folder, s).length > 0)
+    .map((section) => ({ type: 'section', section, folder }));
+}
+
 /** The rows below `node` (below the root when undefined). */
-export function children(tree: MemoryTree | undefined, node?: Node): Node[] {
+export function children(tree: MemoryTree | undefined, node?: Node, options: ViewOptions = {}): Node[] {
   if (!tree) return [];
   if (!node) {
+    const current: Node[] = options.current && options.current.records.length ? [{ type: 'current', current: options.current }] : [];
     const withMemory = tree.folders.filter((f) => f.memory);
-    if (withMemory.length === 1) return children(tree, { type: 'folder', folder: withMemory[0] });
-    return withMemory.map((folder) => ({ type: 'folder', folder }));
+    if (withMemory.length === 1) return [...current, ...folderChildren(withMemory[0], options)];
+    return [...current, ...withMemory.map((folder) => ({ type: 'folder' as const, folder }))];
   }
   switch (node.type) {
-    case 'folder': {
-      const sections: SectionName[] = ['goals', 'tasks', 'decisions', 'lessons'];
-      return sections
-        .filter((s) => s !== 'tasks' || sectionItems(node.folder, s).length > 0)
-        .map((section) => ({ type: 'section', section, folder: node.folder }));
+    case 'folder':
+      return folderChildren(node.folder, options);
+    case 'current':
+      return node.current.records.map((record) => ({ type: 'record', record, folder: node.current.folder, under: 'current' }));
+    case 'group':
+      return node.records.map((record) => ({ type: 'record', record, folder: node.folder, under: `file:${node.path}` }));
+    case 'section': {
+      const items = sectionItems(node.folder, node.section);
+      const rows: Node[] = items.map((record) => ({ type: 'record', record, folder: node.folder, under: node.section }));
+      const left = sectionCount(node.folder, node.section) - items.length;
+      return left > 0 ? [...rows, { type: 'more', section: node.section, folder: node.folder, left }] : rows;
     }
-    case 'section':
-      return sectionItems(node.folder, node.section).map((record) => ({ type: 'record', record, folder: node.folder }));
     case 'record': {
       const files: Node[] = (node.record.files ?? []).map((ref) => ({ type: 'file', ref, folder: node.folder }));
       if (node.record.kind === 'goal') {
-        const tasks: Node[] = (node.record.tasks ?? []).map((record) => ({ type: 'record', record, folder: node.folder }));
+        const tasks: Node[] = (node.record.tasks ?? []).map((record) => ({ type: 'record', record, folder: node.folder, under: `${node.under}/${node.record.id}` }));
         return [...tasks, ...files];
       }
       return files;
     }
+    case 'more':
     case 'file':
       return [];
   }
@@ -195,7 +266,7 @@ function recordRow(record: MemoryRecord): Row {
       const tasks = record.tasks ?? [];
       const done = tasks.filter((t) => t.status === 'done').length;
       return {
-        label: shorten(record.name, 80),
+        label: shorten(record.name, LABEL_WIDTH),
         description: `${done}/${tasks.length} done${record.priority ? ` · ${record.priority}` : ''}`,
         tooltip: `**Goal** \`${record.id}\`: ${escape(record.name)}\n\nStatus: ${record.status}${filesLine(record.files)}`,
         icon: record.status === 'done' ? 'pass-filled' : 'target',
@@ -206,7 +277,7 @@ function recordRow(record: MemoryRecord): Row {
     }
     case 'task':
       return {
-        label: shorten(record.title, 80),
+        label: shorten(record.title, LABEL_WIDTH),
         description: taskDescription(record),
         tooltip:
           `**Task** \`${record.id}\`: ${escape(record.title)}\n\nStatus: ${taskDescription(record)}` +
@@ -219,7 +290,7 @@ function recordRow(record: MemoryRecord): Row {
     case 'decision': {
       const killed = record.decision_kind === 'killed';
       return {
-        label: shorten(record.what, 80),
+        label: shorten(record.what, LABEL_WIDTH),
         description: record.files && record.files.length ? refLabel(record.files[0]) : undefined,
         tooltip:
           `**${killed ? 'Killed' : 'Decision'}** \`${record.id}\`: ${escape(record.what)}` +
@@ -233,7 +304,7 @@ function recordRow(record: MemoryRecord): Row {
     }
     case 'lesson':
       return {
-        label: shorten(record.text, 80),
+        label: shorten(record.text, LABEL_WIDTH),
         description: record.files && record.files.length ? refLabel(record.files[0]) : undefined,
         tooltip:
           `**Lesson** \`${record.id}\`: ${escape(record.text)}` +
@@ -248,22 +319,65 @@ function recordRow(record: MemoryRecord): Row {
   }
 }
 
+const STALE_TIP = '\n\n$(warning) **Stale:** the code it is anchored to changed or is gone. Open it to verify, re-anchor or supersede.';
+
+/** A record's row, marked when stale (its anchored code changed or is gone). */
+function markedRow(record: MemoryRecord): Row {
+  const r = recordRow(record);
+  if (!record.stale) return r;
+  return {
+    ...r,
+    icon: 'warning',
+    description: r.description ? `stale · ${r.description}` : 'stale',
+    tooltip: `${r.tooltip ?? ''}${STALE_TIP}`,
+    contextValue: `${r.contextValue}-stale`,
+  };
+}
+
 /** How one node is shown. */
 export function row(node: Node): Row {
   switch (node.type) {
     case 'folder':
       return { label: node.folder.name, icon: 'root-folder', collapsible: 'expanded', contextValue: 'folder' };
+    case 'current':
+      return {
+        label: 'Memory for this file',
+        description: `${node.current.path} · ${node.current.records.length}`,
+        tooltip: `Records that name \`${node.current.path}\` (follows the active editor)`,
+        icon: 'file',
+        collapsible: 'expanded',
+        contextValue: 'current',
+      };
+    case 'group':
+      return {
+        label: node.path,
+        description: String(node.records.length),
+        icon: node.path === NO_FILE ? 'circle-slash' : 'file',
+        collapsible: node.records.length <= OPEN_UP_TO ? 'expanded' : 'collapsed',
+        contextValue: 'group',
+      };
+    case 'more':
+      return {
+        label: `Show ${Math.min(node.left, MORE_STEP)} more…`,
+        description: `${node.left} not shown`,
+        icon: 'ellipsis',
+        collapsible: 'none',
+        contextValue: 'more',
+        open: { kind: 'more', section: node.section, folder: node.folder.folder },
+      };
     case 'section': {
-      const count = sectionItems(node.folder, node.section).length;
+      const count = sectionCount(node.folder, node.section);
+      // Goals and Lessons are what a user opens the view for; long lists start folded
+      const open = node.section === 'goals' || node.section === 'lessons' || count <= OPEN_UP_TO;
       return {
         label: SECTION_TITLES[node.section],
         description: String(count),
-        collapsible: count ? 'expanded' : 'none',
+        collapsible: count ? (open ? 'expanded' : 'collapsed') : 'none',
         contextValue: `section-${node.section}`,
       };
     }
     case 'record':
-      return recordRow(node.record);
+      return markedRow(node.record);
     case 'file': {
       const ref = node.ref;
       const open: Open | undefined = ref.glob
@@ -285,6 +399,9 @@ export function row(node: Node): Row {
     }
   }
 }
+
+/** How many more rows one "Show more" adds. */
+export const MORE_STEP = 200;
 
 // Tasks: status bar and pickers -------------------------------------------------------------------
 export interface TaskInFolder {

@@ -17,6 +17,15 @@ export const Server = {
   init: 'imi.init',
   /** Data for the view, the status bar and the pickers (JSON; opens nothing). */
   memoryTree: 'imi.memoryTree',
+  /** Records naming one file, as JSON ("Memory for this file"). */
+  fileRecords: 'imi.fileRecords',
+  /** Search as you type (the Search Memory QuickPick). */
+  find: 'imi.find',
+  /** A view as a page the extension renders: {title, markdown, actions}. */
+  readView: 'imi.readView',
+  archive: 'imi.archive',
+  verify: 'imi.verify',
+  supersede: 'imi.supersede',
   /** Text for the Language Model Tools (opens nothing). */
   readContext: 'imi.readContext',
   readFileMemory: 'imi.readFileMemory',

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { Attempt, Candidate, candidates, commandLine, failureMessage, lastLine, probeArgs } from './launch';
+import { ViewRequest, viewFor } from './pages';
 import { Server } from './protocol';
 import { initializationOptions } from './settings';
 
@@ -66,6 +67,12 @@ export class ImiServer implements vscode.Disposable {
   state: ServerState = 'stopped';
   /** The message shown when the server could not be started. */
   failure: string | undefined;
+  /** What started the running server (its MCP sibling is registered with Cursor). */
+  launched: Candidate | undefined;
+  private readonly launchEmitter = new vscode.EventEmitter<Candidate>();
+  readonly onDidLaunch = this.launchEmitter.event;
+  /** Shows a view itself (set by the extension): lens clicks, hover links and code actions that open views land here. */
+  showView: ((request: ViewRequest) => Promise<void>) | undefined;
 
   constructor(private readonly output: vscode.LogOutputChannel) {}
 
@@ -161,6 +168,15 @@ export class ImiServer implements vscode.Disposable {
       outputChannel: this.output,
       markdown: { isTrusted: { enabledCommands: LINKED_COMMANDS } },
       connectionOptions: { maxRestartCount: 3 },
+      middleware: {
+        // a view the server would write to a file and open as an editor is rendered here instead
+        executeCommand: async (command, args, next) => {
+          const request = this.showView ? viewFor(command, args) : undefined;
+          if (!request || !this.showView) return next(command, args);
+          await this.showView(request);
+          return undefined;
+        },
+      },
     };
     const client = new LanguageClient('imi', 'IMI Project Memory', serverOptions, clientOptions);
     client.onDidChangeState((event) => {
@@ -176,7 +192,9 @@ export class ImiServer implements vscode.Disposable {
       this.fail(`IMI: the language server (${commandLine(found)}) did not start: ${err instanceof Error ? err.message : err}`);
       return undefined;
     }
+    this.launched = found;
     this.setState('running');
+    this.launchEmitter.fire(found);
     return client;
   }
 
@@ -209,5 +227,6 @@ export class ImiServer implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.stateEmitter.dispose();
+    this.launchEmitter.dispose();
   }
 }

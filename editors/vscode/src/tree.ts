@@ -21,7 +21,7 @@ export class MemoryTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    return children(this.memory.tree, node);
+    return children(this.memory.tree, node, this.memory.view);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -36,16 +36,21 @@ export class MemoryTreeProvider implements vscode.TreeDataProvider<Node> {
     } else if (r.icon) {
       item.iconPath = new vscode.ThemeIcon(r.icon);
     }
-    if (node.type === 'record') item.id = `${node.folder.folder}#${node.record.kind}-${node.record.id}`;
+    // ids keep rows open across refreshes; a record may show in several places (this file, a group)
+    if (node.type === 'record') item.id = `${node.folder.folder}#${node.under ?? ''}/${node.record.kind}-${node.record.id}`;
     if (r.open) item.command = { title: 'Open', command: OPEN_COMMAND, arguments: [r.open] };
     return item;
   }
 }
 
-/** What clicking a row does: the record in full (from the server), or the file at the named lines. */
-export async function openNode(open: Open, showRecord: (id: string) => Promise<void>): Promise<void> {
+/** What clicking a row does: the record in full (from the server), the file at the named lines, more rows. */
+export async function openNode(open: Open, showRecord: (id: string) => Promise<void>, memory: Memory): Promise<void> {
   if (open.kind === 'record') {
     await showRecord(open.id);
+    return;
+  }
+  if (open.kind === 'more') {
+    await memory.showMore(open.section);
     return;
   }
   const uri = vscode.Uri.file(open.file);

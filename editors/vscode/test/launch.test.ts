@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { candidates, Environment, failureMessage, lastLine, which } from '../src/launch';
+import { candidates, Environment, failureMessage, lastLine, which, mcpServer } from '../src/launch';
 
 function env(executables: string[], extra: Partial<Environment> = {}): Environment {
   return {
@@ -79,4 +79,15 @@ test('lastLine keeps the last line of a traceback, shortened', () => {
   assert.equal(lastLine('Traceback...\n  File x\nModuleNotFoundError: no\n\n', 'fallback'), 'ModuleNotFoundError: no');
   assert.equal(lastLine('', 'exit 1'), 'exit 1');
   assert.equal(lastLine('x'.repeat(300), '').length, 200);
+});
+
+test("Cursor's MCP server is the imi beside the imi-lsp that runs, pinned to the project's memory", () => {
+  const lsp = { command: '/home/u/.venv/bin/imi-lsp', args: [], origin: 'PATH', probe: false };
+  assert.deepEqual(mcpServer(lsp, '/w/.imi/state.db', 'linux'), {
+    command: '/home/u/.venv/bin/imi', args: ['mcp'], env: { IMI_AGENT_ID: 'cursor', IMI_DB: '/w/.imi/state.db' },
+  });
+  const python = { command: '/usr/bin/python3', args: ['-m', 'imi_lsp'], origin: 'PATH', probe: true };
+  assert.deepEqual(mcpServer(python, undefined, 'linux'), { command: '/usr/bin/python3', args: ['-m', 'imi_cli', 'mcp'], env: { IMI_AGENT_ID: 'cursor' } });
+  const own = { command: '/opt/imi/bin/imi-lsp', args: ['-v'], origin: 'imi.server.command', probe: false };
+  assert.equal(mcpServer(own, undefined, 'linux'), undefined); // the user's own command: nothing to guess
 });

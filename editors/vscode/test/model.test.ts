@@ -115,3 +115,50 @@ test('taskIdOf reads the row the inline buttons pass', () => {
   assert.equal(taskIdOf(children(t)[0]), undefined);
   assert.equal(taskIdOf(undefined), undefined);
 });
+
+test('no silent caps: a section shows the true count and a row to page on', () => {
+  const t = tree();
+  t.folders[0].counts = { decisions: 1006 };
+  const decisions = children(t)[1];
+  assert.equal(row(decisions).description, '1006');
+  assert.equal(row(decisions).collapsible, 'collapsed'); // a long list starts folded
+  const rows = children(t, decisions);
+  const more = rows[rows.length - 1];
+  assert.equal(row(more).label, 'Show 200 more…');
+  assert.equal(row(more).description, '1005 not shown');
+  assert.deepEqual(row(more).open, { kind: 'more', section: 'decisions', folder: '/work/app' });
+  assert.equal(row(children(t)[2]).collapsible, 'expanded'); // lessons open by default
+});
+
+test('stale records are marked, and labels fit the default width with the rest in the tooltip', () => {
+  const t = tree();
+  const long = 'The cache must be invalidated whenever the price list is imported from the supplier feed';
+  t.folders[0].lessons![0] = { ...t.folders[0].lessons![0], text: long, stale: true };
+  const lesson = row(children(t, children(t)[2])[0]);
+  assert.equal(lesson.icon, 'warning');
+  assert.equal(lesson.description, 'stale · src/*.py');
+  assert.ok(lesson.label.length <= 44, lesson.label);
+  assert.match(lesson.tooltip!, /supplier feed/);
+  assert.match(lesson.tooltip!, /Stale/);
+});
+
+test('grouped by file: one row per file with the records that name it, records without a file last', () => {
+  const t = tree();
+  t.folders[0].decisions!.push({ kind: 'decision', id: 'd2', what: 'No ORM' });
+  const top = children(t, undefined, { byFile: true });
+  assert.deepEqual(labels(top), ['Goals', 'src/*.py', 'src/db.py', '(no file)']);
+  const db = top[2];
+  assert.deepEqual(children(t, db, { byFile: true }).map((n) => n.type === 'record' && n.record.id), ['d1', 't2']);
+  assert.equal(row(db).description, '2');
+});
+
+test('"Memory for this file" comes first and lists the records naming the active file', () => {
+  const t = tree();
+  const current = { path: 'src/db.py', folder: t.folders[0], records: [t.folders[0].decisions![0]] };
+  const top = children(t, undefined, { current });
+  assert.equal(row(top[0]).label, 'Memory for this file');
+  assert.equal(row(top[0]).description, 'src/db.py · 1');
+  const [decision] = children(t, top[0], { current });
+  assert.equal(row(decision).label, 'One connection per process');
+  assert.equal(children(t, undefined, { current: { ...current, records: [] } }).length, 3); // nothing for it: no section
+});

@@ -132,6 +132,10 @@ def checkpoint(store: Store, task_id: str, note: str, prov: Provenance, refs: li
     note = clean(note, "checkpoint note")
     with store.write():
         task = _load(store, task_id)
+        if task.status == "in_progress" and task.claimant and task.claimant != prov.agent:
+            # a displaced claimant (a takeover) must not keep writing progress into someone else's task
+            raise Conflict(f"task {task.id} is claimed by {task.claimant}, not {prov.agent}: only the claimant can "
+                           f"checkpoint it (`imi start {task.id}` takes over a stale claim)")
         if task.claimant == prov.agent and task.status == "in_progress":
             store.execute("UPDATE tasks SET last_ping_at = ? WHERE id = ?", (prov.at, task.id))
         return writes.add_memory(store, prov, key="checkpoint", value=note, type="checkpoint", goal_id=task.goal_id,

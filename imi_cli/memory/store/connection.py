@@ -18,6 +18,27 @@ BUSY_TIMEOUT_MS = 30_000
 MAX_NOTICES = 20
 
 
+class CorruptDatabase(ImiError):
+    """The database file is not a database, or is damaged; `imi rebuild` moves it aside."""
+
+    def __init__(self, path: Path, cause: Exception):
+        super().__init__(f"cannot open {path}: {cause}; `imi rebuild` moves it aside and rebuilds the memory "
+                         "from .imi/records/")
+        self.path = path
+
+
+def move_aside(db_path: Path) -> Path:
+    """Rename a broken database (and its WAL files) to `state.db.broken-<ms>`: kept, out of the way."""
+    import time
+
+    aside = db_path.with_name(f"{db_path.name}.broken-{time.time_ns() // 1_000_000}")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        source = db_path.with_name(db_path.name + suffix)
+        if source.exists():
+            source.replace(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def find_database(start: Path | None = None) -> Path | None:
     """Return the database to use: `IMI_DB`, else `.imi/state.db` in `start` or a parent.
 
@@ -25,7 +46,9 @@ def find_database(start: Path | None = None) -> Path | None:
     database there, and silently writing into it from an unrelated folder is what
     this tool must not do.
     """
-    override = os.environ.get("IMI_DB")
+    from ..settings import database_override
+
+    override = database_override()
     if override:
         return Path(override).expanduser().absolute()
     here = (start or Path.cwd()).absolute()
@@ -36,7 +59,22 @@ def find_database(start: Path | None = None) -> Path | None:
         candidate = folder / DB_DIR / DB_NAME
         if candidate.is_file() or records_without_database(candidate):
             return candidate
+        if _is_worktree_root(folder):  # a linked worktree is its own project, even inside another checkout
+            return None
     return None
+
+
+def _is_worktree_root(folder: Path) -> bool:
+    """Whether `folder` is the top of a linked git worktree (`git worktree add`): its `.git` is a
+    file pointing into the main repository's `worktrees/` folder."""
+    marker = folder / ".git"
+    try:
+        if not marker.is_file():
+            return False
+        text = marker.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return text.startswith("gitdir:") and "/worktrees/" in text.replace("\\", "/")
 
 
 def records_without_database(db_path: Path) -> bool:
@@ -45,7 +83,7 @@ def records_without_database(db_path: Path) -> bool:
     return db_path.parent.name == DB_DIR and (db_path.parent / "records").is_dir() and not db_path.exists()
 
 
-IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp")
+IGNORED = ("state.db", "state.db-wal", "state.db-shm", "state.db-journal", "*.tmp", "state.db.broken-*")
 
 
 def write_gitignore(db_path: Path) -> None:
@@ -84,6 +122,10 @@ class Store:
         self.on_begin = None
         self.actor: str | None = None  # the agent writing in this session, for the text's history
         self.caught_up = None  # team memory: what catching up with git's changes did since opening (a SyncReport)
+        # Run once the open write transaction has committed (team memory: remove the text of a deleted
+        # record, which must not go before the deletion is safely recorded).
+        self.after_commit: list = []
+        self.kept_in_git: dict[str, int] = {}  # deleted record id -> versions of it that commits still hold
         self.built_from_records = False  # this opening created the database from `.imi/records/` (a fresh clone)
         self.notices: list[str] = []  # lines for the user about what a command did besides its result
         self._depth = 0
@@ -140,6 +182,7 @@ class Store:
                 written = self.before_commit(self, list(self.touched))
             self.conn.execute("COMMIT")
         except BaseException as exc:
+            self.after_commit = []
             if not self.conn.getautocommit():
                 self.conn.execute("ROLLBACK")
             for path in written:  # the command failed: leave no trace of it in the text either
@@ -149,6 +192,9 @@ class Store:
             raise
         finally:
             self._depth, self.touched = 0, {}
+        actions, self.after_commit = self.after_commit, []
+        for action in actions:
+            action()
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap change detection for long-lived readers."""
@@ -276,6 +322,8 @@ def connect_database(db_path: Path | None = None, *, create: bool = False, reado
             reason = f"the disk is full ({path.parent})" if _no_room(path) else f"{path} cannot be written ({exc})"
             readonly = True
             conn = _open(path, readonly)
+    except (apsw.NotADBError, apsw.CorruptError) as exc:
+        raise CorruptDatabase(path, exc) from None
     except apsw.Error as exc:
         raise ImiError(f"cannot open {path}: {exc}") from None
     store = Store(conn, path, workspace_root_for(path), readonly)

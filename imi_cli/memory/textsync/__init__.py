@@ -52,7 +52,7 @@ def _catch_up(store: Store) -> None:
     """
     from . import layout, state
 
-    if state.get(store, "text_signature") != layout.signature(store.root):
+    if not state.is_current(store):
         from . import importer
 
         report = importer.check(store)

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import hlc
 from ..clock import now_ms
 from ..store import Store
-from . import layout, rows, state
+from . import gitview, layout, rows, state
 
 
 BULK = 16  # more files than this in one transaction: flush once at the end, not per file
@@ -37,6 +37,7 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
     so a failed commit can take them back. On an error it removes what it wrote.
     """
     written: list[Path] = []
+    tombstones: list[tuple[str, str, str]] = []
     bulk = len(touched) > BULK
     try:
         node = state.node_id(store)
@@ -55,16 +56,49 @@ def write_versions(store: Store, touched: list[tuple[str, str]], agent: str | No
             path = layout.version_path(store.root, kind, record_id, stamp)
             layout.write_atomic(path, layout.canonical(payload), durable=not bulk)
             written.append(path)
+            if record is None:
+                tombstones.append((kind, record_id, stamp))
             store.execute("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, agent) "
                           "VALUES (?,?,?,?,?,?,?)", (path.name, kind, record_id, stamp, base, int(record is None),
                                                      author))
+        if tombstones:
+            _drop_uncommitted(store, tombstones)
         if bulk:
             os.sync()  # one flush for the whole batch, before the database commits
         if last:
             state.observe(store, last)
-        state.put(store, "text_signature", layout.signature(store.root))
+        state.mark_current(store)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
     return written
+
+
+def _drop_uncommitted(store: Store, tombstones: list[tuple[str, str, str]]) -> None:
+    """Deleted records' text leaves the disk: their version files that no commit holds are removed
+    (once the deletion has committed); the tombstones stay so the deletions travel. Versions the
+    checked-out commit holds stay in git's history: `store.kept_in_git` counts them for the message."""
+    paths: dict[str, tuple[str, str]] = {}  # path -> (version file name, record id)
+    for kind, record_id, tombstone in tombstones:
+        folder = f"{layout.RECORDS}/{layout.KIND_DIRS[kind]}"
+        for (name,) in store.execute("SELECT name FROM text_versions WHERE record_id = ? AND hlc != ?",
+                                     (record_id, tombstone)):
+            paths[f"{folder}/{name}"] = (name, record_id)
+    committed = gitview.in_head(store.root, list(paths), layout.RECORDS)
+    doomed = [path for path in paths if path not in committed]
+    store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(paths[p][0],) for p in doomed])
+    for path in committed:
+        record_id = paths[path][1]
+        store.kept_in_git[record_id] = store.kept_in_git.get(record_id, 0) + 1
+    if doomed:
+        root = store.root
+
+        def remove() -> None:
+            gitview.unstage(root, doomed)
+            for path in doomed:
+                (root / path).unlink(missing_ok=True)
+            with store.write():  # the folders changed: note it, or the next command would look for changes
+                state.mark_current(store)
+
+        store.after_commit.append(remove)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from ..store import Store
 from ..store.queries import TABLES
-from . import layout, rows, state
+from . import layout, rows, state, vanished
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
+UNREPORTED_CLAIMS = "text_unreported_claims"  # settings: the same for concurrent claims of one task
 DANGLING = "text_dangling"  # settings: "kind:id" -> ids it links to that are not here (yet)
 _BULK = 200  # more records than this: read all versions in one query
 
@@ -36,7 +37,7 @@ class Conflict:
 
     def describe(self) -> str:
         losers = ", ".join(f"{stamp} by {agent or '?'}" for stamp, agent in self.others)
-        return (f"{self.kind} {self.record_id} was changed on both sides: kept the newer version "
+        return (f"{self.kind} {self.record_id} was changed on both sides: kept the winning version "
                 f"({self.winner} by {self.winner_agent or '?'}); {losers} kept in its history")
 
     def to_json(self) -> dict:
@@ -57,17 +58,50 @@ class SyncReport:
     exported: int = 0            # records written to text for the first time
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # unreadable files
+    restored: list[str] = field(default_factory=list)  # vanished version files written back
+    set_aside: dict[str, int] = field(default_factory=dict)  # stash entry -> version files it took
+    claims: list[dict] = field(default_factory=list)  # concurrent claims of one task (claim_race)
+    unresolved: list[str] = field(default_factory=list)  # version files git left with conflict markers
 
     def merged(self, later: SyncReport) -> SyncReport:
         """This report followed by a later one, as one."""
+        aside = dict(self.set_aside)
+        for where, count in later.set_aside.items():
+            aside[where] = aside.get(where, 0) + count
         return SyncReport(self.imported + later.imported, self.forgotten + later.forgotten,
                           self.records + later.records, self.exported + later.exported,
-                          self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)))
+                          self.conflicts + later.conflicts, list(dict.fromkeys(self.skipped + later.skipped)),
+                          self.restored + later.restored, aside, self.claims + later.claims,
+                          list(dict.fromkeys(self.unresolved + later.unresolved)))
 
     def to_json(self) -> dict:
         return {"imported_versions": self.imported, "forgotten_versions": self.forgotten,
                 "records_updated": self.records, "records_exported": self.exported,
-                "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped}
+                "conflicts": [c.to_json() for c in self.conflicts], "skipped_files": self.skipped,
+                "restored_files": self.restored, "set_aside": self.set_aside, "concurrent_claims": self.claims,
+                "conflict_marker_files": self.unresolved}
+
+    def claim_lines(self) -> list[str]:
+        """One line per concurrent claim of a task."""
+        return [describe_claim_race(race) for race in self.claims]
+
+    def notices(self) -> list[str]:
+        """What a user must hear about, whichever command noticed it: files written back, files
+        with conflict markers, records that went into a stash."""
+        lines = []
+        if self.restored:
+            lines.append(f"restored {_files(len(self.restored))} that vanished from {layout.RECORDS}/ "
+                         "(only `imi delete` removes a record; commit them to keep them in git)")
+        lines += [f"{layout.RECORDS}/{name} has conflict markers: resolve it by hand (keep one side), then "
+                  "`git add` it; its record keeps its last state until then" for name in self.unresolved]
+        for where, count in self.set_aside.items():
+            lines.append(f"{_files(count)} went into {where}: their records are out of memory until "
+                         "`git stash pop` brings them back")
+        return lines
+
+
+def _files(count: int) -> str:
+    return f"{count} version file{'' if count == 1 else 's'}"
 
 
 def winner(versions: list[tuple[str, str | None, bool]]) -> tuple[str, str | None, bool] | None:
@@ -90,14 +124,18 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
     report = SyncReport()
     root = store.root
     with store.write():
-        if catch_up and state.get(store, "text_signature") == layout.signature(root):
+        if catch_up and state.is_current(store):
             return report  # the writer we waited for had already brought the database up to date
         on_disk = layout.list_versions(root)
         known = {row[0]: (row[1], row[2]) for row in store.execute("SELECT name, kind, record_id FROM text_versions")}
         new = [name for name in on_disk if name not in known]
+        new += _fixed_by_hand(store, known, on_disk, report)
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
-        if gone:
+        if gone:  # absence is not deletion: only what git moved elsewhere is forgotten
+            settled = vanished.settle(store, gone, known)
+            report.restored, report.set_aside = settled.restored, settled.set_aside
+            gone = settled.forget
             store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(name,) for name in gone])
         for name in gone:
             affected[known[name][1]] = known[name][0]
@@ -109,7 +147,9 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         for name in new:
             kind, record_id, stamp = on_disk[name]
             folder = layout.KIND_DIRS[kind]
-            payload = layout.read_version(f"{base_dir}/{folder}/{name}")
+            if f"{folder}/{name}" in report.unresolved:
+                continue  # reported as holding conflict markers
+            payload = payloads.get(name) or layout.read_version(f"{base_dir}/{folder}/{name}")
             if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
                 report.skipped.append(f"{folder}/{name}")
                 continue
@@ -131,8 +171,40 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         if catch_up and report.conflicts:
             kept = [c.to_json() for c in unreported(store)] + [c.to_json() for c in report.conflicts]
             state.put(store, UNREPORTED, json.dumps(kept))
-        state.put(store, "text_signature", layout.signature(root))
+        if catch_up and report.claims:
+            state.put(store, UNREPORTED_CLAIMS, json.dumps(unreported_claims(store) + report.claims))
+        _watch_unreadable(store, report)
+        state.mark_current(store)
     return report
+
+
+def _fixed_by_hand(store: Store, known: dict, on_disk: dict, report: SyncReport) -> list[str]:
+    """Known version files to read again: those git left with conflict markers are reported (the
+    database keeps the version it had); those last found unreadable are read again once readable."""
+    from . import gitview
+
+    prefix = f"{layout.RECORDS}/"
+    marked = {path[len(prefix):] for path in gitview.conflicted(store.root, layout.RECORDS) if path.startswith(prefix)}
+    report.unresolved += sorted(marked)
+    again = []
+    for rel in state.watched(store):
+        name = rel.rsplit("/", 1)[-1]
+        if rel in marked or name not in known or name not in on_disk:
+            continue
+        payload = layout.read_version(layout.records_dir(store.root) / rel)
+        if payload is None:
+            report.skipped.append(rel)
+        else:
+            again.append(name)  # read as new: its row is replaced
+    return again
+
+
+def _watch_unreadable(store: Store, report: SyncReport) -> None:
+    """Follow the files just found unreadable, so a fix by hand is noticed by the next command."""
+    base = layout.records_dir(store.root)
+    names = [rel for rel in dict.fromkeys(report.unresolved + report.skipped) if (base / rel).is_file()]
+    if names or state.watched(store):
+        state.watch(store, names)
 
 
 def unreported(store: Store, *, clear: bool = False) -> list[Conflict]:
@@ -147,11 +219,23 @@ def unreported(store: Store, *, clear: bool = False) -> list[Conflict]:
         return []
 
 
+def unreported_claims(store: Store, *, clear: bool = False) -> list[dict]:
+    """Claim races found while catching up that `imi sync` has not shown yet (see `unreported`)."""
+    raw = state.get(store, UNREPORTED_CLAIMS)
+    if raw and clear:
+        store.execute("DELETE FROM settings WHERE key = ?", (UNREPORTED_CLAIMS,))
+    try:
+        found = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [r for r in found if isinstance(r, dict) and {"task", "claimants", "status", "holder"} <= r.keys()]
+
+
 def forget_all(store: Store) -> None:
     """Drop every record and every version the database knows (`imi rebuild`, in its transaction)."""
     for table in ("task_deps", "refs", "text_versions", *reversed(list(TABLES.values()))):
         store.execute(f"DELETE FROM {table}")
-    store.execute("DELETE FROM settings WHERE key IN (?, ?)", (DANGLING, UNREPORTED))
+    store.execute("DELETE FROM settings WHERE key IN (?, ?, ?)", (DANGLING, UNREPORTED, UNREPORTED_CLAIMS))
 
 
 def _text(value) -> str | None:
@@ -183,13 +267,71 @@ def _winning_record(store: Store, kind: str, record_id: str, versions: list[Vers
     chosen = winner([(v[0], v[1], bool(v[2])) for v in versions])
     if not chosen or chosen[2]:
         return chosen, None
-    name = layout.file_name(record_id, chosen[0])
-    payload = payloads.get(name)
+    payload = _payload(store, kind, record_id, chosen[0], payloads)
     if payload is None:
-        payload = layout.read_version(f"{layout.records_dir(store.root)}/{layout.KIND_DIRS[kind]}/{name}")
-        if payload is None:
-            report.skipped.append(f"{layout.KIND_DIRS[kind]}/{name}")
-    return chosen, payload.get("record") if payload else None
+        report.skipped.append(f"{layout.KIND_DIRS[kind]}/{layout.file_name(record_id, chosen[0])}")
+    record = payload.get("record") if payload else None
+    if kind == "task" and record is not None and record.get("status") not in FINISHED:
+        finished = [h for h in _concurrent_heads(versions, chosen[0])
+                    if (_task_state(store, record_id, h, payloads) or {}).get("status") in FINISHED]
+        if finished:  # finished work beats a claim or an edit made without seeing it
+            stamp = max(finished)
+            return next(v[:3] for v in versions if v[0] == stamp), _task_state(store, record_id, stamp, payloads)
+    return chosen, record
+
+
+FINISHED = ("done", "failed")  # task statuses a concurrent claim or edit never undoes
+
+
+def _payload(store: Store, kind: str, record_id: str, stamp: str, payloads: dict[str, dict]) -> dict | None:
+    name = layout.file_name(record_id, stamp)
+    if name not in payloads:
+        payloads[name] = layout.read_version(f"{layout.records_dir(store.root)}/{layout.KIND_DIRS[kind]}/{name}")
+    return payloads[name]
+
+
+def _task_state(store: Store, task_id: str, stamp: str, payloads: dict[str, dict]) -> dict | None:
+    payload = _payload(store, "task", task_id, stamp, payloads)
+    return payload.get("record") if payload and not payload.get("deleted") else None
+
+
+def _concurrent_heads(versions: list[Version], stamp: str) -> list[str]:
+    """The newest version of every other branch of the record's history: versions no later version
+    is based on, other than `stamp` and its ancestors (a branch that saw them all is not concurrent)."""
+    bases = {v[1] for v in versions}
+    base_of = {v[0]: v[1] for v in versions}
+    seen, current = set(), stamp
+    while current in base_of and current not in seen:
+        seen.add(current)
+        current = base_of[current]
+    return [v[0] for v in versions if v[0] not in bases and v[0] not in seen and not v[2]]
+
+
+def _claim_race(store: Store, task_id: str, versions: list[Version], chosen, payloads: dict[str, dict],
+                new_names: set[str]) -> dict | None:
+    """Two clones claimed (or one claimed while another finished) the task concurrently, and one of
+    those versions just arrived: what `imi sync` reports."""
+    if not chosen or chosen[2] or len(versions) < 2:
+        return None
+    heads = [chosen[0], *_concurrent_heads(versions, chosen[0])]
+    if len(heads) < 2 or not any(layout.file_name(task_id, h) in new_names for h in heads):
+        return None
+    states = {h: _task_state(store, task_id, h, payloads) or {} for h in heads}
+    claimants = sorted({str(s.get("agent_id")) for s in states.values()
+                        if s.get("status") == "in_progress" and s.get("agent_id")})
+    held = states[chosen[0]]
+    if not claimants or (len(claimants) < 2 and held.get("status") not in FINISHED):
+        return None
+    return {"task": task_id, "claimants": claimants, "status": held.get("status"), "holder": held.get("agent_id")}
+
+
+def describe_claim_race(race: dict) -> str:
+    """One line for a claim race."""
+    who = " and ".join(race["claimants"])
+    if race["status"] in FINISHED:
+        return (f"task {race['task']} was claimed by {who} in another clone while {race['holder'] or 'someone'} "
+                f"finished it: it stays {race['status']}")
+    return f"task {race['task']} was claimed in two clones at once, by {who}: {race['holder']}'s claim holds (the newer)"
 
 
 def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
@@ -216,6 +358,9 @@ def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names
                 versions = [v for v in versions if v[0] != chosen[0]]
             if kind == "task":
                 task_states[record_id] = record
+                race = _claim_race(store, record_id, versions, chosen, payloads, new_names)
+                if race:
+                    report.claims.append(race)
             report.records += 1
             conflict = _conflict(kind, record_id, versions, chosen, new_names)
             if conflict:
@@ -328,6 +473,6 @@ def _touch_untracked(store: Store) -> int:
 def check(store: Store) -> SyncReport | None:
     """On opening the database: import when the record folders changed since the last sync
     (a few stat calls when nothing did)."""
-    if store.readonly or state.get(store, "text_signature") == layout.signature(store.root):
+    if store.readonly or state.is_current(store):
         return None
     return sync(store, catch_up=True)

@@ -3,8 +3,15 @@ the newest clock stamp seen, and the signature of the record folders at the last
 
 from __future__ import annotations
 
+import json
+import os
+
 from .. import hlc
 from ..store import Store
+from . import layout
+
+SIGNATURE = "text_signature"
+WATCH = "text_watch"  # version files that could not be read (conflict markers): read again once they change
 
 
 def get(store: Store, key: str) -> str | None:
@@ -34,3 +41,47 @@ def observe(store: Store, stamp: str) -> None:
     newest = hlc.later(last_stamp(store), stamp)
     if newest != get(store, "hlc"):
         put(store, "hlc", newest)
+
+
+def watched(store: Store) -> list[str]:
+    """Version files (`folder/name`) last found unreadable, whose changes the signature follows."""
+    raw = get(store, WATCH)
+    try:
+        found = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [name for name in found if isinstance(name, str)]
+
+
+def watch(store: Store, names: list[str]) -> None:
+    if names:
+        put(store, WATCH, json.dumps(sorted(set(names))))
+    else:
+        store.execute("DELETE FROM settings WHERE key = ?", (WATCH,))
+
+
+def signature(store: Store) -> str:
+    """The record folders' signature (layout.signature), plus the size and time of every watched
+    file: fixing a file by hand changes no folder, yet must be noticed."""
+    sig = layout.signature(store.root)
+    names = watched(store)
+    if not names:
+        return sig
+    base = layout.records_dir(store.root)
+    parts = []
+    for name in names:
+        try:
+            info = os.stat(base / name)
+            parts.append(f"{info.st_mtime_ns}.{info.st_size}")
+        except OSError:
+            parts.append("-")
+    return sig + "|" + ":".join(parts)
+
+
+def is_current(store: Store) -> bool:
+    """Whether nothing changed in the record files since the database last looked."""
+    return get(store, SIGNATURE) == signature(store)
+
+
+def mark_current(store: Store) -> None:
+    put(store, SIGNATURE, signature(store))

@@ -2,6 +2,7 @@
 --- :ImiComplete :ImiInit. Each collects what it needs (its arguments, else vim.ui.input or
 --- vim.ui.select) and calls the server's command with explicit arguments.
 local server = require('imi.server')
+local views = require('imi.views')
 
 local M = {}
 
@@ -77,14 +78,18 @@ end
 M.commands = {
   ImiContext = {
     desc = 'IMI: show the project context',
-    run = function() server.exec('imi.showContext', folder_args()) end,
+    run = function()
+      if not server.offers('imi.readView') then return server.exec('imi.showContext', folder_args()) end
+      views.open(vim.tbl_extend('force', folder_args() or {}, { view = 'context' }))
+    end,
   },
   ImiFile = {
     desc = 'IMI: show the memory that names this file',
     run = function()
       local args = folder_args()
       if not args then return server.notify('open a file of the workspace first', vim.log.levels.WARN) end
-      server.exec('imi.showFileMemory', args)
+      if not server.offers('imi.readView') then return server.exec('imi.showFileMemory', args) end
+      views.open({ view = 'file', uri = args.uri })
     end,
   },
   ImiLesson = {
@@ -123,7 +128,10 @@ M.commands = {
     nargs = '*',
     run = function(opts)
       ask('Search IMI memory: ', opts.args, function(query)
-        server.exec('imi.search', vim.tbl_extend('force', folder_args() or {}, { query = query }))
+        if not server.offers('imi.find') then
+          return server.exec('imi.search', vim.tbl_extend('force', folder_args() or {}, { query = query }))
+        end
+        views.search(query)
       end)
     end,
   },

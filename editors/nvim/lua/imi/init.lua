@@ -5,43 +5,41 @@ local M = {}
 
 local group = vim.api.nvim_create_augroup('imi', { clear = true })
 
---- When lenses are fetched again in a buffer the server is attached to.
-M.lens_events = { 'BufEnter', 'CursorHold', 'InsertLeave', 'BufWritePost' }
-
----@param bufnr integer
-local function watch_lenses(bufnr)
-  vim.lsp.codelens.refresh({ bufnr = bufnr })
-  vim.api.nvim_clear_autocmds({ group = group, buffer = bufnr })
-  vim.api.nvim_create_autocmd(M.lens_events, {
-    group = group,
-    buffer = bufnr,
-    desc = 'IMI: refresh code lenses',
-    callback = function(ev) vim.lsp.codelens.refresh({ bufnr = ev.buf }) end,
-  })
+--- The lesson warnings are worth reading where they are: virtual text for imi's diagnostics only
+--- (Neovim 0.11 shows none by default), unless they already show (`setup({ virtual_text = false })`
+--- keeps Neovim's default).
+---@param client_id integer
+local function show_warnings(client_id)
+  local ns = vim.lsp.diagnostic.get_namespace(client_id, false)
+  local config = vim.diagnostic.config(nil, ns) or {}
+  if not config.virtual_text then
+    vim.diagnostic.config({ virtual_text = { prefix = '⚑' } }, ns)
+  end
 end
 
 ---@class imi.Options
 ---@field enable? boolean also call vim.lsp.enable('imi') (default false: you do it)
 ---@field commands? boolean create :ImiContext, :ImiLesson, ... (default true)
----@field codelens? boolean refresh code lenses on attach and on BufEnter/CursorHold/InsertLeave (default true)
+---@field codelens? boolean keep code lenses fresh: after edits and memory changes, resolving only those in view (default true)
+---@field virtual_text? boolean show imi's warnings as virtual text (default true; Neovim's default shows none)
 
 ---@param opts? imi.Options
 function M.setup(opts)
-  opts = vim.tbl_extend('force', { enable = false, commands = true, codelens = true }, opts or {})
+  opts = vim.tbl_extend('force', { enable = false, commands = true, codelens = true, virtual_text = true }, opts or {})
   vim.api.nvim_clear_autocmds({ group = group })
   if opts.commands then require('imi.commands').create() end
-  if opts.codelens then
-    vim.api.nvim_create_autocmd('LspAttach', {
-      group = group,
-      desc = 'IMI: show code lenses',
-      callback = function(ev)
-        local client = vim.lsp.get_client_by_id(ev.data.client_id)
-        if client and client.name == 'imi' and client:supports_method('textDocument/codeLens') then
-          watch_lenses(ev.buf)
-        end
-      end,
-    })
-  end
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    desc = 'IMI: lenses and warnings',
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if not client or client.name ~= 'imi' then return end
+      if opts.virtual_text then show_warnings(client.id) end
+      if opts.codelens and client:supports_method('textDocument/codeLens') then
+        require('imi.lenses').attach(ev.buf, client.id)
+      end
+    end,
+  })
   if opts.enable then vim.lsp.enable('imi') end
 end
 

@@ -16,13 +16,14 @@ function M.notify(message, level)
   vim.notify('IMI: ' .. message, level or vim.log.levels.INFO)
 end
 
---- Refresh the lenses of every buffer the client is attached to (after a write).
+--- Fetch the lenses of every buffer the client shows them in again (after a write).
 ---@param client vim.lsp.Client
 function M.refresh_lenses(client)
-  for bufnr in pairs(client.attached_buffers or {}) do
-    if vim.api.nvim_buf_is_loaded(bufnr) then vim.lsp.codelens.refresh({ bufnr = bufnr }) end
-  end
+  require('imi.lenses').refresh_client(client.id)
 end
+
+--- Commands that only read: no lens refresh after them.
+local READS = { ['imi.readView'] = true, ['imi.find'] = true, ['imi.memoryTree'] = true, ['imi.fileRecords'] = true }
 
 --- Run a server command with one object as its argument (nil: no arguments at all).
 ---@param command string
@@ -42,7 +43,7 @@ function M.exec(command, args, on_result)
         M.notify(command .. ': ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
         return
       end
-      M.refresh_lenses(client)
+      if not READS[command] then M.refresh_lenses(client) end
       if on_result then on_result(result) end
     end)
 end
