@@ -576,12 +576,17 @@ class Project:
 
         return database_path_in_git(self._store)
 
-    def doctor(self, *, fix: bool = False):
+    def doctor(self, *, fix: bool = False, gate: bool = False):
         """What is wrong with the memory on disk: (findings, findings left after repairs). With `fix`,
-        repairs what needs no person (stray temporary files, orphan rows, a tracked database)."""
+        repairs what needs no person (stray temporary files, orphan rows, a tracked database). With
+        `gate` (CI), also duplicate ids, dangling links and secrets in the record files."""
         from . import health
 
         findings = health.examine(self._store)
+        if gate:
+            from . import gatecheck
+
+            findings += gatecheck.examine(self._store)
         return findings, health.repair(self._store, findings) if fix else findings
 
     def versions_in_git(self) -> int:
