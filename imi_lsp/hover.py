@@ -45,6 +45,7 @@ def hover(ls: ImiLanguageServer, params: types.HoverParams) -> types.Hover | Non
     found = [r for s in summaries[:HOVER_LIMIT] if (r := memory.project.get(s.kind, s.id)) is not None]
     if not found:
         return None
+    memory.project.mark_used([r.id for r in found])  # shown to a person: the memory stops aging
     text = render.records(found, HOVER_LIMIT)
     if len(summaries) > HOVER_LIMIT:
         text += f"\n\n… and {len(summaries) - HOVER_LIMIT} more: click the lens to see them all"

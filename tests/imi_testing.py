@@ -66,14 +66,19 @@ def patched_env(changes: dict[str, str | None]):
                 os.environ[key] = value
 
 
-def db_checksum(db_path: Path) -> str:
-    """A hash of every row of every table and the schema version: equal means nothing was written."""
+# When each record was last shown (renewed by reading it: see imi_cli/memory/usage.py) is not memory.
+NOT_MEMORY = ("record_usage",)
+
+
+def db_checksum(db_path: Path, ignore: tuple[str, ...] = ()) -> str:
+    """A hash of every row of every table and the schema version: equal means nothing was written
+    (last-used times and the tables in `ignore` aside)."""
     conn = apsw.Connection(str(db_path), flags=apsw.SQLITE_OPEN_READONLY)
     try:
         digest = hashlib.sha256()
         tables = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        for table in tables:
+        for table in [t for t in tables if t not in NOT_MEMORY + ignore]:
             rows = sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"'))
             digest.update(f"{table}:{len(rows)}\n".encode())
             for row in rows:
@@ -155,8 +160,8 @@ class Project:
         path.write_text(text)
         return path
 
-    def checksum(self) -> str:
-        return db_checksum(self.db)
+    def checksum(self, ignore: tuple[str, ...] = ()) -> str:
+        return db_checksum(self.db, ignore)
 
     def sql(self, statement: str, bindings: tuple = ()) -> list:
         """Run SQL on the project database directly (to inspect it, or to age records)."""

@@ -237,7 +237,13 @@ def stop(event: Event, agent_flag: str | None = None) -> Outcome:
 
 def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host: str = "claude") -> Reply:
     """Run the hook for `event_name` on the raw stdin text. Never raises: failures become the reply's note."""
-    if event_name == "session-end":  # hosts show nothing from it; kept so older configurations stay quiet
+    from .session_capture import capture_session
+
+    if event_name == "session-end":  # hosts show nothing from it: only proposals for `imi review` are drafted
+        try:
+            capture_session(parse_payload(stdin_text), agent_flag)
+        except HookInputError:
+            pass
         return Reply()
     adapter = HOSTS[host]
     try:
@@ -249,6 +255,7 @@ def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host
         if event.kind == "session_start":
             outcome = session_start(event, agent_flag)
         elif event.kind == "stop":
+            capture_session(payload, agent_flag, cwd=event.cwd, session=event.session)  # never raises
             outcome = stop(event, agent_flag)
         else:
             outcome = files(event, agent_flag)

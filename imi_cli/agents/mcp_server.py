@@ -9,6 +9,7 @@ after it started. The data layer is imported on the first tool call, not at star
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from typing import Iterator
@@ -84,6 +85,19 @@ def lesson(what_went_wrong: str, correct_behavior: str, verified_by: str | None 
                                                                files=files))
 
 
+def propose(kind: str, text: str, detail: str | None = None, files: list[str] = ()) -> str:
+    """Suggest a lesson or decision for a person to review (kept out of context until accepted)."""
+    fields = {"lesson": {"text": text, "correct_behavior": detail}, "decision": {"what": text, "why": detail}}.get(kind)
+    if fields is None:
+        raise ToolError("`kind` must be lesson or decision.")
+    with _project() as project:
+        proposal, new = project.propose(kind, fields | {"files": list(files)},
+                                        session=os.environ.get("IMI_SESSION_ID"), source="mcp")
+    if not new:
+        return f"Already proposed as {proposal.id} ({proposal.status}); not proposed again."
+    return f"Proposed {kind} {proposal.id}: a person reviews it with `imi review`."
+
+
 def log(note: str, files: list[str] = ()) -> str:
     """Log a direction note (shown in context for 7 days)."""
     with _project() as project:
@@ -138,6 +152,10 @@ TOOLS = (
         "what_went_wrong": _text("what went wrong"), "correct_behavior": _text("what to do instead"),
         "verified_by": _text("how it was verified", 1_000), "files": _FILES},
          ("what_went_wrong", "correct_behavior")),
+    Tool("propose", propose.__doc__, propose, {
+        "kind": _text("lesson or decision", 20),
+        "text": _text("the lesson (what went wrong) or the decision"),
+        "detail": _text("what to do instead (lesson) or why (decision)"), "files": _FILES}, ("kind", "text")),
     Tool("log", log.__doc__, log, {"note": _text("the note"), "files": _FILES}, ("note",)),
     Tool("start", start.__doc__, start, {"task_id": _TASK}, ("task_id",)),
     Tool("checkpoint", checkpoint.__doc__, checkpoint, {"task_id": _TASK, "note": _text("where the work stands")},

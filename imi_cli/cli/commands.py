@@ -17,7 +17,7 @@ COMMANDS = {
     "ready": "work", "context": "read", "plan": "read", "status": "read", "think": "read", "check": "read",
     "search": "read", "show": "read", "verify": "read", "archive": "manage", "delete": "manage",
     "sync": "sync", "rebuild": "sync", "doctor": "sync", "export": "sync", "import": "sync",
-    "hook": "hook", "mcp": "mcp", "claims": "claims",
+    "hook": "hook", "mcp": "mcp", "claims": "claims", "capture": "review", "review": "review",
 }
 
 

@@ -44,11 +44,12 @@ class Spec:
 SPECS = {
     "log": Spec("writing", "log", ("note",), _FILES),
     # click's `decide` says why WHY is needed, missing or blank; such lines go there
-    "decide": Spec("writing", "decide", ("what", "why", "affects?"), {"--killed": ("killed", FLAG), **_FILES},
-                   not_blank=("why",)),
+    "decide": Spec("writing", "decide", ("what", "why", "affects?"), {
+        "--killed": ("killed", FLAG), "--supersedes": ("supersedes", VALUE), **_FILES}, not_blank=("why",)),
     "lesson": Spec("writing", "lesson", ("text",), {
         "--correct-behavior": ("correct", VALUE), "--correct-behaviour": ("correct", VALUE),
-        "--verified-by": ("verified_by", VALUE), **_FILES}, required=("correct",)),
+        "--verified-by": ("verified_by", VALUE), "--supersedes": ("supersedes", VALUE), **_FILES},
+        required=("correct",)),
     "task": Spec("writing", "task", ("goal_id", "title", "description?", "priority?", "why?"), {
         "--description": ("description_opt", VALUE), "-d": ("description_opt", VALUE),
         "--priority": ("priority_opt", VALUE), "-p": ("priority_opt", VALUE), "--why": ("why_opt", VALUE),

@@ -19,13 +19,19 @@ from .options import pass_app
                    "own config files, merged with what is there.")
 @click.option("--remove", is_flag=True, help="With --agents: take out exactly what --agents added (nothing else "
                                              "changes).")
+@click.option("--ci", "ci_gates", metavar="LIST",
+              help="Also add a gate that runs `imi doctor --check` and `imi check --stale`: github "
+                   "(.github/workflows/imi.yml), pre-commit (.pre-commit-config.yaml), or both comma-separated.")
 @pass_app
-def init(app: App, agents, remove):
+def init(app: App, agents, remove, ci_gates):
     """Create .imi/state.db in this folder (safe to run again; migrates an IMI 0.3 database)."""
     from ..agents import host_config
     from ..agents import instructions as agent_files
 
+    from . import ci
+
     chosen = agent_files.parse_agents(agents) if agents is not None else []
+    gates = ci.parse(ci_gates) if ci_gates is not None else []
     if remove:
         if not chosen:
             raise click.UsageError("--remove needs --agents: which files to take the IMI section out of")
@@ -52,6 +58,7 @@ def init(app: App, agents, remove):
     note = f" (a parent project also has one: {enclosing})" if enclosing and enclosing != db_path else ""
     changes = (agent_files.install(project.root, chosen) + host_config.apply(project.root, chosen, add=True)
                if chosen else [])
+    gated = ci.install(project.root, gates)
     lines = [("Already initialised: " if existed else "Initialised project memory at ") + str(project.db_path) + note]
     if synced.exported:
         lines.append(f"Wrote {synced.exported} records to .imi/records/ (commit them to share the memory)")
@@ -61,9 +68,13 @@ def init(app: App, agents, remove):
         lines.append(f"Installed git hooks: {', '.join(hooks)}")
     if changes:
         lines.append(_agent_lines(changes, project.root))
+    if gated:
+        lines.append(ci.lines(gated))
     app.out.result({"db_path": str(project.db_path), "created": not existed, "root": str(project.root),
                     "sync": synced.to_json(), "git_hooks": hooks}
-                   | ({"agent_files": [c.to_json() for c in changes]} if chosen else {}), "\n".join(lines))
+                   | ({"agent_files": [c.to_json() for c in changes]} if chosen else {})
+                   | ({"ci": [{"file": rel, "action": action} for rel, action in gated]} if gates else {}),
+                   "\n".join(lines))
 
 
 def _agent_lines(changes, root: Path) -> str:
@@ -81,10 +92,14 @@ def _agent_lines(changes, root: Path) -> str:
 
 @click.command()
 @click.argument("record_id")
+@click.option("--by", "replaced_by", metavar="ID", help="The record that replaces it (linked: its history shows this one).")
 @pass_app
-def archive(app: App, record_id):
+def archive(app: App, record_id, replaced_by):
     """Hide a record from context and lists (it stays in the database)."""
-    kind, rid = app.project().archive(record_id)
+    if replaced_by:
+        kind, rid = app.project().archive_by(record_id, replaced_by)
+    else:
+        kind, rid = app.project().archive(record_id)
     app.out.result({"kind": kind, "id": rid, "archived": True}, f"Archived {kind} {rid}")
 
 

@@ -141,6 +141,14 @@ def show(app: App, record_id):
         now, lease = now_ms(), project.lease_ms()
         lines.append("  tasks:")
         lines.extend(render_task_line(t, now, lease) for t in tasks)
+    history = project.history(kind, rid)
+    if history:
+        payload["replaces"] = [{"kind": k, "id": i} for k, i in history]
+        lines.append("  replaces: " + " <- ".join(f"{k} {i}" for k, i in history))
+    origin = project.origin(kind, rid)
+    if origin:
+        payload["provenance"] = origin
+        lines.append("  provenance: " + "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in origin.items()))
     versions = project.versions(rid)
     if versions:
         payload["versions"] = versions

@@ -67,12 +67,14 @@ def _say_why(why: str | None, done: str) -> None:
 @click.argument("why", required=False)
 @click.argument("affects", required=False)
 @click.option("--killed", is_flag=True, help="Record a killed feature (same as `imi kill`).")
+@click.option("--supersedes", metavar="ID", help="The decision, lesson or note this one replaces (archived and "
+                                                 "linked: context shows only the newest).")
 @files_option
 @pass_app
-def decide(app: App, what, why, affects, killed, files):
+def decide(app: App, what, why, affects, killed, supersedes, files):
     """Record a decision: WHAT WHY [AFFECTS]."""
     _say_why(why, "decided")
-    writing.decide(app, what, why, affects, killed, files)
+    writing.decide(app, what, why, affects, killed, files, supersedes)
 
 
 @click.command()
@@ -111,11 +113,13 @@ def log(app: App, note, files):
 @click.option("--correct-behavior", "--correct-behaviour", "correct", required=True,
               help="What to do instead.")
 @click.option("--verified-by", help="The person or named check that verified it (without it the lesson is unverified).")
+@click.option("--supersedes", metavar="ID", help="The decision, lesson or note this one replaces (archived and "
+                                                 "linked: context shows only the newest).")
 @files_option
 @pass_app
-def lesson(app: App, text, correct, verified_by, files):
+def lesson(app: App, text, correct, verified_by, supersedes, files):
     """Record a lesson: what went wrong, and (--correct-behavior) what to do instead."""
-    writing.lesson(app, text, correct, verified_by, files)
+    writing.lesson(app, text, correct, verified_by, files, supersedes)
 
 
 @click.group()

@@ -62,10 +62,14 @@ def rebuild(app: App, force):
 @click.command()
 @click.option("--fix", is_flag=True, help="Repair what needs no person: stray temporary files, orphan rows, "
                                           "a database git tracks.")
+@click.option("--check", "gate", is_flag=True, help="For CI and pre-commit: repair nothing, also refuse duplicate ids, "
+                                                  "dangling links and secrets in .imi/records; exit 1 on any problem.")
 @pass_app
-def doctor(app: App, fix):
+def doctor(app: App, fix, gate):
     """Check the memory on disk: a tracked or damaged database, stray files, conflict markers, orphan rows."""
-    found, left = app.project().doctor(fix=fix)
+    if fix and gate:
+        raise click.UsageError("--check repairs nothing: use --fix or --check, not both")
+    found, left = app.project().doctor(fix=fix, gate=gate)
     fixed = [f for f in found if f not in left]
     lines = [f"fixed: {f.line}" for f in fixed] + [f"{'' if f.fixable else 'needs you: '}{f.line}" for f in left]
     if left and not fix and any(f.fixable for f in left):

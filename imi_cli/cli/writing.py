@@ -24,7 +24,10 @@ def created(app: App, kind: str, record_id: str) -> None:
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
     if getattr(record, "note_kind", "") == "vision":
         label = "product vision"
-    app.out.result(record.to_json(), f"Recorded {label} {record_id}" + (f" (files: {files})" if files else ""))
+    payload = record.to_json()
+    if kind in ("decision", "lesson"):  # the notices say it in words; JSON readers get the ids
+        payload["related"] = app.project().related(kind, record_id)
+    app.out.result(payload, f"Recorded {label} {record_id}" + (f" (files: {files})" if files else ""))
 
 
 def log(app: App, note, files):
@@ -32,13 +35,14 @@ def log(app: App, note, files):
     created(app, "note", record_id)
 
 
-def decide(app: App, what, why, affects, killed, files):
-    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files))
+def decide(app: App, what, why, affects, killed, files, supersedes=None):
+    record_id = app.project().decide(what, why, affects, killed=killed, files=split_files(files),
+                                     supersedes=supersedes)
     created(app, "decision", record_id)
 
 
-def lesson(app: App, text, correct, verified_by, files):
-    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files))
+def lesson(app: App, text, correct, verified_by, files, supersedes=None):
+    record_id = app.project().add_lesson(text, correct, verified_by, split_files(files), supersedes=supersedes)
     created(app, "lesson", record_id)
 
 

@@ -97,6 +97,7 @@ class Project:
     def wait_for_writers(self, milliseconds: int) -> None:
         """How long a write waits behind another process's write lock before it fails as busy."""
         self._store.conn.set_busy_timeout(milliseconds)
+        self._store.busy_ms = milliseconds
 
     def live_index(self):
         """A path index of every reference that reloads when another process commits (the editor's view)."""
@@ -141,16 +142,43 @@ class Project:
                                   acceptance_criteria, list(tools), list(blocked_by), list(files))
 
     # `read` (decide, add_lesson, add_note): a file's lines as the writer sees them (an editor's unsaved text)
-    def decide(self, what, why, affects=None, *, killed: bool = False, files=(), read=None) -> str:
+    def decide(self, what, why, affects=None, *, killed: bool = False, files=(), read=None,
+               supersedes: str | None = None) -> str:
+        """Record a decision; `supersedes` names one it replaces (archived, linked). Duplicates and
+        records about the same code become notices."""
         from . import recording
 
-        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files), read)
+        return recording.add_decision(self._store, self.provenance(), what, why, affects, killed, list(files), read,
+                                      supersedes)
 
-    def add_lesson(self, text, correct_behavior, verified_by=None, files=(), read=None) -> str:
+    def add_lesson(self, text, correct_behavior, verified_by=None, files=(), read=None,
+                   supersedes: str | None = None) -> str:
         from . import recording
 
         return recording.add_lesson(self._store, self.provenance(), text, correct_behavior, verified_by, list(files),
-                                    read)
+                                    read, supersedes)
+
+    def related(self, kind: str, record_id: str) -> list[dict]:
+        """Active records this one duplicates or shares code with (see `overlap.related`)."""
+        from .overlap import related
+
+        return related(self._store, kind, record_id)
+
+    def history(self, kind: str, record_id: str) -> list[tuple[str, str]]:
+        """The records this one replaced (`supersedes` links), newest first."""
+        from .overlap import chain
+
+        return chain(self._store, kind, record_id)
+
+    def archive_by(self, old_ref: str, new_ref: str) -> tuple[str, str]:
+        """Archive a record as replaced by another (linked, so context shows only the newer); (kind, id)."""
+        from .clock import now_ms
+        from .overlap import supersede
+
+        self.provenance()
+        with self._store.write():
+            new_kind, new_id = self.resolve(new_ref, ["decision", "lesson", "note"])
+            return supersede(self._store, new_kind, new_id, old_ref, now_ms())
 
     def add_note(self, content, kind: str = "note", files=(), read=None) -> str:
         from . import recording
@@ -189,6 +217,56 @@ class Project:
                 if count:
                     raise Conflict(f"goal {record_id} has {count} tasks: add --yes to delete the goal and its tasks")
             return kind, record_id, writes.delete(store, kind, record_id)
+
+    # proposals behind review ------------------------------------------------------------------
+    def propose(self, kind: str, fields: dict, *, session: str | None = None, source: str = "agent"):
+        """Hold a lesson, decision or task summary for a person to review; (Proposal, new). Never
+        in context until accepted; the same text (even once rejected) is not proposed twice."""
+        from .proposals import propose
+
+        return propose(self._store, self.provenance(), kind, fields, session=session, source=source)
+
+    def capture(self, events=(), *, session: str | None = None, source: str = "capture"):
+        """Draft proposals from what a session did (see `capture`): summaries of the tasks this agent
+        holds, lessons from commands that failed until an edit; [(Proposal, new)]."""
+        from .capture import capture
+
+        return capture(self._store, self.provenance(), list(events), session=session, source=source)
+
+    def proposals(self, status: str | None = "pending", session: str | None = None):
+        from .proposals import listing
+
+        return listing(self._store, status, session)
+
+    def pending_count(self) -> int:
+        """How many proposals wait for review (editors show it)."""
+        from .proposals import pending_count
+
+        return pending_count(self._store)
+
+    def accept(self, ref: str, edits: dict | None = None) -> tuple[str, str]:
+        """Accept a pending proposal (id or prefix), with `edits` over its fields; (kind, record id)."""
+        from .proposals import accept
+
+        return accept(self._store, self.provenance(), ref, edits)
+
+    def reject(self, ref: str):
+        """Reject a pending proposal; it is remembered and not proposed again."""
+        from .proposals import reject
+
+        return reject(self._store, self.provenance(), ref)
+
+    def origin(self, kind: str, record_id: str) -> dict:
+        """Who stored a record and how it came in: {stored_by, commit, session, proposal, approved_by},
+        only the parts known (a record written directly has no proposal or approver)."""
+        from .proposals import origin
+
+        return origin(self._store, kind, record_id)
+
+    def accept_session(self, session: str) -> list[tuple[str, str]]:
+        from .proposals import accept_session
+
+        return accept_session(self._store, self.provenance(), session)
 
     # claims -----------------------------------------------------------------------------------
     def start(self, task_ref: str, *, force: bool = False):
@@ -392,7 +470,30 @@ class Project:
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
-        return build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        self._shown(packed)
+        return packed
+
+    def _shown(self, packed):
+        """Renew the decisions, lessons and notes a packed context shows (their last-used time)."""
+        self.mark_used([r.id for s in packed.sections for r in s.records[:s.shown]
+                        if getattr(r, "kind", "") in ("decision", "lesson", "note")])
+
+    def mark_used(self, ids) -> int:
+        """Note that these records were just shown to an agent or a person (a hover, a view): they stop
+        aging. Best effort and cheap: at most one write a day per record, never waits on a writer."""
+        from .clock import now_ms
+        from .usage import mark_used
+
+        return mark_used(self._store, ids, now_ms())
+
+    def aging(self, limit: int = 200) -> list[tuple[str, str, int]]:
+        """Active decisions, lessons and notes neither used nor verified within the aging time:
+        [(kind, id, days idle, text)], oldest first."""
+        from .clock import now_ms
+        from .usage import aging
+
+        return aging(self._store, now_ms(), limit)
 
     def file_memory(self, path: str, budget: int | None = None, keep=None):
         """What names one file (repo-relative or absolute path), packed like the context; with `keep`, only
@@ -400,7 +501,9 @@ class Project:
         from .context import DEFAULT_BUDGET, build_for_file
         from .paths import normalize
 
-        return build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
+        packed = build_for_file(self._store, normalize(path, self.root), budget=budget or DEFAULT_BUDGET, keep=keep)
+        self._shown(packed)
+        return packed
 
     def relative(self, path: str) -> str | None:
         """A path as the project names it (repo-relative, POSIX), or None when outside the project."""
@@ -450,7 +553,9 @@ class Project:
         self.provenance()
         with self._store.write():
             kind, record_id = self.resolve(ref, ["goal", "task", "decision", "lesson", "note", "memory"])
-            return kind, record_id, verify(self._store, kind, record_id, read or read_lines)
+            result = kind, record_id, verify(self._store, kind, record_id, read or read_lines)
+        self.mark_used([record_id])  # verified: it renews like a use
+        return result
 
     def reanchor(self, kind: str, record_id: str, ref_id: int, path: str, lines: list[str], start: int, end: int):
         """Anchor one reference of a record to lines start..end of `path`, whose text is `lines` (an
@@ -524,12 +629,17 @@ class Project:
 
         return database_path_in_git(self._store)
 
-    def doctor(self, *, fix: bool = False):
+    def doctor(self, *, fix: bool = False, gate: bool = False):
         """What is wrong with the memory on disk: (findings, findings left after repairs). With `fix`,
-        repairs what needs no person (stray temporary files, orphan rows, a tracked database)."""
+        repairs what needs no person (stray temporary files, orphan rows, a tracked database). With
+        `gate` (CI), also duplicate ids, dangling links and secrets in the record files."""
         from . import health
 
         findings = health.examine(self._store)
+        if gate:
+            from . import gatecheck
+
+            findings += gatecheck.examine(self._store)
         return findings, health.repair(self._store, findings) if fix else findings
 
     def versions_in_git(self) -> int:

@@ -13,6 +13,7 @@ from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
+from .usage import mark_aging
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
@@ -129,13 +130,53 @@ def _by(agent: str | None) -> str:
     return f"  @{one_line(agent, 80)}" if agent else ""
 
 
+def _replaced(record) -> str:
+    """A pointer to the history of a record that replaced another (only the newest of a chain is shown),
+    and a mark on memory nobody used or verified for the aging time."""
+    text = f" · replaces {record.supersedes} (`imi show {record.id}` for the history)" if record.supersedes else ""
+    if record.aging is not None:
+        text += (f"\n    ⌛ aging: not used or verified for {record.aging} days "
+                 f"(`imi verify {record.id}` if it still holds, else `imi archive {record.id}`)")
+    return text
+
+
+STALE_MODES = ("flag", "withhold")
+
+
+def stale_mode() -> str:
+    """IMI_STALE_MEMORY: how context, hooks and MCP show a record whose anchored code changed or is
+    gone. "flag" (default) shows it marked with what changed: the moment its code changes is when a
+    lesson matters most, and the agent can check it. "withhold" shows one line in its place."""
+    import os
+
+    mode = os.environ.get("IMI_STALE_MEMORY", "flag").strip().lower() or "flag"
+    if mode not in STALE_MODES:
+        from .errors import ImiError
+
+        raise ImiError(f"IMI_STALE_MEMORY must be flag or withhold, not {mode[:40]!r}")
+    return mode
+
+
+def _withheld(record) -> str:
+    """The line that stands for a stale record when the setting withholds it, else ""."""
+    if not any(ref.now is not None and ref.now.stale for ref in getattr(record, "files", ())):
+        return ""
+    if stale_mode() != "withhold":
+        return ""
+    return (f"  - withheld: {record.kind} {record.id} names code that changed since it was written "
+            f"(`imi show {record.id}`; `imi verify {record.id}` if it still holds)")
+
+
 def render_decision(d: Decision, now: int) -> str:
+    withheld = _withheld(d)
+    if withheld:
+        return withheld
     text = f"  {field(d.what, 300)}"
     if d.why:
         text += f"\n    why: {field(d.why, 300)}"
     if d.affects:
         text += f"\n    affects: {field(d.affects, 160)}"
-    return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}"
+    return text + _files(d) + f"\n    {ago(d.created_at, now)}{_by(d.agent)} · {d.id}" + _replaced(d)
 
 
 def _verified(lesson: Lesson) -> str:
@@ -144,9 +185,12 @@ def _verified(lesson: Lesson) -> str:
 
 
 def render_lesson(lesson: Lesson, now: int) -> str:
+    withheld = _withheld(lesson)
+    if withheld:
+        return withheld
     return (f"  - {field(lesson.text, 300)}\n    correct behavior: {field(lesson.correct_behavior, 300)}"
             f"\n    {_verified(lesson)}{_by(lesson.agent)} ({ago(lesson.created_at, now)}) · {lesson.id}"
-            + _files(lesson))
+            + _replaced(lesson) + _files(lesson))
 
 
 def render_note(note: Note, now: int) -> str:
@@ -230,6 +274,7 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
 
     follow_renames(store)  # records naming a file git renamed show its new path
     now = now or now_ms()
+    stale_mode()  # a bad setting is one clear line before anything is read
     lease = lease_ms(store)
     sections = _sections(store, goal_id, now, lease, budget)
     if first:
@@ -306,6 +351,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     def attach(records):
         queries.attach_files(store, records)
         _annotate(store, records)
+        mark_aging(store, records, now)
 
     def goal_item(goal: Goal) -> str:
         counts = dict(store.execute(
@@ -398,7 +444,9 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                 if task is not None:
                     found.append(task)
                     task_ids.add(task.id)
+    stale_mode()  # a bad setting is one clear line before anything is read
     _annotate(store, found)
+    mark_aging(store, found, now)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]

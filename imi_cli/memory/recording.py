@@ -112,7 +112,8 @@ def add_task(store: Store, prov: Provenance, goal: str, title: str, description:
 
 
 def add_decision(store: Store, prov: Provenance, what: str, why: str | None, affects: str | None = None,
-                 killed: bool = False, files: list[str] = (), read: LineReader | None = None) -> str:
+                 killed: bool = False, files: list[str] = (), read: LineReader | None = None,
+                 supersedes: str | None = None) -> str:
     """Record a decision (or, with `killed`, a killed feature); returns its id.
 
     As in IMI 0.3, a decision whose text says "killed" is filed as a kill.
@@ -123,18 +124,31 @@ def add_decision(store: Store, prov: Provenance, what: str, why: str | None, aff
     kind = "killed" if killed or KILL_WORD.search(f"{what} {why}") else "decision"
     refs = collect_refs(store, list(files), [what, why, affects], read=read)
     with store.write():
-        return writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)
+        record_id = writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)
+        return _checked_against_others(store, prov, "decision", record_id, supersedes)
 
 
 def add_lesson(store: Store, prov: Provenance, text: str, correct_behavior: str | None,
-               verified_by: str | None = None, files: list[str] = (), read: LineReader | None = None) -> str:
+               verified_by: str | None = None, files: list[str] = (), read: LineReader | None = None,
+               supersedes: str | None = None) -> str:
     """Record a lesson: what went wrong and the correct behaviour; returns its id."""
     text = clean(text, "lesson text")
     correct = clean(correct_behavior, "--correct-behavior")
     verified = clean(verified_by, "--verified-by", required=False) or ""  # unverified until a person or check says
     refs = collect_refs(store, list(files), [text, correct], read=read)
     with store.write():
-        return writes.add_lesson(store, prov, text=text, correct_behavior=correct, verified_by=verified, refs=refs)
+        record_id = writes.add_lesson(store, prov, text=text, correct_behavior=correct, verified_by=verified, refs=refs)
+        return _checked_against_others(store, prov, "lesson", record_id, supersedes)
+
+
+def _checked_against_others(store: Store, prov: Provenance, kind: str, record_id: str, supersedes: str | None) -> str:
+    """Link the new record to the one it replaces, then report duplicates and records about the same code."""
+    from . import overlap
+
+    if supersedes:
+        overlap.supersede(store, kind, record_id, supersedes, prov.at)
+    overlap.report(store, kind, record_id)
+    return record_id
 
 
 def add_note(store: Store, prov: Provenance, content: str, kind: str = "note", files: list[str] = (),

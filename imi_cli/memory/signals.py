@@ -29,7 +29,7 @@ def _signal(key: str, title: str, rows: list[tuple[str, str]]) -> Signal:
 
 
 def compute(store: Store, now: int | None = None) -> list[Signal]:
-    """Stale claims, goals without a success signal, long-blocked tasks, decisions never linked to work,
+    """Aging memory, stale claims, goals without a success signal, long-blocked tasks, decisions never linked to work,
     and active goals with nothing left to do."""
     now = now or now_ms()
     lease = lease_ms(store)
@@ -55,7 +55,13 @@ def compute(store: Store, now: int | None = None) -> list[Signal]:
         "SELECT g.id, g.name FROM goals g WHERE g.archived_at IS NULL AND g.status NOT IN ('done', 'archived') "
         "AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.goal_id = g.id AND t.status != 'done' "
         "AND t.archived_at IS NULL) ORDER BY g.created_at")]
+    from .usage import aging, aging_days
+
+    days = aging_days(store)
+    old = [(rid, f"{kind}: {text} — not used or verified for {idle} days") for kind, rid, idle, text in aging(store, now)]
     return [
+        _signal("aging", f"Aging memory (neither used nor verified for {days} days: `imi verify ID` or "
+                         "`imi archive ID`)", old),
         _signal("stale_claims", "Stale claims (no heartbeat within the lease)", stale),
         _signal("goals_without_success_signal", "Goals without a success signal", no_signal),
         _signal("blocked_long", "Tasks blocked for more than 3 days", blocked),

@@ -12,7 +12,7 @@ import pytest
 
 from imi_testing import IMI
 
-TOOLS = {"context", "file_memory", "search", "decide", "lesson", "log", "start", "checkpoint", "complete"}
+TOOLS = {"context", "file_memory", "search", "decide", "lesson", "propose", "log", "start", "checkpoint", "complete"}
 
 
 @asynccontextmanager
@@ -82,6 +82,24 @@ async def test_decide_lesson_and_log_land_in_the_database(project):
         ("tests shared one database", "a tmp database per test")]
     assert project.sql("SELECT content FROM direction_notes WHERE kind = 'note'") == [("focus on sync this week",)]
     assert "use WAL mode" in project.ok("context").out  # the CLI sees what the MCP client wrote
+
+
+@pytest.mark.slow
+async def test_propose_holds_a_lesson_for_review_and_never_records_it(project):
+    project.file("src/db.py")
+    async with session(project, env={"IMI_AGENT_ID": "cursor-agent", "IMI_SESSION_ID": "s-9"}) as client:
+        first = await client.call_tool("propose", {"kind": "lesson", "text": "migrations ran twice",
+                                                   "detail": "guard with user_version", "files": ["src/db.py"]})
+        again = await client.call_tool("propose", {"kind": "lesson", "text": "Migrations  ran twice",
+                                                   "detail": "guard with user_version"})
+        wrong = await client.call_tool("propose", {"kind": "goal", "text": "x"})
+    assert "Proposed lesson" in text_of(first) and "imi review" in text_of(first)
+    assert "Already proposed" in text_of(again)
+    assert wrong.is_error and "lesson or decision" in text_of(wrong)
+    assert project.sql("SELECT count(*) FROM lessons") == [(0,)]
+    assert "migrations ran twice" not in project.ok("context").out
+    [row] = project.json("review")["proposals"]
+    assert (row["kind"], row["session"], row["proposed_by"], row["source"]) == ("lesson", "s-9", "cursor-agent", "mcp")
 
 
 @pytest.mark.slow
@@ -232,7 +250,7 @@ def test_tools_list_is_answered_without_loading_the_data_layer():
             "server = mcp_server.create_server()\n"
             "out = server.handle_message({'jsonrpc': '2.0', 'id': 1, 'method': 'initialize', 'params': {}})\n"
             "out = server.handle_message({'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list'})\n"
-            "assert len(out['result']['tools']) == 9\n"
+            "assert len(out['result']['tools']) == 10\n"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('apsw', 'click', 'mcp', 'pydantic')"
             " or m.startswith('imi_cli.memory.'))\n"
             "print(json.dumps(heavy))\n")

@@ -282,8 +282,41 @@ CREATE INDEX IF NOT EXISTS refs_glob_idx ON refs(is_glob) WHERE is_glob = 1;
 """)
 
 
+def _v5_curation(conn: apsw.Connection) -> None:
+    """4 -> 5: proposals behind review, provenance of approval, supersession, and when a record was last used.
+
+    The provenance columns travel in the version files (they are record columns); proposals and
+    usage times are this clone's own (a pending proposal is not memory yet, and reading must not
+    write version files)."""
+    provenance = {"approved_by": "TEXT", "proposal_id": "TEXT", "session_id": "TEXT", "supersedes": "TEXT"}
+    for table in ("decisions", "lessons", "direction_notes"):
+        _ensure_columns(conn, table, provenance)
+    conn.execute("""
+CREATE TABLE IF NOT EXISTS proposals (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  session_id TEXT,
+  source TEXT NOT NULL,
+  proposed_by TEXT,
+  created_at INTEGER NOT NULL,
+  decided_by TEXT,
+  decided_at INTEGER,
+  record_id TEXT
+);
+CREATE INDEX IF NOT EXISTS proposals_status_idx ON proposals(status, created_at);
+CREATE INDEX IF NOT EXISTS proposals_fingerprint_idx ON proposals(fingerprint);
+CREATE TABLE IF NOT EXISTS record_usage (
+  record_id TEXT PRIMARY KEY,
+  used_at INTEGER NOT NULL
+) WITHOUT ROWID;
+""")
+
+
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text,
-                                                       _v4_hot_query_indexes]
+                                                       _v4_hot_query_indexes, _v5_curation]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

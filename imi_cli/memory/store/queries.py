@@ -18,8 +18,8 @@ GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, prior
 TASK_COLS = ("id, title, goal_id, description, why, context, acceptance_criteria, tools, priority, status, "
              "created_by, agent_id, claimed_at, last_ping_at, summary, created_at, updated_at, completed_at, "
              "archived_at")
-DECISION_COLS = "id, what, why, affects, kind, agent, created_at, archived_at"
-LESSON_COLS = "id, what_went_wrong, correct_behavior, verified_by, agent, created_at, archived_at"
+DECISION_COLS = "id, what, why, affects, kind, agent, created_at, archived_at, supersedes"
+LESSON_COLS = "id, what_went_wrong, correct_behavior, verified_by, agent, created_at, archived_at, supersedes"
 NOTE_COLS = "id, content, kind, author, created_at, archived_at"
 MEMORY_COLS = "id, key, value, type, goal_id, task_id, source, created_at"
 
@@ -52,12 +52,12 @@ def _task(row) -> Task:
 
 def _decision(row) -> Decision:
     return Decision(id=row[0], what=row[1], why=row[2] or "", affects=row[3], decision_kind=row[4] or "decision",
-                    agent=row[5], created_at=row[6], archived_at=row[7])
+                    agent=row[5], created_at=row[6], archived_at=row[7], supersedes=row[8])
 
 
 def _lesson(row) -> Lesson:
     return Lesson(id=row[0], text=row[1], correct_behavior=row[2] or "", verified_by=row[3] or "",
-                  agent=row[4], created_at=_int(row[5]), archived_at=row[6])
+                  agent=row[4], created_at=_int(row[5]), archived_at=row[6], supersedes=row[7])
 
 
 def _note(row) -> Note:

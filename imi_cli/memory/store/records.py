@@ -125,6 +125,8 @@ class Decision(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
+    supersedes: str | None = None  # the record this one replaced (archived)
+    aging: int | None = None  # days neither used nor verified, when beyond the aging time (see usage.py)
     files: list[FileRef] = list
     kind = "decision"
 
@@ -142,6 +144,8 @@ class Lesson(_Record):
     agent: str | None = None
     created_at: int | None = None
     archived_at: int | None = None
+    supersedes: str | None = None  # the record this one replaced (archived)
+    aging: int | None = None  # days neither used nor verified, when beyond the aging time (see usage.py)
     files: list[FileRef] = list
     kind = "lesson"
 
