@@ -296,7 +296,9 @@ async def _record(ls: ImiLanguageServer, kind: str, memory: FolderMemory, record
     await _written(ls, memory)
     found = memory.project.get(kind, record_id)
     files = ", ".join(ref.label() for ref in getattr(found, "files", []))
-    ls.tell(f"Recorded {kind} {record_id}" + (f" ({files})" if files else ""))
+    said = [line for line in memory.project.notices if not line.startswith("built ")]  # e.g. "not linked: ..."
+    memory.project.notices.clear()  # shown once, with the write that caused them
+    ls.tell(f"Recorded {kind} {record_id}" + (f" ({files})" if files else "") + "".join(f"; {line}" for line in said))
     return {"kind": kind, "id": record_id, "files": [ref.to_json() for ref in getattr(found, "files", [])]}
 
 

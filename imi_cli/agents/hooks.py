@@ -63,13 +63,18 @@ def _start(event: Event) -> str:
     return cwd if cwd and os.path.isdir(cwd) else os.getcwd()
 
 
+_OPENING_NOTICES: list[str] = []  # what opening the project did (a fresh clone's database built): one stderr line
+
+
 def _open(start: str, agent_flag: str | None = None):
     """The project found from `start` (or IMI_DB); ImiError with one line when there is none."""
     from pathlib import Path
 
     from ..memory import Project
 
-    return Project.open(start=Path(start), agent=agent_flag)
+    project = Project.open(start=Path(start), agent=agent_flag)
+    _OPENING_NOTICES.extend(line for line in project.notices if line not in _OPENING_NOTICES)
+    return project
 
 
 def _is_project(start: str) -> bool:
@@ -259,7 +264,7 @@ def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host
             outcome = stop(event, agent_flag)
         else:
             outcome = files(event, agent_flag)
-        return Reply(adapter.output(event_name, event, outcome) if outcome else None)
+        return Reply(adapter.output(event_name, event, outcome) if outcome else None, note="; ".join(_OPENING_NOTICES))
     except Exception as exc:
         if os.environ.get("IMI_DEBUG") and not isinstance(exc, HookInputError):
             raise

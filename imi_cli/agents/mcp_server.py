@@ -47,7 +47,13 @@ def _files_note(record) -> str:
 def _recorded(project, kind: str, record_id: str) -> str:
     record = project.get(kind, record_id)
     label = "killed feature" if getattr(record, "decision_kind", "") == "killed" else kind
-    return f"Recorded {label} {record_id}{_files_note(record)}"
+    return f"Recorded {label} {record_id}{_files_note(record)}" + _noticed(project)
+
+
+def _noticed(project) -> str:
+    """What the project said besides the result (a path in the text that was not linked, a duplicate,
+    the database built from a fresh clone's records), as lines after the answer."""
+    return "".join(f"\nNote: {line}" for line in project.notices)
 
 
 def context(goal_id: str | None = None, budget: int = DEFAULT_BUDGET) -> str:
@@ -122,7 +128,9 @@ def complete(task_id: str, summary: str, outcome: str | None = None) -> str:
     """Mark your task done with a summary (and how it was verified)."""
     with _project() as project:
         task = project.complete(task_id, summary, outcome=outcome)
-    return f"Completed task {task.id}: {task.title}"
+        closed = project.goal_closed_by(task)
+        done = f"\nGoal {closed.id} is done: all its tasks are ({closed.name})" if closed is not None else ""
+        return f"Completed task {task.id}: {task.title}{done}" + _noticed(project)
 
 
 # Argument schemas: what `tools/list` shows and what every call is checked against before it runs.

@@ -73,14 +73,17 @@ async def test_decide_lesson_and_log_land_in_the_database(project):
         learned = await client.call_tool("lesson", {"what_went_wrong": "tests shared one database",
                                                      "correct_behavior": "a tmp database per test"})
         logged = await client.call_tool("log", {"note": "focus on sync this week"})
+        unlinked = await client.call_tool("log", {"note": "the fix belongs in src/gone.py"})
     assert not (decided.is_error or learned.is_error or logged.is_error), text_of(decided)
+    assert "Note: not linked: src/gone.py does not exist" in text_of(unlinked)  # never dropped silently
     assert "Recorded decision" in text_of(decided) and "src/db.py" in text_of(decided)
     assert project.sql("SELECT what, why, agent FROM decisions") == [("use WAL mode", "readers never block",
                                                                       "cursor-agent")]
     assert project.sql("SELECT r.path FROM refs r JOIN decisions d ON d.id = r.record_id") == [("src/db.py",)]
     assert project.sql("SELECT what_went_wrong, correct_behavior FROM lessons") == [
         ("tests shared one database", "a tmp database per test")]
-    assert project.sql("SELECT content FROM direction_notes WHERE kind = 'note'") == [("focus on sync this week",)]
+    assert project.sql("SELECT content FROM direction_notes WHERE kind = 'note'") == [
+        ("focus on sync this week",), ("the fix belongs in src/gone.py",)]
     assert "use WAL mode" in project.ok("context").out  # the CLI sees what the MCP client wrote
 
 
@@ -115,6 +118,7 @@ async def test_start_checkpoint_and_complete_a_task(project):
     assert f"Started task {task}" in text_of(started)
     assert "saved" in text_of(saved)
     assert not done.is_error and "Completed task" in text_of(done)
+    assert f"Goal {goal} is done: all its tasks are (sync)" in text_of(done)  # its last task closed it
     assert twice.is_error and "already completed" in text_of(twice)
     assert project.sql("SELECT status, agent_id, summary FROM tasks WHERE id = ?", (task,)) == [
         ("done", "copilot", "merge driver and tests")]

@@ -71,6 +71,8 @@ async def test_record_a_decision_and_a_note(client, memory):
     decision = await command(client, "imi.recordDecision", {"what": "docs in markdown", "why": "renders on forges",
                                                             "uri": uri})
     note = await command(client, "imi.recordNote", "look at the docs again")  # positional, no anchor
+    await command(client, "imi.recordNote", "the cause is in src/gone.py")
+    assert "not linked: src/gone.py does not exist" in messages(client)  # said, never dropped silently
     assert project.json("show", decision["id"])["files"][0]["path"] == "docs/readme.md"
     assert project.json("show", note["id"])["content"] == "look at the docs again"
     [top] = await lenses(client, uri)

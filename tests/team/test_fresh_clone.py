@@ -75,6 +75,8 @@ def test_the_session_start_hook_in_a_fresh_clone_gives_the_memory(team):
     context = json.loads(hook.stdout)["hookSpecificOutput"]["additionalContext"]
     assert "two refreshes raced" in context and "Handle concurrent refresh" in context
     assert bob.db.is_file()
+    notes = [line for line in hook.stderr.splitlines() if line.strip()]  # one line says what happened
+    assert len(notes) == 1 and "built .imi/state.db from the" in notes[0], hook.stderr
 
 
 def test_two_first_commands_at_once_both_see_the_memory(team):
