@@ -29,9 +29,12 @@ def _click_command(name: str) -> click.Command:
     return cli.get_command(click.Context(cli), name)
 
 
-def _both(project, *args, stdin_same=True):
-    """Run the line by the fast path, then by click (fast path off); the two results."""
+def _both(project, *args, stdin_same=True, between=None):
+    """Run the line by the fast path, then by click (fast path off); the two results. `between` runs
+    in the middle, on the fast path's result."""
     fast_result = project.run(*args)
+    if between is not None:
+        between(fast_result)
     original = cli_module.run_fast
     cli_module.run_fast = lambda args, app: None
     try:
@@ -122,17 +125,12 @@ WRITES = [
 
 @pytest.mark.parametrize("line", WRITES, ids=lambda line: " ".join(line))
 def test_writes_record_the_same_both_ways(seeded, line):
-    fast_result = seeded.run(*line)
-    # the same line twice would be a duplicate (a notice): undo the first before the second path runs
-    recorded = re.search(r'Recorded [a-z ]+ ([a-z0-9]+)|"id": "([a-z0-9]+)"', fast_result.out)
-    if recorded:
-        assert seeded.run("delete", recorded.group(1) or recorded.group(2)).code == 0
-    original = cli_module.run_fast
-    cli_module.run_fast = lambda args, app: None
-    try:
-        click_result = seeded.run(*line)
-    finally:
-        cli_module.run_fast = original
+    def undo(result) -> None:  # the same line twice would be a duplicate (a notice): undo the first
+        recorded = re.search(r'Recorded [a-z ]+ ([a-z0-9]+)|"id": "([a-z0-9]+)"', result.out)
+        if recorded:
+            assert seeded.run("delete", recorded.group(1) or recorded.group(2)).code == 0
+
+    fast_result, click_result = _both(seeded, *line, between=undo)
     _same(fast_result, click_result)
     assert fast_result.code == 0, str(fast_result)
 
