@@ -236,6 +236,57 @@ def _compiled(index: int) -> re.Pattern[str]:
     return pattern
 
 
+_SCAN: list = []  # [needle scanner, {needle: rule indices it wakes}, {needle: wakes _ASSIGNED}], built once
+
+
+def _scanner() -> list:
+    """One pass over a text names every rule whose `needs` it holds (a loop testing each rule's
+    needs cost more than the rules themselves on a bulk load)."""
+    if not _SCAN:
+        needles = sorted({n for rule in _RULES for n in rule.needs} | set(_KEY_HINTS), key=len, reverse=True)
+        # The lookahead tests every position; at each one the longest needle there is named, so a
+        # needle found stands for every needle inside it too.
+        pattern = re.compile(f"(?=({_alternatives(needles)}))")
+        wakes = {n: frozenset(i for i, rule in enumerate(_RULES) if any(m in n for m in rule.needs))
+                 for n in needles}
+        hints = {n: any(h in n for h in _KEY_HINTS) for n in needles}
+        _SCAN.extend((pattern, wakes, hints))
+    return _SCAN
+
+
+def _alternatives(words: list[str]) -> str:
+    """A pattern matching the longest of `words` at a place, shaped as a tree of shared prefixes
+    (the regex engine then tries one branch per first letter instead of every word)."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(tree)
+
+
+_ALWAYS = frozenset(i for i, rule in enumerate(_RULES) if not rule.needs)
+
+
+def candidates(lower: str) -> tuple[list[int], bool]:
+    """The rules (indices into _RULES, in order) whose needs the lower-cased text holds, and
+    whether it holds a word that may name a secret (_KEY_HINTS)."""
+    scan, wakes, hints = _scanner()
+    found = set(scan.findall(lower))
+    if not found:
+        return sorted(_ALWAYS), False
+    return sorted(_ALWAYS.union(*(wakes[n] for n in found))), any(hints[n] for n in found)
+
+
 def find(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every credential in the text, in order, not overlapping."""
     spans: list[tuple[str, int, int]] = []
@@ -245,9 +296,9 @@ def find(text: str) -> list[tuple[str, int, int]]:
             spans.append((kind, start, end))
 
     lower = text.lower()
-    for index, (kind, pattern, group, check, needs) in enumerate(_RULES):
-        if needs and not any(n in lower for n in needs):
-            continue
+    awake, assigned = candidates(lower)
+    for index in awake:
+        kind, pattern, group, check, _needs = _RULES[index]
         bounded = pattern.startswith(_B)
         for match in _compiled(index).finditer(text):
             start = match.start()
@@ -255,12 +306,12 @@ def find(text: str) -> list[tuple[str, int, int]]:
                 continue
             if check(match[group]):
                 add(kind, *match.span(group))
-    for match in _ASSIGNED.finditer(text) if any(w in lower for w in _KEY_HINTS) else ():
+    for match in _ASSIGNED.finditer(text) if assigned else ():
         key = _name_before(text, match.end("word"))
         span = _assigned(text, match, key)
         if span:
             add("password" if _PASSWORD_KEY.search(key) else "secret", *span)
-    for match in _XML.finditer(text):
+    for match in _XML.finditer(text) if "</" in text else ():
         if _literal(match["value"]):
             add("password" if _PASSWORD_KEY.search(match["key"]) else "secret", *match.span("value"))
     return sorted(spans, key=lambda span: span[1])

@@ -1,0 +1,45 @@
+"""The redaction prefilter (one scan naming the rules a text may match) wakes exactly the rules that
+testing each rule's `needs` one by one would: a rule it missed would let a secret through."""
+
+from __future__ import annotations
+
+import random
+
+from imi_cli.memory import redaction
+from imi_cli.memory.redaction import _KEY_HINTS, _RULES, candidates, replace_secrets
+from tests.test_redaction_corpus import load
+
+
+def rule_by_rule(lower: str) -> tuple[list[int], bool]:
+    """The rules a text wakes, asking each rule in turn (what the scan replaces)."""
+    awake = [i for i, rule in enumerate(_RULES) if not rule.needs or any(n in lower for n in rule.needs)]
+    return awake, any(w in lower for w in _KEY_HINTS)
+
+
+def texts() -> list[str]:
+    """Corpus lines, and strings made of overlapping pieces of the needles (`ghf_`, `sk-ant-sk`)."""
+    needles = sorted({n for rule in _RULES for n in rule.needs} | set(_KEY_HINTS))
+    rng = random.Random(20)
+    made = []
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            needle = rng.choice(needles)
+            start = rng.randint(0, len(needle) - 1)
+            parts.append(rng.choice([needle, needle[start:], needle[:start + 1], rng.choice(" x-_.:")]))
+        made.append("".join(parts))
+    return [case.text for case in load()] + made
+
+
+def test_the_scan_wakes_the_same_rules_as_asking_each_rule():
+    for text in texts():
+        lower = text.lower()
+        assert candidates(lower) == rule_by_rule(lower), text
+
+
+def test_secrets_are_replaced_as_when_every_rule_is_asked(monkeypatch):
+    corpus = [case.text for case in load()]
+    scanned = [replace_secrets(text) for text in corpus]
+    monkeypatch.setattr(redaction, "candidates", rule_by_rule)
+    assert [replace_secrets(text) for text in corpus] == scanned
+    assert sum(1 for _, kinds in scanned if kinds) > 100  # the corpus holds secrets: the comparison means something
