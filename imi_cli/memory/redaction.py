@@ -16,6 +16,7 @@ Measured on tests/data/redaction-corpus.tsv (see docs/guarantees.md).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
 
@@ -289,6 +290,11 @@ def candidates(lower: str) -> tuple[list[int], bool]:
 
 def find(text: str) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every credential in the text, in order, not overlapping."""
+    return list(_find(text))
+
+
+@lru_cache(maxsize=4096)  # a bulk load meets the same texts again and again (empty lists, names, sources)
+def _find(text: str) -> tuple[tuple[str, int, int], ...]:
     spans: list[tuple[str, int, int]] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -314,7 +320,7 @@ def find(text: str) -> list[tuple[str, int, int]]:
     for match in _XML.finditer(text) if "</" in text else ():
         if _literal(match["value"]):
             add("password" if _PASSWORD_KEY.search(match["key"]) else "secret", *match.span("value"))
-    return sorted(spans, key=lambda span: span[1])
+    return tuple(sorted(spans, key=lambda span: span[1]))
 
 
 def replace_secrets(text: str) -> tuple[str, list[str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..store import Store
 from ..store.queries import TABLES
-from . import incremental, layout, rows, state, vanished
+from . import bulk, incremental, layout, rows, state, vanished
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
@@ -141,6 +141,7 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         for name in gone:
             affected[known[name][1]] = known[name][0]
         report.forgotten = len(gone)
+        loading = len(new) > _BULK and not known and bulk.empty(store)  # a rebuild, a fresh clone
         payloads: dict[str, dict] = {}  # read once: the winner is usually one of the new files
         inserts = []
         newest = None
@@ -166,7 +167,7 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         report.imported = len(inserts)
         if newest:
             state.observe(store, newest)
-        _apply(store, affected, report, set(payloads), payloads)
+        _apply(store, affected, report, set(payloads), payloads, loading)
         if export_untracked and only is None:
             report.exported = _touch_untracked(store)
         incremental.remember(store, head)
@@ -337,14 +338,38 @@ def describe_claim_race(race: dict) -> str:
 
 
 def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
-           payloads: dict[str, dict]) -> None:
+           payloads: dict[str, dict], loading: bool = False) -> None:
+    """Set every affected record to its winning version; `loading` an empty database, in bulk (a row
+    the bulk write cannot store sends the whole load the per-record way, which skips that record)."""
+    if loading:
+        import copy
+
+        import apsw
+
+        before = copy.deepcopy(report)
+        store.execute("SAVEPOINT bulk_load")
+        try:
+            _apply_versions(store, affected, report, new_names, payloads, bulk.BulkLoad(store))
+        except apsw.Error:
+            store.execute("ROLLBACK TO bulk_load")
+            for name in report.__slots__:
+                setattr(report, name, getattr(before, name))
+        else:
+            return
+        finally:
+            store.execute("RELEASE bulk_load")
+    _apply_versions(store, affected, report, new_names, payloads, None)
+
+
+def _apply_versions(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
+                    payloads: dict[str, dict], loader: bulk.BulkLoad | None) -> None:
     if not affected:
         return
     by_kind: dict[str, list[str]] = {}
     for record_id, kind in affected.items():
         by_kind.setdefault(kind, []).append(record_id)
     versions_of = _versions(store, list(affected))
-    links = _Links(store)
+    links = _Links(store, loader)
     task_states: dict[str, dict | None] = {}
     for kind in APPLY_ORDER:
         for record_id in by_kind.get(kind, []):
@@ -369,6 +394,9 @@ def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names
                 report.conflicts.append(conflict)
     for task_id, record in task_states.items():
         links.blockers(task_id, record)
+    if loader is not None:
+        loader.write()
+        links.loader = None  # in the database now: what follows reads and writes it
     # Records linking to one that was missing and has now arrived (a task cherry-picked before its
     # goal, a goal back after a branch switch): apply them again so the link holds, as a rebuild would.
     for kind, record_id in links.waiting():
@@ -383,8 +411,9 @@ class _Links:
     """Links (a task's goal and blockers, a memory's goal and task) to records that are not in the
     database: cleared there, remembered here, restored when the record arrives."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, loader: bulk.BulkLoad | None = None):
         self.store = store
+        self.loader = loader  # with one, records are gathered for a bulk write, not written one at a time
         raw = state.get(store, DANGLING)
         try:
             self.dangling: dict[str, list[str]] = json.loads(raw) if raw else {}
@@ -406,10 +435,10 @@ class _Links:
                 if record_id not in targets:
                     targets.append(record_id)
             self.dangling.pop(key, None)
-            rows.apply_record(self.store, kind, record_id, None)
+            self._write(kind, record_id, None)
             return True
         try:
-            missing = rows.apply_record(self.store, kind, record_id, record)
+            missing = self._write(kind, record_id, record)
         except (apsw.Error, TypeError, ValueError, OverflowError) as exc:  # a hand-made or foreign file
             report.skipped.append(f"{layout.KIND_DIRS[kind]}/{record_id} ({exc})")
             return False
@@ -420,8 +449,14 @@ class _Links:
         self.present.add(record_id)
         return True
 
+    def _write(self, kind: str, record_id: str, record: dict | None) -> list[str]:
+        if self.loader:
+            return self.loader.apply_record(kind, record_id, record)
+        return rows.apply_record(self.store, kind, record_id, record)
+
     def blockers(self, task_id: str, record: dict | None) -> None:
-        missing = rows.apply_blockers(self.store, task_id, record)
+        missing = (self.loader.apply_blockers(task_id, record) if self.loader
+                   else rows.apply_blockers(self.store, task_id, record))
         if missing:
             targets = self.dangling.setdefault(f"task:{task_id}", [])
             targets.extend(m for m in missing if m not in targets)

@@ -70,22 +70,16 @@ def _exists(store: Store, table: str, record_id) -> bool:
     return bool(record_id) and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)) is not None
 
 
-def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -> list[str]:
-    """Make the database hold exactly this state of the record (None: the record is gone).
-
-    Links to records that do not exist here (a goal deleted on another branch, or one
-    that has not arrived yet) are cleared in the database; the text keeps them. Returns
-    the ids of those missing records.
-    """
+def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> tuple[str, list, list, list[str]]:
+    """The record through the gate, as rows: (insert statement, its parameters, its file references'
+    rows, ids of linked records that are missing). `exists(table, id)` says whether a linked record is
+    here. Raises Refused or ValueError for a value the database cannot hold."""
     table = TABLES[kind]
-    if record is None:
-        store.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
-        return []
     names = [c for c in columns(store, table) if c in record and c not in LOCAL_COLUMNS and c != "id"]
     values = dict((c, record[c]) for c in names)
     missing = []
     for column, target in (("goal_id", "goals"), ("task_id", "tasks")):
-        if values.get(column) and not _exists(store, target, values[column]):
+        if values.get(column) and not exists(target, values[column]):
             missing.append(values[column])
             values[column] = None
     values = admit(kind, values, f"{kind} {record_id}")
@@ -102,12 +96,30 @@ def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -
     cols = ["id", *[n for n in names if n in values]]
     params = [record_id, *[values[n] for n in cols[1:]]]
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:]) or "id = id"
-    store.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-                  f"ON CONFLICT(id) DO UPDATE SET {updates}", tuple(params))
+    sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+           f"ON CONFLICT(id) DO UPDATE SET {updates}")
+    return sql, params, refs, missing
+
+
+_INSERT_REFS = f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})"
+
+
+def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -> list[str]:
+    """Make the database hold exactly this state of the record (None: the record is gone).
+
+    Links to records that do not exist here (a goal deleted on another branch, or one
+    that has not arrived yet) are cleared in the database; the text keeps them. Returns
+    the ids of those missing records.
+    """
+    table = TABLES[kind]
+    if record is None:
+        store.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+        return []
+    sql, params, refs, missing = _prepare(store, kind, record_id, record, lambda t, i: _exists(store, t, i))
+    store.execute(sql, tuple(params))
     store.execute("DELETE FROM refs WHERE record_id = ?", (record_id,))
     if refs:
-        store.conn.executemany(f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) "
-                               f"VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})", refs)
+        store.conn.executemany(_INSERT_REFS, refs)
     return missing
 
 

@@ -1,0 +1,107 @@
+"""Loading a whole history at once (`imi rebuild`, a fresh clone's first command) takes the bulk road: rows
+gathered and written per table, the search index filled once. It must give exactly what loading the
+records one at a time gives, keep the gate on every record from git, and fall back when a row cannot
+be stored."""
+
+from __future__ import annotations
+
+import json
+
+from team_git import Clone, same_records
+
+from imi_cli.memory import hlc
+from imi_cli.memory.textsync import importer
+
+MANY = 260  # more versions than importer._BULK: the bulk road
+
+
+def alice_with_a_history(team) -> Clone:
+    """Alice's memory, committed and pushed: every kind of record, file references, a task blocked by
+    another, records archived and deleted."""
+    alice = team("alice")
+    alice.bulk(MANY, "year")
+    alice.file("src/load.py", "def load():\n    pass\n")
+    alice.new("decide", "gather the rows per table", "one statement each", "--files", "src/load.py:1-2")
+    alice.new("lesson", "a trigger per row was slow", "--correct-behavior", "fill the index once",
+              "--files", "src/load.py")
+    goal = alice.new("goal", "Ship the importer")
+    first = alice.new("task", goal, "Read every version")
+    alice.new("task", goal, "Write the rows", "--blocked-by", first)
+    doomed = alice.new("goal", "A goal that goes")
+    alice.new("task", doomed, "Outlives its goal")
+    alice.imi("delete", doomed, "--yes")
+    alice.imi("archive", first)
+    alice.commit("a history")
+    alice.git("push", "-q")
+    return alice
+
+
+def one_at_a_time(monkeypatch) -> None:
+    monkeypatch.setattr(importer, "_BULK", 10 ** 9)
+
+
+def test_a_fresh_clone_and_a_rebuild_in_bulk_hold_what_one_record_at_a_time_gives(team, monkeypatch):
+    alice = alice_with_a_history(team)
+    bob = team("bob", init=False)
+    first = bob.run("context")  # the first command builds the database from every version: in bulk
+    assert first.code == 0 and "built .imi/state.db from the" in first.err, first
+    same_records(alice, bob)
+    bulk_snapshot = bob.snapshot()
+
+    one_at_a_time(monkeypatch)
+    bob.imi("rebuild")
+    assert bob.snapshot() == bulk_snapshot
+
+    monkeypatch.undo()
+    bob.imi("rebuild")
+    assert bob.snapshot() == bulk_snapshot
+
+
+def test_search_finds_loaded_records_and_new_ones_after_a_bulk_load(team):
+    alice_with_a_history(team)
+    bob = team("bob")
+    found = bob.json("search", "importer")
+    assert any("Ship the importer" in json.dumps(hit) for hit in found["results"]), found
+    bob.new("decide", "keep the triggers after a bulk load", "search must see new records")
+    assert bob.json("search", "triggers")["results"], "a record written after the load is not searchable"
+
+
+def hand_made(clone: Clone, record_id: str, record: dict, kind: str = "note") -> None:
+    """A version file as another tool (or a careless hand) would commit it."""
+    folder = {"note": "notes", "task": "tasks"}[kind]
+    stamp = hlc.format_stamp(1_700_000_000_000, 0, "handmd")
+    payload = {"format": 1, "kind": kind, "id": record_id, "hlc": stamp, "base": None, "agent": "someone",
+               "deleted": False, "record": {"id": record_id, **record}}
+    path = clone.root / ".imi" / "records" / folder / f"{record_id}.{stamp}.json"
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+
+
+def test_the_gate_cleans_every_record_a_bulk_load_takes_in(team):
+    alice = alice_with_a_history(team)
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    hand_made(alice, "handnote01", {"content": f"deploy with {token}\x1b[31m", "created_at": 1})
+    alice.commit("a pasted token")
+    alice.git("push", "-q")
+    bob = team("bob", init=False)
+    assert bob.run("context").code == 0
+    (content,) = bob.sqlite("SELECT content FROM direction_notes WHERE id = 'handnote01'")[0]
+    assert token not in content and "[REDACTED:github-token]" in content and "\x1b" not in content
+
+
+def test_a_row_the_database_refuses_sends_the_load_one_record_at_a_time(team, monkeypatch):
+    alice = alice_with_a_history(team)
+    hand_made(alice, "badtask001", {"title": None, "description": "no title", "status": "todo"}, kind="task")
+    hand_made(alice, "badnote001", {"content": "fine", "created_at": "yesterday"})
+    alice.commit("two broken files")
+    alice.git("push", "-q")
+    bob = team("bob", init=False)
+    built = bob.sub("rebuild", "--force", "--json")
+    assert built.code == 0, built
+    report = json.loads(built.out)
+    skipped = " ".join(report["skipped_files"])
+    assert "badtask001" in skipped and "badnote001" in skipped, report
+    assert bob.sqlite("SELECT count(*) FROM tasks WHERE id = 'badtask001'") == [(0,)]
+    bulk_snapshot = bob.snapshot()
+    one_at_a_time(monkeypatch)
+    bob.run("rebuild", "--force")
+    assert bob.snapshot() == bulk_snapshot
