@@ -50,16 +50,37 @@ def empty(store: Store) -> bool:
         store.one(f"SELECT 1 FROM {table} LIMIT 1") for table in TABLES.values())
 
 
+def _by_record(row: tuple) -> tuple[str, str]:
+    return row[2], row[3]
+
+
+def _first(row) -> str:
+    return row[0]
+
+
+def _by_record_id(ref: tuple) -> str:
+    return ref[1]
+
+
 class BulkLoad:
     """Records for an empty database, written at once by `write`: what `rows.apply_record` and
     `rows.apply_blockers` do one record at a time."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, versions: list[tuple]):
         self.store = store
+        self.version_rows = versions  # (name, kind, record_id, stamp, base, deleted, agent) of every version
         self.present: dict[str, set[str]] = {}  # table -> ids loaded so far
-        self.statements: dict[str, list[list]] = {}  # insert statement -> rows for it
+        self.statements: dict[str, list[list]] = {}  # insert statement -> rows for it (a plain insert: the
+        # tables are empty, and a record id met twice is refused, sending the load the per-record way)
         self.refs: list[tuple] = []
         self.deps: list[tuple[str, str]] = []
+
+    def versions(self) -> dict[str, list[tuple]]:
+        """Every version of every record, oldest first, as importer._versions reads them."""
+        found: dict[str, list[tuple]] = {}
+        for _name, _kind, record_id, stamp, base, deleted, agent in sorted(self.version_rows, key=_by_record):
+            found.setdefault(record_id, []).append((stamp, base, deleted, agent))
+        return found
 
     def exists(self, table: str, record_id) -> bool:
         return bool(record_id) and record_id in self.present.get(table, ())
@@ -68,8 +89,8 @@ class BulkLoad:
         """As rows.apply_record (a deleted record: nothing to remove, the database held none)."""
         if record is None:
             return []
-        sql, params, refs, missing = rows._prepare(self.store, kind, record_id, record, self.exists)
-        self.statements.setdefault(sql, []).append(params)
+        cols, params, refs, missing = rows._prepare(self.store, kind, record_id, record, self.exists)
+        self.statements.setdefault(rows.insert_sql(TABLES[kind], cols), []).append(params)
         self.refs += refs
         self.present.setdefault(TABLES[kind], set()).add(record_id)
         return missing
@@ -89,9 +110,9 @@ class BulkLoad:
     def write(self) -> None:
         """Every gathered row, in one pass per table (raises apsw.Error when one cannot be stored)."""
         conn = self.store.conn
-        with large_cache(self.store), search_triggers_off(self.store):
-            for sql, params in self.statements.items():
-                conn.executemany(sql, params)
-            conn.executemany(rows._INSERT_REFS, self.refs)
+        with search_triggers_off(self.store):
+            for sql, params in self.statements.items():  # in key order: each page of the index is filled once
+                conn.executemany(sql, sorted(params, key=_first))
+            conn.executemany(rows._INSERT_REFS, sorted(self.refs, key=_by_record_id))
             conn.executemany("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", self.deps)
         self.statements, self.refs, self.deps = {}, [], []

@@ -70,9 +70,9 @@ def _exists(store: Store, table: str, record_id) -> bool:
     return bool(record_id) and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)) is not None
 
 
-def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> tuple[str, list, list, list[str]]:
-    """The record through the gate, as rows: (insert statement, its parameters, its file references'
-    rows, ids of linked records that are missing). `exists(table, id)` says whether a linked record is
+def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> tuple[tuple, list, list, list[str]]:
+    """The record through the gate, as rows: (its columns, their values, its file references' rows,
+    ids of linked records that are missing). `exists(table, id)` says whether a linked record is
     here. Raises Refused or ValueError for a value the database cannot hold."""
     table = TABLES[kind]
     names = [c for c in columns(store, table) if c in record and c not in LOCAL_COLUMNS and c != "id"]
@@ -93,12 +93,13 @@ def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> t
             if isinstance(ref.get("path"), str)]
     for ref in refs:
         check_types(store, "refs", dict(zip(REF_FIELDS, ref[2:])))
-    cols = ["id", *[n for n in names if n in values]]
+    cols = ("id", *[n for n in names if n in values])
     params = [record_id, *[values[n] for n in cols[1:]]]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:]) or "id = id"
-    sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-           f"ON CONFLICT(id) DO UPDATE SET {updates}")
-    return sql, params, refs, missing
+    return cols, params, refs, missing
+
+
+def insert_sql(table: str, cols: tuple) -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
 _INSERT_REFS = f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})"
@@ -115,8 +116,9 @@ def apply_record(store: Store, kind: str, record_id: str, record: dict | None) -
     if record is None:
         store.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
         return []
-    sql, params, refs, missing = _prepare(store, kind, record_id, record, lambda t, i: _exists(store, t, i))
-    store.execute(sql, tuple(params))
+    cols, params, refs, missing = _prepare(store, kind, record_id, record, lambda t, i: _exists(store, t, i))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:]) or "id = id"
+    store.execute(f"{insert_sql(table, cols)} ON CONFLICT(id) DO UPDATE SET {updates}", tuple(params))
     store.execute("DELETE FROM refs WHERE record_id = ?", (record_id,))
     if refs:
         store.conn.executemany(_INSERT_REFS, refs)
