@@ -295,14 +295,16 @@ def find(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=4096)  # a bulk load meets the same texts again and again (empty lists, names, sources)
 def _find(text: str) -> tuple[tuple[str, int, int], ...]:
+    lower = text.lower()
+    awake, assigned = candidates(lower)
+    if not awake and not assigned and "</" not in text:
+        return ()  # most texts: no rule could match
     spans: list[tuple[str, int, int]] = []
 
     def add(kind: str, start: int, end: int) -> None:
         if start < end and not any(s < end and start < e for _, s, e in spans):
             spans.append((kind, start, end))
 
-    lower = text.lower()
-    awake, assigned = candidates(lower)
     for index in awake:
         kind, pattern, group, check, _needs = _RULES[index]
         bounded = pattern.startswith(_B)

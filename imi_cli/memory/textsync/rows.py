@@ -34,20 +34,37 @@ def _column_types(store: Store, table: str) -> dict[str, str]:
     return _types_cache[key]
 
 
+def _checks(store: Store, table: str) -> dict[str, tuple[int, int] | type]:
+    """column -> the range its whole numbers must be in, or `str` for a text column (cached)."""
+    key = (id(store.conn), table)
+    if key not in _checks_cache:
+        checks: dict[str, tuple[int, int] | type] = {}
+        for column, declared in _column_types(store, table).items():
+            if "INT" in declared or declared == "DATETIME":
+                checks[column] = _TIME_RANGE if column.endswith("_at") or column == "due_date" else _INT_RANGE
+            elif "TEXT" in declared:
+                checks[column] = str
+        _checks_cache[key] = checks
+    return _checks_cache[key]
+
+
+_checks_cache: dict[tuple[int, str], dict] = {}
+
+
 def check_types(store: Store, table: str, values: dict) -> None:
     """Refuse (ValueError) a value its column cannot hold: text from a hand edit, a bad merge or a
     foreign tool must not put a string where the code reads a time, or a time no clock can show."""
-    types = _column_types(store, table)
+    checks = _checks(store, table)
     for column, value in values.items():
-        declared = types.get(column, "")
-        if value is None or not declared:
+        if value is None:
             continue
-        if "INT" in declared or declared == "DATETIME":
-            low, high = _TIME_RANGE if column.endswith("_at") or column == "due_date" else _INT_RANGE
-            if not isinstance(value, int) or not low <= value <= high:
-                raise ValueError(f"{column} must be a whole number from {low} to {high}, not {value!r:.40}")
-        elif "TEXT" in declared and not isinstance(value, str):
-            raise ValueError(f"{column} must be text, not {type(value).__name__}")
+        check = checks.get(column)
+        if check is str:
+            if not isinstance(value, str):
+                raise ValueError(f"{column} must be text, not {type(value).__name__}")
+        elif check is not None and (not isinstance(value, int) or not check[0] <= value <= check[1]):
+            low, high = check
+            raise ValueError(f"{column} must be a whole number from {low} to {high}, not {value!r:.40}")
 
 
 def read_record(store: Store, kind: str, record_id: str) -> dict | None:
