@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import hlc
@@ -36,17 +35,19 @@ _PACK = re.compile(r"[0-9a-f]{40}\.jsonl")
 _SHARD = re.compile(r"[0-9a-z_]")
 
 
-@dataclass(slots=True)
 class Version:
     """One version record as found on disk: its name, what it belongs to, where it is (a loose file
-    or a pack, relative to .imi/records) and its content (None when it cannot be read)."""
+    or a pack, relative to .imi/records) and its content (None when it cannot be read). A plain class:
+    this module loads on every command, and `dataclasses` would add milliseconds to each."""
 
-    name: str
-    kind: str
-    record_id: str
-    stamp: str
-    where: str
-    payload: dict | None
+    __slots__ = ("name", "kind", "record_id", "stamp", "where", "payload")
+
+    def __init__(self, name: str, kind: str, record_id: str, stamp: str, where: str, payload: dict | None):
+        self.name, self.kind, self.record_id, self.stamp, self.where, self.payload = (
+            name, kind, record_id, stamp, where, payload)
+
+    def __repr__(self) -> str:
+        return f"Version({self.name!r} in {self.where!r})"
 
 
 def records_dir(root: Path) -> Path:
@@ -131,12 +132,17 @@ def _listdir(path: str) -> list[str]:
 
 def loose_folders(root: Path) -> list[tuple[str, str]]:
     """(folder relative to .imi/records, kind) of every folder loose version files can be in: each
-    kind's folder (the flat layout) and its shard folders."""
+    kind's folder (the flat layout) and, once the project is sharded, its shard folders. (A flat
+    project's kind folders hold every version: listing them on every command to look for shards
+    would cost what the shards save.)"""
     base = str(records_dir(root))
+    sharded = is_sharded(root)
     found = []
     for folder, kind in DIR_KINDS.items():
         found.append((folder, kind))
-        found += [(f"{folder}/{entry}", kind) for entry in _listdir(f"{base}/{folder}") if _SHARD.fullmatch(entry)]
+        if sharded:
+            found += [(f"{folder}/{entry}", kind) for entry in _listdir(f"{base}/{folder}")
+                      if _SHARD.fullmatch(entry)]
     return found
 
 

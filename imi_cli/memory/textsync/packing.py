@@ -78,10 +78,9 @@ def pack(store: Store) -> PackReport:
                 chunk = {name: months[month][name] for name in names[start:start + PACK_MAX]}
                 text = layout.pack_text(chunk)
                 rel = layout.pack_rel(text)
-                if not (base / rel).is_file():
-                    layout.write_atomic(base / rel, text, durable=False)
+                if not (base / rel).is_file():  # flushed to disk before a single loose file goes
+                    layout.write_atomic(base / rel, text)
                     report.packs.append(rel)
-        os.sync()  # the packs are on disk before a single loose file goes
         for rel in folded:
             (base / rel).unlink(missing_ok=True)
         report.packed = len(folded)
