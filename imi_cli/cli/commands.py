@@ -16,7 +16,7 @@ COMMANDS = {
     "start": "work", "next": "work", "ping": "work", "checkpoint": "work", "complete": "work", "fail": "work",
     "ready": "work", "context": "read", "plan": "read", "status": "read", "think": "read", "check": "read",
     "search": "read", "show": "read", "verify": "read", "archive": "manage", "delete": "manage",
-    "sync": "sync", "rebuild": "sync", "doctor": "sync", "export": "sync", "import": "sync",
+    "sync": "sync", "rebuild": "sync", "doctor": "sync", "export": "sync", "import": "sync", "pack": "sync",
     "hook": "hook", "mcp": "mcp", "claims": "claims", "capture": "review", "review": "review",
 }
 

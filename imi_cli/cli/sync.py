@@ -1,4 +1,4 @@
-"""Team memory commands: sync, rebuild, export, import."""
+"""Team memory commands: sync, rebuild, doctor, export, import, pack."""
 
 from __future__ import annotations
 
@@ -113,4 +113,12 @@ def import_(app: App, file):
                    + "".join(f"\n{line}" for line in _attention(report)))
 
 
-COMMANDS = [sync, rebuild, doctor, export_, import_]
+@click.command()
+@pass_app
+def pack(app: App):
+    """Fold committed version files into packs (first time: move .imi/records/ to shard folders)."""
+    report = app.project().pack()
+    app.out.result(report.to_json(), report.describe())
+
+
+COMMANDS = [sync, rebuild, doctor, export_, import_, pack]

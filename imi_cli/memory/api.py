@@ -612,6 +612,14 @@ class Project:
             report.claims[:0] = importer.unreported_claims(store, clear=True)
         return report
 
+    def pack(self):
+        """Fold the version files the checked-out commit holds into packs, moving the project to the
+        sharded layout the first time (`imi pack`). A PackReport."""
+        from .textsync import packing
+
+        self.require_team_memory()
+        return packing.pack(self._store)
+
     @classmethod
     def recover(cls, db_path: Path, agent: str | None = None):
         """A database that cannot be opened (not a database, damaged): move it aside (kept as

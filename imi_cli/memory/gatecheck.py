@@ -21,19 +21,12 @@ _ALL_IDS = ("SELECT id FROM goals UNION ALL SELECT id FROM tasks UNION ALL SELEC
 
 def _duplicate_ids(store: Store) -> list[Finding]:
     """One record id with version files in two kinds' folders (a hand edit, a bad merge)."""
-    import os
-
     kinds: dict[str, set[str]] = {}
-    base = layout.records_dir(store.root)
-    for folder, kind in layout.DIR_KINDS.items():
-        try:
-            names = os.listdir(base / folder)
-        except OSError:
-            continue
-        for name in names:
-            parsed = layout.parse_name(name)
-            if parsed:
-                kinds.setdefault(parsed[0], set()).add(kind)
+    packed = [(kind, record_id) for rel in layout.pack_files(store.root)
+              for name, kind in layout.pack_names(store.root, rel) for record_id in [name.split(".", 1)[0]]]
+    for kind, record_id in [(kind, record_id) for _rel, _name, kind, record_id, _stamp in
+                            layout.loose_files(store.root)] + packed:
+        kinds.setdefault(record_id, set()).add(kind)
     return [Finding("duplicate_id", f"record id {rid} is filed as {' and '.join(sorted(k))} in .imi/records", False, rid)
             for rid, k in sorted(kinds.items()) if len(k) > 1]
 
@@ -54,8 +47,7 @@ def _secrets(store: Store) -> list[Finding]:
 
     out = []
     base = layout.records_dir(store.root)
-    for name, (kind, _record, _stamp) in sorted(layout.list_versions(store.root).items()):
-        rel = f"{layout.KIND_DIRS[kind]}/{name}"
+    for rel in sorted([rel for rel, *_ in layout.loose_files(store.root)] + layout.pack_files(store.root)):
         try:
             text = (base / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:

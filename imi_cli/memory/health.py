@@ -60,7 +60,7 @@ def _stray_files(root: Path) -> list[Path]:
     """Temporary files left by writers that were killed mid-write (their process is gone)."""
     found = []
     base = layout.records_dir(root)
-    for folder in layout.DIR_KINDS:
+    for folder in [rel for rel, _kind in layout.loose_folders(root)] + [layout.PACKS]:
         try:
             names = os.listdir(base / folder)
         except OSError:
@@ -76,8 +76,7 @@ def _unreadable_files(root: Path) -> list[tuple[str, bool]]:
     """(folder/name, holds conflict markers) of every version file imi cannot read."""
     found = []
     base = layout.records_dir(root)
-    for name, (kind, _record, _stamp) in sorted(layout.list_versions(root).items()):
-        rel = f"{layout.KIND_DIRS[kind]}/{name}"
+    for rel, _name, _kind, _record, _stamp in sorted(layout.loose_files(root)):
         if layout.read_version(base / rel) is None:
             try:
                 text = (base / rel).read_text(encoding="utf-8", errors="replace")

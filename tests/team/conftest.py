@@ -31,9 +31,17 @@ def _configure(clone: Clone) -> None:
 
 
 @pytest.fixture
-def team(tmp_path, git_env):
+def layout() -> str:
+    """The on-disk layout the `team` and `solo` projects start with. "flat" (the first layout); a test
+    module that must hold on both overrides this fixture with params ["flat", "sharded"]."""
+    return "flat"
+
+
+@pytest.fixture
+def team(tmp_path, git_env, layout):
     """make(name) -> a Clone. The first is a new repository with a first commit, pushed to a bare
-    `origin`; later ones are clones of origin. All have `imi init` run once."""
+    `origin`; later ones are clones of origin. All have `imi init` run once. With the "sharded"
+    `layout`, the first commit carries the sharded layout's marker (`imi pack` writes it)."""
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True, env=_env(git_env))
     clones: list[Clone] = []
@@ -49,6 +57,8 @@ def team(tmp_path, git_env):
             clone.file("README.md", "a project\n")
             if init:
                 clone.imi("init")
+                if layout == "sharded":
+                    clone.imi("pack")
             clone.commit("start")
             clone.git("push", "-q", "-u", "origin", "main")
         else:
@@ -75,7 +85,7 @@ def _env(changes: dict[str, str | None]) -> dict[str, str]:
 
 
 @pytest.fixture
-def solo(tmp_path, git_env) -> Clone:
+def solo(tmp_path, git_env, layout) -> Clone:
     """One repository (no remote) with a first commit and `imi init` run: alice's project."""
     root = tmp_path / "p"
     root.mkdir()
@@ -84,5 +94,7 @@ def solo(tmp_path, git_env) -> Clone:
     _configure(project)
     project.file("README.md", "a project\n")
     project.imi("init")
+    if layout == "sharded":
+        project.imi("pack")
     project.commit("start")
     return project

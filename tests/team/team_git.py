@@ -61,7 +61,7 @@ class Clone(Project):
         conflicted = [line for line in status.splitlines() if line[:2] in ("UU", "AA", "DD", "AU", "UA", "DU", "UD")]
         assert not conflicted, status
         for path in (self.root / ".imi").rglob("*"):
-            if path.is_file() and path.suffix in (".json", ".gitignore", ""):
+            if path.is_file() and path.suffix in (".json", ".jsonl", ".gitignore", ""):
                 text = path.read_text(errors="replace")
                 assert "<<<<<<<" not in text and ">>>>>>>" not in text, path
 

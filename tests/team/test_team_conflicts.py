@@ -10,6 +10,12 @@ import pytest
 from team_git import assert_rebuild_matches, same_records
 
 
+@pytest.fixture(params=["flat", "sharded"])
+def layout(request) -> str:
+    """Every test here holds on the flat layout and on the sharded one (issue 20)."""
+    return request.param
+
+
 def _two_sides(team):
     """alice and bob share a goal and a task, then each goes their own way (bob on origin/bob)."""
     alice, bob = team("alice"), team("bob")

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from team_git import assert_has
+
+
+@pytest.fixture(params=["flat", "sharded"])
+def layout(request) -> str:
+    """Every test here holds on the flat layout and on the sharded one (issue 20)."""
+    return request.param
 
 
 def _same_as_a_rebuild(clone) -> None:
@@ -62,8 +70,9 @@ def test_the_hook_syncs_fully_when_files_moved_without_a_commit(team):
     # A version file copied in by hand: no commit brings it, yet the hook's sync must see it.
     stray = ben.bulk(1, "copied by hand")[0]
     source = next(p for p in (ben.root / ".imi" / "records").rglob(f"{stray.id}.*.json"))
-    ana_folder = ana.root / ".imi" / "records" / source.parent.name
-    shutil.copy(source, ana_folder / source.name)
+    target = ana.root / ".imi" / "records" / source.relative_to(ben.root / ".imi" / "records")
+    target.parent.mkdir(exist_ok=True)
+    shutil.copy(source, target)
     ana.git("pull", "-q")
     assert_has(ana, theirs + [stray])
     _same_as_a_rebuild(ana)

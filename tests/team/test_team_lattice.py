@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from imi_cli.memory import hlc
 from team_git import Clone, assert_rebuild_matches
+
+
+@pytest.fixture(params=["flat", "sharded"])
+def layout(request) -> str:
+    """Every test here holds on the flat layout and on the sharded one (issue 20)."""
+    return request.param
 
 
 def _shared_task(team):
@@ -86,9 +94,9 @@ def test_a_reopen_after_seeing_the_completion_holds(team):
 def _reopen(clone: Clone, task: str) -> None:
     """Write a version of the task, based on its done version, that puts it back to todo (what a
     teammate's reopening brings through git), then let imi take it in."""
-    folder = clone.root / ".imi" / "records" / "tasks"
-    newest = max(p.name for p in folder.iterdir() if p.name.startswith(task))
-    payload = json.loads((folder / newest).read_text())
+    newest = max((clone.root / ".imi" / "records" / "tasks").rglob(f"{task}.*.json"), key=lambda p: p.name)
+    folder = newest.parent  # flat or sharded: the next version goes beside it
+    payload = json.loads(newest.read_text())
     assert payload["record"]["status"] == "done"
     ms, _, node = hlc.parse(payload["hlc"])
     stamp = hlc.format_stamp(ms + 1, 0, node)  # later on the same clock

@@ -12,6 +12,12 @@ import pytest
 from team_git import Written
 
 
+@pytest.fixture(params=["flat", "sharded"])
+def layout(request) -> str:
+    """Every test here holds on the flat layout and on the sharded one (issue 20)."""
+    return request.param
+
+
 def _shown(project: Clone, written: Written) -> bool:
     """Whether `imi show` run as a process shows the record with its text (what an agent would see)."""
     result = project.sub("show", written.id)
@@ -110,9 +116,9 @@ def test_delete_removes_the_uncommitted_text_and_says_what_git_still_holds(solo)
     edit_dir = project.root / ".imi" / "records" / "decisions"
 
     result = project.ok("delete", fresh)
-    left = [p.name for p in edit_dir.iterdir() if p.name.startswith(fresh)]
+    left = list(edit_dir.rglob(f"{fresh}.*.json"))
     assert len(left) == 1  # only the tombstone
-    assert "uncommitted choice" not in (edit_dir / left[0]).read_text()
+    assert "uncommitted choice" not in left[0].read_text()
     assert "uncommitted choice" not in project.git("diff", "--cached").stdout
 
     result = project.ok("delete", old.id)

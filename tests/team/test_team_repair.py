@@ -8,8 +8,16 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from team_git import Clone
 from imi_testing import assert_clean_failure
+
+
+@pytest.fixture(params=["flat", "sharded"])
+def layout(request) -> str:
+    """Every test here holds on the flat layout and on the sharded one (issue 20)."""
+    return request.param
 
 
 def test_a_tracked_state_db_is_detected_by_every_command_that_matters_and_doctor_untracks_it(solo):
@@ -75,7 +83,7 @@ def _conflicted(project: Clone) -> tuple[str, object]:
     """A decision whose committed version file two branches changed by hand: the merge leaves markers."""
     decision = project.new("decide", "base text", "x")
     project.commit("decision")
-    path = next((project.root / ".imi" / "records" / "decisions").iterdir())
+    path = next((project.root / ".imi" / "records" / "decisions").rglob("*.json"))
     original = json.loads(path.read_text())
     for branch, text in (("left", "left text"), ("right", "right text")):
         project.git("checkout", "-q", "-b", branch, "main")
@@ -92,7 +100,7 @@ def _conflicted(project: Clone) -> tuple[str, object]:
 def test_a_record_file_with_conflict_markers_is_reported_by_name_and_read_again_once_resolved(solo):
     project = solo
     decision, path = _conflicted(project)
-    name = f"decisions/{path.name}"
+    name = path.relative_to(project.root / ".imi" / "records").as_posix()
     first = project.sub("status")  # whichever command notices the merge says so
     assert name in first.err and "conflict markers" in first.err, str(first)
     for command in (["sync"], ["doctor"]):

@@ -81,10 +81,13 @@ def _drop_uncommitted(store: Store, tombstones: list[tuple[str, str, str]]) -> N
     checked-out commit holds stay in git's history: `store.kept_in_git` counts them for the message."""
     paths: dict[str, tuple[str, str]] = {}  # path -> (version file name, record id)
     for kind, record_id, tombstone in tombstones:
-        folder = f"{layout.RECORDS}/{layout.KIND_DIRS[kind]}"
         for (name,) in store.execute("SELECT name FROM text_versions WHERE record_id = ? AND hlc != ?",
                                      (record_id, tombstone)):
-            paths[f"{folder}/{name}"] = (name, record_id)
+            rel = layout.locate(store.root, kind, name) or layout.loose_rel(kind, name)
+            if layout.is_pack(rel):
+                store.kept_in_git[record_id] = store.kept_in_git.get(record_id, 0) + 1
+                continue  # a pack is only ever made of committed versions: git's history keeps them
+            paths[f"{layout.RECORDS}/{rel}"] = (name, record_id)
     committed = gitview.in_head(store.root, list(paths), layout.RECORDS)
     doomed = [path for path in paths if path not in committed]
     store.conn.executemany("DELETE FROM text_versions WHERE name = ?", [(paths[p][0],) for p in doomed])

@@ -36,6 +36,11 @@ def _records_in(root: Path, revision: str, folder: str) -> set[str]:
     return set(out.split("\0")) - {""} if out else set()
 
 
+def in_folder(root: Path, revision: str, folder: str) -> set[str]:
+    """Every file under `folder` (relative to `root`) in a commit's tree."""
+    return _records_in(root, revision, folder)
+
+
 def in_head(root: Path, paths: list[str], folder: str) -> set[str]:
     """The paths (relative to `root`, all under `folder`) that the checked-out commit holds."""
     return set(paths) & _records_in(root, HEAD, folder) if paths else set()
@@ -66,10 +71,40 @@ def elsewhere(root: Path, paths: list[str], folder: str) -> dict[str, str]:
     return found
 
 
+def packed_elsewhere(root: Path, names: list[str], folder: str) -> dict[str, str]:
+    """version name -> where a pack that is not on disk holds it (a branch, a stash entry). Only the
+    first line of each such pack is read (`git cat-file`): it lists the pack's versions."""
+    import json
+
+    found: dict[str, str] = {}
+    wanted = set(names)
+    seen: set[str] = set()
+    for place, revisions in _other_places(root):
+        for revision in revisions:
+            for path in sorted(_records_in(root, revision, folder) - seen):
+                seen.add(path)
+                if (root / path).is_file():
+                    continue
+                text = git(root, "cat-file", "blob", f"{revision}:{path}") or ""
+                try:
+                    listed = json.loads(text.partition("\n")[0])["versions"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                for entry in listed:
+                    if isinstance(entry, list) and entry and entry[0] in wanted:
+                        found.setdefault(entry[0], place)
+                wanted -= found.keys()
+                if not wanted:
+                    return found
+    return found
+
+
 def restore_from_head(root: Path, paths: list[str]) -> list[str]:
     """Check these files out of the checked-out commit again; returns the ones that are back."""
-    if not paths or git(root, "checkout", "-q", HEAD, "--pathspec-from-file=-", "--pathspec-file-nul",
-                        stdin=_pathspecs(paths)) is None:
+    # No hooks: the post-checkout hook would run `imi sync`, which waits for the write lock this
+    # process holds (30 s, then gives up): restoring a file is not a checkout anyone must hear of.
+    if not paths or git(root, "-c", "core.hooksPath=/dev/null", "checkout", "-q", HEAD, "--pathspec-from-file=-",
+                        "--pathspec-file-nul", stdin=_pathspecs(paths)) is None:
         return []
     return [path for path in paths if (root / path).is_file()]
 
@@ -78,6 +113,12 @@ def conflicted(root: Path, folder: str) -> set[str]:
     """Files under `folder` (relative to `root`) that git left unmerged: they hold conflict markers."""
     out = git(root, "diff", "--name-only", "--diff-filter=U", "--relative", "--", f"./{folder}")
     return set(out.split()) if out else set()
+
+
+def changed(root: Path, folder: str) -> set[str]:
+    """Files under `folder` that differ between the checked-out commit and the working tree or index."""
+    out = git(root, "diff", "--name-only", "-z", "--relative", "HEAD", "--", f"./{folder}")
+    return set(out.split("\0")) - {""} if out else set()
 
 
 def tracked(root: Path, path: str) -> bool:

@@ -145,15 +145,14 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         payloads: dict[str, dict] = {}  # read once: the winner is usually one of the new files
         inserts = []
         newest = None
-        base_dir = str(layout.records_dir(root))
+        marked = {rel.rpartition("/")[2] for rel in report.unresolved}
         for name in new:
             kind, record_id, stamp = on_disk[name]
-            folder = layout.KIND_DIRS[kind]
-            if f"{folder}/{name}" in report.unresolved:
+            if name in marked:
                 continue  # reported as holding conflict markers
-            payload = payloads.get(name) or layout.read_version(f"{base_dir}/{folder}/{name}")
+            payload = payloads.get(name) or layout.read_named(root, kind, name)
             if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
-                report.skipped.append(f"{folder}/{name}")
+                report.skipped.append(layout.locate(root, kind, name) or layout.loose_rel(kind, name))
                 continue
             payloads[name] = payload
             base = payload.get("base") if isinstance(payload.get("base"), str) else None
@@ -274,7 +273,8 @@ def _winning_record(store: Store, kind: str, record_id: str, versions: list[Vers
         return chosen, None
     payload = _payload(store, kind, record_id, chosen[0], payloads)
     if payload is None:
-        report.skipped.append(f"{layout.KIND_DIRS[kind]}/{layout.file_name(record_id, chosen[0])}")
+        name = layout.file_name(record_id, chosen[0])
+        report.skipped.append(layout.locate(store.root, kind, name) or layout.loose_rel(kind, name))
     record = payload.get("record") if payload else None
     if kind == "task" and record is not None and record.get("status") not in FINISHED:
         finished = [h for h in _concurrent_heads(versions, chosen[0])
@@ -291,7 +291,7 @@ FINISHED = ("done", "failed")  # task statuses a concurrent claim or edit never 
 def _payload(store: Store, kind: str, record_id: str, stamp: str, payloads: dict[str, dict]) -> dict | None:
     name = layout.file_name(record_id, stamp)
     if name not in payloads:
-        payloads[name] = layout.read_version(f"{layout.records_dir(store.root)}/{layout.KIND_DIRS[kind]}/{name}")
+        payloads[name] = layout.read_named(store.root, kind, name)
     return payloads[name]
 
 
@@ -516,14 +516,15 @@ def _listing(store: Store, only: list[str] | None) -> tuple[dict, dict]:
     if only is None:
         return layout.list_versions(store.root), {row[0]: (row[1], row[2]) for row in store.execute(
             "SELECT name, kind, record_id FROM text_versions")}
-    names = [path.rpartition("/")[2] for path in only]
+    on_disk = layout.versions_at(store.root, only)
+    names = list(dict.fromkeys([*layout.names_in(only), *on_disk]))
     known = {}
     for start in range(0, len(names), 500):
         chunk = names[start:start + 500]
         known.update((row[0], (row[1], row[2])) for row in store.execute(
             f"SELECT name, kind, record_id FROM text_versions WHERE name IN ({','.join('?' * len(chunk))})",
             tuple(chunk)))
-    return layout.versions_at(store.root, only), known
+    return on_disk, known
 
 
 def check(store: Store) -> SyncReport | None:

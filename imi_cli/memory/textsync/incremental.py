@@ -58,15 +58,18 @@ def scope(store: Store, now: str | None) -> list[str] | None:
         return None
     prefix = layout.RECORDS + "/"
     paths = [path[len(prefix):] for path in out.split("\0") if path.startswith(prefix)]
+    base = layout.records_dir(store.root)
+    if any(layout.is_pack(path) and not (base / path).is_file() for path in paths):
+        return None  # a pack left (a checkout of a commit before it): what it held is not in the diff's names
     return paths if _accounts_for_every_file(store, paths) else None
 
 
 def _accounts_for_every_file(store: Store, paths: list[str]) -> bool:
     """Whether the versions the database knows, plus what the diff adds and minus what it removes,
-    are as many as the version files on disk: a count per folder (no file is read or parsed) that
+    are as many as the versions on disk: a count of names (no file is read or parsed but packs' first lines) that
     catches what moved without a commit (a stash, a file copied in by hand) and asks for a full sync."""
     on_disk = layout.versions_at(store.root, paths)
-    names = [path.rpartition("/")[2] for path in paths]
+    names = list(dict.fromkeys([*layout.names_in(paths), *on_disk]))
     known = set()
     for start in range(0, len(names), 500):
         chunk = names[start:start + 500]

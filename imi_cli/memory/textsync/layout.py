@@ -1,16 +1,24 @@
-"""Where team memory lives in git: `.imi/records/<kind>/<id>.<stamp>.json`, one file per version.
+"""Where team memory lives in git: one file per version, under `.imi/records/`.
 
-A change to a record never edits a file: it adds one, named by the record id and
-the hybrid-clock stamp of the change. Two branches that change memory therefore
-never touch the same file, so git merges, rebases and cherry-picks them without
-conflicts, whatever tool does the merge. The newest version of a record is its
-state; the older ones are its history.
+A change to a record never edits a file: it adds one, named `<id>.<stamp>.json` by the record id
+and the hybrid-clock stamp of the change. Two branches that change memory therefore never touch
+the same file, so git merges, rebases and cherry-picks them without conflicts, whatever tool does
+the merge. The newest version of a record is its state; the older ones are its history.
+
+Two layouts, both read forever (docs/team.md, "How it is laid out"):
+- flat (the first one): `<kind folder>/<name>`;
+- sharded (once `imi pack` has written the `LAYOUT` marker): new files go to
+  `<kind folder>/<shard>/<name>`, the shard being the record id's last character, so a commit
+  rewrites only the small trees of the shards it touches; and committed versions are folded into
+  immutable packs, `packs/<content hash>.jsonl`, so disk use and file count stay small.
+A version is known by its name wherever it is: loose in either place, in one pack or several.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import hlc
@@ -20,7 +28,26 @@ RECORDS = ".imi/records"
 KIND_DIRS = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons", "note": "notes",
              "memory": "memories"}
 DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
+MARKER = "LAYOUT"  # in .imi/records: present (holding "2") once the team moved to shards and packs
+PACKS = "packs"
 _NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{18})\.json")  # a stamp is 18 of [0-9a-z] (hlc.py)
+_PACK = re.compile(r"[0-9a-f]{40}\.jsonl")
+_SHARD = re.compile(r"[0-9a-z_]")
+
+
+class Version:
+    """One version record as found on disk: its name, what it belongs to, where it is (a loose file
+    or a pack, relative to .imi/records) and its content (None when it cannot be read). A plain class:
+    this module loads on every command, and `dataclasses` would add milliseconds to each."""
+
+    __slots__ = ("name", "kind", "record_id", "stamp", "where", "payload")
+
+    def __init__(self, name: str, kind: str, record_id: str, stamp: str, where: str, payload: dict | None):
+        self.name, self.kind, self.record_id, self.stamp, self.where, self.payload = (
+            name, kind, record_id, stamp, where, payload)
+
+    def __repr__(self) -> str:
+        return f"Version({self.name!r} in {self.where!r})"
 
 
 def records_dir(root: Path) -> Path:
@@ -40,8 +67,27 @@ def parse_name(name: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2)
 
 
+def shard(record_id: str) -> str:
+    """The shard folder of a record's versions: the id's last character (ids end in random base36),
+    lower-cased so that case-insensitive file systems see the same folders."""
+    last = record_id[-1:].lower()
+    return last if _SHARD.fullmatch(last) else "_"
+
+
+def is_sharded(root: Path) -> bool:
+    """Whether this checkout uses the sharded layout (`imi pack` wrote the marker; git carries it)."""
+    return os.path.isfile(os.path.join(records_dir(root), MARKER))
+
+
+def loose_rel(kind: str, name: str, sharded: bool = True) -> str:
+    """Where a loose version file goes, relative to .imi/records."""
+    folder = KIND_DIRS[kind]
+    return f"{folder}/{shard(name.split('.', 1)[0])}/{name}" if sharded else f"{folder}/{name}"
+
+
 def version_path(root: Path, kind: str, record_id: str, stamp: str) -> Path:
-    return records_dir(root) / KIND_DIRS[kind] / file_name(record_id, stamp)
+    """Where a new version file is written: in its shard once the project is sharded, else flat."""
+    return records_dir(root) / loose_rel(kind, file_name(record_id, stamp), is_sharded(root))
 
 
 def canonical(payload: dict) -> str:
@@ -77,57 +123,190 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
             os.close(folder)
 
 
-def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
-    """Every version file on disk: name -> (kind, record id, stamp)."""
-    found: dict[str, tuple[str, str, str]] = {}
-    base = records_dir(root)
-    match = _NAME.fullmatch  # runs once per file on every sync: the pattern alone decides (see parse_name)
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:  # missing, or something else than a folder: nothing there
+        return []
+
+
+def loose_folders(root: Path) -> list[tuple[str, str]]:
+    """(folder relative to .imi/records, kind) of every folder loose version files can be in: each
+    kind's folder (the flat layout) and, once the project is sharded, its shard folders. (A flat
+    project's kind folders hold every version: listing them on every command to look for shards
+    would cost what the shards save.)"""
+    base = str(records_dir(root))
+    sharded = is_sharded(root)
+    found = []
     for folder, kind in DIR_KINDS.items():
-        try:
-            names = os.listdir(base / folder)
-        except OSError:  # missing, or something else than a folder: no versions there
-            continue
-        for name in names:
+        found.append((folder, kind))
+        if sharded:
+            found += [(f"{folder}/{entry}", kind) for entry in _listdir(f"{base}/{folder}")
+                      if _SHARD.fullmatch(entry)]
+    return found
+
+
+def loose_files(root: Path) -> list[tuple[str, str, str, str, str]]:
+    """(path relative to .imi/records, name, kind, record id, stamp) of every loose version file."""
+    base = str(records_dir(root))
+    match = _NAME.fullmatch  # runs once per file on every sync: the pattern alone decides (see parse_name)
+    found = []
+    for folder, kind in loose_folders(root):
+        for name in _listdir(f"{base}/{folder}"):
             parsed = match(name)
             if parsed:
-                found[name] = (kind, parsed.group(1), parsed.group(2))
+                found.append((f"{folder}/{name}", name, kind, parsed.group(1), parsed.group(2)))
     return found
+
+
+def pack_files(root: Path) -> list[str]:
+    """Every pack on disk, relative to .imi/records, in name order."""
+    return sorted(f"{PACKS}/{name}" for name in _listdir(f"{records_dir(root)}/{PACKS}") if _PACK.fullmatch(name))
+
+
+def is_pack(rel: str) -> bool:
+    folder, _, name = rel.rpartition("/")
+    return folder == PACKS and bool(_PACK.fullmatch(name))
+
+
+def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
+    """Every version on disk, loose or packed (each once): name -> (kind, record id, stamp)."""
+    found = {name: (kind, record_id, stamp) for _rel, name, kind, record_id, stamp in loose_files(root)}
+    for name, (_rel, kind) in packed(root).items():
+        if name not in found:
+            record_id, _, rest = name.partition(".")
+            found[name] = (kind, record_id, rest[:-5])
+    return found
+
+
+_PACKED: dict[str, tuple[int, dict[str, tuple[str, str]]]] = {}  # root -> (packs folder mtime, index)
+
+
+def packed(root: Path) -> dict[str, tuple[str, str]]:
+    """name -> (the first pack holding it, kind) for every packed version (cached per process while
+    the packs folder is unchanged: packs are immutable, named by their content)."""
+    try:
+        mtime = os.stat(f"{records_dir(root)}/{PACKS}").st_mtime_ns
+    except OSError:
+        return {}
+    cached = _PACKED.get(str(root))
+    if cached and cached[0] == mtime:
+        return cached[1]
+    index: dict[str, tuple[str, str]] = {}
+    for rel in pack_files(root):
+        for name, kind in pack_names(root, rel):
+            index.setdefault(name, (rel, kind))
+    _PACKED[str(root)] = (mtime, index)
+    return index
 
 
 def count_versions(root: Path) -> int:
-    """How many version files are on disk (by name only: nothing is read or parsed)."""
+    """How many versions are on disk (loose files by name; packs by their list of names)."""
+    return len(list_versions(root))
+
+
+def locate(root: Path, kind: str, name: str) -> str | None:
+    """Where a version is on disk, relative to .imi/records: its loose file (sharded, then flat),
+    else the first pack holding it; None when it is nowhere."""
     base = records_dir(root)
-    total = 0
-    for folder in DIR_KINDS:
-        try:
-            total += sum(1 for name in os.listdir(base / folder) if name.endswith(".json"))
-        except OSError:
-            continue
-    return total
+    for rel in (loose_rel(kind, name), loose_rel(kind, name, sharded=False)):
+        if os.path.isfile(base / rel):
+            return rel
+    where = packed(root).get(name)
+    return where[0] if where and where[1] == kind else None
+
+
+def read_named(root: Path, kind: str, name: str) -> dict | None:
+    """The content of one version wherever it is (None when it is nowhere or cannot be read)."""
+    rel = locate(root, kind, name)
+    if rel is None:
+        return None
+    if is_pack(rel):
+        return read_pack(root, rel).get(name)
+    return read_version(records_dir(root) / rel)
+
+
+def iter_versions(root: Path) -> Iterator[Version]:
+    """Every version on disk with its content: loose files, then packs; a version found in several
+    places is yielded once (its loose file first)."""
+    seen: set[str] = set()
+    base = str(records_dir(root))
+    for rel, name, kind, record_id, stamp in loose_files(root):
+        if name not in seen:
+            seen.add(name)
+            yield Version(name, kind, record_id, stamp, rel, read_version(f"{base}/{rel}"))
+    for rel in pack_files(root):
+        payloads = read_pack(root, rel)
+        for name, kind in pack_names(root, rel):
+            if name not in seen:
+                seen.add(name)
+                record_id, _, rest = name.partition(".")
+                yield Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
 
 
 def versions_at(root: Path, paths: list[str]) -> dict[str, tuple[str, str, str]]:
-    """The version files among `paths` (`folder/name` under .imi/records) that are on disk, as
-    list_versions gives them."""
+    """The versions that `paths` (relative to .imi/records, as `git diff` names them) hold on disk, as
+    list_versions gives them: a loose file that is there (or whose version is packed), every version
+    of a pack that is there."""
     found: dict[str, tuple[str, str, str]] = {}
     base = records_dir(root)
+    in_packs: dict[str, tuple[str, str]] | None = None
     for path in paths:
-        folder, _, name = path.rpartition("/")
-        kind = DIR_KINDS.get(folder)
-        parsed = _NAME.fullmatch(name)
-        if kind and parsed and os.path.isfile(base / path):
-            found[name] = (kind, parsed.group(1), parsed.group(2))
+        if is_pack(path):
+            for name, kind in pack_names(root, path):
+                record_id, _, rest = name.partition(".")
+                found[name] = (kind, record_id, rest[:-5])
+            continue
+        parsed = _loose_path(path)
+        if parsed is None:
+            continue
+        name, kind, record_id, stamp = parsed
+        if os.path.isfile(base / path):
+            found[name] = (kind, record_id, stamp)
+            continue
+        if in_packs is None:  # gone as a loose file: it may have been folded into a pack
+            in_packs = packed(root)
+        if in_packs.get(name, ("", ""))[1] == kind:
+            found[name] = (kind, record_id, stamp)
     return found
 
 
+def versions_in(root: Path, paths: list[str]) -> Iterator[Version]:
+    """The versions among `paths` (as versions_at finds them) with their content: what the incremental
+    hook sync reads after a merge, a checkout or a rebase."""
+    base = str(records_dir(root))
+    for name, (kind, record_id, stamp) in versions_at(root, paths).items():
+        rel = locate(root, kind, name)
+        if rel is None:
+            continue
+        payload = read_pack(root, rel).get(name) if is_pack(rel) else read_version(f"{base}/{rel}")
+        yield Version(name, kind, record_id, stamp, rel, payload)
+
+
+def names_in(paths: list[str]) -> list[str]:
+    """The version names that loose-file paths among `paths` carry (packs name theirs inside)."""
+    return [parsed[0] for parsed in map(_loose_path, paths) if parsed]
+
+
+def _loose_path(path: str) -> tuple[str, str, str, str] | None:
+    """(name, kind, record id, stamp) of a loose version file's path, flat or sharded; else None."""
+    parts = path.split("/")
+    if len(parts) == 3 and not _SHARD.fullmatch(parts[1]):
+        return None
+    if len(parts) not in (2, 3) or parts[0] not in DIR_KINDS:
+        return None
+    parsed = _NAME.fullmatch(parts[-1])
+    return (parts[-1], DIR_KINDS[parts[0]], parsed.group(1), parsed.group(2)) if parsed else None
+
+
 def signature(root: Path) -> str:
-    """Changes whenever a version file is added or removed (git pull, checkout, merge, rebase):
-    the modification times of the record folders. Cheap enough to check on every command."""
-    base = records_dir(root)
+    """Changes whenever a version file or a pack is added or removed (git pull, checkout, merge,
+    rebase): the modification times of the record folders. Cheap enough to check on every command."""
+    base = str(records_dir(root))
     parts = []
-    for folder in ("", *DIR_KINDS):
+    for folder in ("", PACKS, *(rel for rel, _kind in loose_folders(root))):
         try:
-            parts.append(str(os.stat(base / folder).st_mtime_ns))
+            parts.append(str(os.stat(f"{base}/{folder}").st_mtime_ns))
         except OSError:
             parts.append("-")
     return ":".join(parts)
@@ -142,12 +321,17 @@ def read_version(path: Path | str) -> dict | None:
             payload = json.load(handle)
     except (OSError, ValueError, UnicodeDecodeError):
         return None
+    return payload if valid(payload) else None
+
+
+def valid(payload) -> bool:
+    """Whether a parsed version is one imi can take in (format 1, plain fields)."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        return None
+        return False
     if payload.get("deleted"):
-        return payload
+        return True
     record = payload.get("record")
-    return payload if isinstance(record, dict) and plain_record(record) else None
+    return isinstance(record, dict) and plain_record(record)
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -166,3 +350,82 @@ def plain_record(record: dict) -> bool:
         elif not isinstance(value, _SCALARS):
             return False
     return True
+
+
+# Packs: `packs/<sha1 of the content>.jsonl`. The first line lists the versions, `{"format": 1,
+# "versions": [[name, kind], ...]}` in name order; then one line per version, in the same order,
+# its content as compact canonical JSON. The same versions always make the same bytes, hence the
+# same name: two clones that pack the same versions add the same file, and git merges that cleanly.
+
+_PACKS_READ: dict[tuple[str, str], tuple] = {}  # (root, rel) -> (stat key, names, payloads or None)
+
+
+def pack_text(payloads: dict[str, dict]) -> str:
+    """The bytes of a pack holding these versions (name -> content)."""
+    import json
+
+    names = sorted(payloads)
+    dump = lambda value: json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)  # noqa: E731
+    lines = [dump({"format": FORMAT, "versions": [[name, payloads[name]["kind"]] for name in names]})]
+    lines += [dump(payloads[name]) for name in names]
+    return "\n".join(lines) + "\n"
+
+
+def pack_rel(text: str) -> str:
+    """A pack's place, named by its content."""
+    import hashlib
+
+    return f"{PACKS}/{hashlib.sha1(text.encode('utf-8')).hexdigest()}.jsonl"
+
+
+def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
+    """(name, kind) of every version a pack holds, in order, from its first line (cached per process)."""
+    import json
+
+    path = f"{records_dir(root)}/{rel}"
+    try:
+        info = os.stat(path)
+    except OSError:
+        return set(), []
+    key = (str(root), rel)
+    cached = _PACKS_READ.get(key)
+    if cached and cached[0] == (info.st_mtime_ns, info.st_size):
+        return cached[1]
+    listed: list[tuple[str, str]] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
+        for name, kind in header["versions"]:
+            if isinstance(name, str) and kind in KIND_DIRS and parse_name(name):
+                listed.append((name, kind))
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
+        listed = []  # not a pack imi can read (conflict markers, a hand edit): `imi doctor` says so
+    _PACKS_READ[key] = ((info.st_mtime_ns, info.st_size), listed, None)
+    return listed
+
+
+def read_pack(root: Path, rel: str) -> dict[str, dict | None]:
+    """name -> content of every version in a pack (None for a line that cannot be read)."""
+    import json
+
+    listed = pack_names(root, rel)
+    key = (str(root), rel)
+    cached = _PACKS_READ.get(key)
+    if cached and cached[2] is not None:
+        return cached[2]
+    payloads: dict[str, dict | None] = {}
+    try:
+        with open(f"{records_dir(root)}/{rel}", encoding="utf-8") as handle:
+            handle.readline()
+            for (name, _kind), line in zip(listed, handle):
+                try:
+                    payload = json.loads(line)
+                except ValueError:
+                    payload = None
+                payloads[name] = payload if valid(payload) and file_name(
+                    str(payload.get("id")), str(payload.get("hlc"))) == name else None
+    except (OSError, UnicodeDecodeError):
+        pass
+    if cached:
+        _PACKS_READ[key] = (cached[0], cached[1], payloads)
+    return payloads

@@ -29,23 +29,26 @@ class Settled:
 
 
 def settle(store: Store, gone: list[str], known: dict[str, tuple[str, str]]) -> Settled:
-    """Sort vanished version files into those that follow git and those written back (now on disk)."""
+    """Sort vanished versions into those that follow git and those written back (now on disk)."""
     root = store.root
     result = Settled()
-    rel = {name: f"{layout.RECORDS}/{layout.KIND_DIRS[known[name][0]]}/{name}" for name in gone}
-    by_path = {path: name for name, path in rel.items()}
-    from_head = gitview.in_head(root, list(by_path), layout.RECORDS)
+    gone = _back_in_packs(root, gone, result)
+    candidates = {f"{layout.RECORDS}/{rel}": name for name in gone for rel in _loose_places(known[name][0], name)}
+    from_head = gitview.in_head(root, list(candidates), layout.RECORDS)
     back = set(gitview.restore_from_head(root, sorted(from_head)))
-    result.restored += [by_path[path] for path in sorted(back)]
-    rest = [path for path in by_path if path not in back]
-    places = gitview.elsewhere(root, rest, layout.RECORDS) if rest else {}
+    result.restored += sorted({candidates[path] for path in back})
+    rest = [name for name in gone if name not in result.restored]
+    wanted = [path for path, name in candidates.items() if name in rest]
+    places = {candidates[path]: place for path, place in gitview.elsewhere(root, wanted, layout.RECORDS).items()}
+    missing = [name for name in rest if name not in places]
+    if missing:  # folded into a pack that another branch or a stash holds
+        places.update(gitview.packed_elsewhere(root, missing, f"{layout.RECORDS}/{layout.PACKS}"))
     node = state.node_id(store)
-    for path in rest:
-        name = by_path[path]
-        if path in places:
+    for name in rest:
+        if name in places:
             result.forget.append(name)
-            if places[path].startswith("stash"):
-                result.set_aside[places[path]] = result.set_aside.get(places[path], 0) + 1
+            if places[name].startswith("stash"):
+                result.set_aside[places[name]] = result.set_aside.get(places[name], 0) + 1
         elif hlc.parse(name.split(".")[1])[2] != node:
             result.forget.append(name)  # it came through git (a merge of FETCH_HEAD undone): its author has it
         elif _rewrite(store, known[name][0], known[name][1], name):
@@ -53,6 +56,23 @@ def settle(store: Store, gone: list[str], known: dict[str, tuple[str, str]]) -> 
         else:
             result.forget.append(name)  # an older state no commit holds: the record's current one stays
     return result
+
+
+def _loose_places(kind: str, name: str) -> tuple[str, str]:
+    """Where a loose version file can have been, relative to .imi/records: its shard, or flat."""
+    return layout.loose_rel(kind, name), layout.loose_rel(kind, name, sharded=False)
+
+
+def _back_in_packs(root, gone: list[str], result: Settled) -> list[str]:
+    """Check out again the packs the checked-out commit holds that left the disk (removed by hand);
+    returns the vanished names they do not bring back."""
+    folder = f"{layout.RECORDS}/{layout.PACKS}"
+    lost = sorted(path for path in gitview.in_folder(root, "HEAD", folder) if not (root / path).is_file())
+    if not lost or not gitview.restore_from_head(root, lost):
+        return gone
+    packed = {name for rel in layout.pack_files(root) for name, _kind in layout.pack_names(root, rel)}
+    result.restored += [name for name in gone if name in packed]
+    return [name for name in gone if name not in packed]
 
 
 def _rewrite(store: Store, kind: str, record_id: str, name: str) -> bool:
