@@ -119,15 +119,16 @@ def change_records(root: Path) -> None:
             project.archive(decision.id)
 
 
-def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say, light: bool = False) -> list[Case]:
+def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say, light: bool = False,
+               loads: bool = False) -> list[Case]:
     root = make_project(workdir, records, env)
     actual = json.loads((root / "bench-team.json").read_text())["records"]
     say(f"{actual:,} records in {root}")
-    if light:  # only what every session, edit and pull pays
+    if light:  # only what every session, edit and pull pays (and with `loads`, loading all of it)
         everyday = bench_everyday(root, actual, records, runs, env, say)
         pulled, facts = bench_pull(workdir, root, actual, records, runs, env, say)
         FACTS.append(facts)
-        return [*everyday, *pulled]
+        return [*everyday, *pulled, *(bench_loads(workdir, root, actual, records, runs, env, say) if loads else [])]
     heavy_runs = min(runs, 2) if actual >= 50_000 else runs  # a full load of a year takes a minute
     rebuild = Case("rebuild", actual, records)
     for _ in range(heavy_runs):
@@ -173,10 +174,34 @@ def bench_size(workdir: Path, records: int, runs: int, env: dict[str, str], say,
     return [rebuild, fresh, merge, back, *everyday, *pulled]
 
 
+def bench_loads(workdir: Path, root: Path, actual: int, records: int, runs: int, env: dict[str, str], say):
+    """Loading every record into an empty database (issue 20): `imi rebuild`, and a fresh clone's first
+    command (`imi context`, which builds the database), in the flat project and in its packed copy
+    (bench_layout.py: shards and packs after `imi pack`)."""
+    import bench_layout
+
+    packed, _ = bench_layout.packed_copy(workdir, root, records, env, say)
+    cases = []
+    for project, suffix in ((root, ""), (packed, " (packed)")):
+        rebuild, first = Case(f"rebuild{suffix}", actual, records), Case(f"fresh clone + first command{suffix}",
+                                                                          actual, records)
+        clone = workdir / f"team-{records}-first"
+        for _ in range(runs):
+            imi(["rebuild"], project, env, rebuild)
+            shutil.rmtree(clone, ignore_errors=True)
+            git("clone", "-q", str(project), str(clone), cwd=workdir)
+            imi(["context"], clone, env, first)
+        shutil.rmtree(clone, ignore_errors=True)
+        say(f"  rebuild{suffix}: {rebuild.median:.0f} ms; fresh clone + first command: {first.median:.0f} ms")
+        cases += [rebuild, first]
+    return cases
+
+
 PULLED = 20  # versions a routine pull brings (issue 20)
 FACTS: list[dict] = []  # per size: disk use and the git objects of a 20-version commit
 YEAR_LABELS = ("imi context", "session-start hook", "pre-edit hook", f"git merge ({PULLED} new versions)",
-               "hook sync after it", "full sync after it", "rebuild", "fresh clone + init")
+               "hook sync after it", "full sync after it", "rebuild", "fresh clone + init", "rebuild (packed)",
+               "fresh clone + first command", "fresh clone + first command (packed)")
 
 
 def timed_hook(event: str, payload: dict, root: Path, env: dict[str, str], case: Case) -> None:
@@ -409,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
                         "the year takes a quarter of an hour)")
     parser.add_argument("--sizes", help="comma-separated record counts instead (for trying the script out)")
     parser.add_argument("--light", action="store_true", help="skip rebuild, fresh clone and the 100-record merge")
+    parser.add_argument("--loads", action="store_true", help="with --light: also rebuild and a fresh clone's first "
+                        "command, flat and packed (issue 20)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out", help="where projects are kept")
     parser.add_argument("--no-docs", action="store_true", help="print the section instead of writing it")
@@ -424,10 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(n) for n in args.sizes.split(",")]
     cases: list[Case] = []
     for size in sizes:
-        cases += bench_size(args.workdir, size, args.runs, env, say, args.light)
+        cases += bench_size(args.workdir, size, args.runs, env, say, args.light, args.loads)
     reproduce = "python bench/bench_team.py" + (" --growth" if args.growth else "") + (
         " --year" if args.year else "") + (
-        f" --runs {args.runs}" if args.runs != 5 else "")
+        f" --sizes {args.sizes}" if args.sizes else "") + (" --light" if args.light else "") + (
+        " --loads" if args.loads else "") + (f" --runs {args.runs}" if args.runs != 5 else "")
     plot_rel = None
     if (args.growth or args.year) and not args.no_docs:
         plot(cases, PLOT)
