@@ -105,3 +105,14 @@ def test_a_row_the_database_refuses_sends_the_load_one_record_at_a_time(team, mo
     one_at_a_time(monkeypatch)
     bob.run("rebuild", "--force")
     assert bob.snapshot() == bulk_snapshot
+
+
+def test_a_fresh_clone_of_packed_memory_loads_what_the_packs_hold(team):
+    alice = alice_with_a_history(team)
+    alice.imi("pack")
+    alice.commit("packed")
+    alice.git("push", "-q")
+    assert list((alice.root / ".imi" / "records" / "packs").glob("*.jsonl"))
+    bob = team("bob", init=False)
+    assert bob.run("context").code == 0
+    same_records(alice, bob)

@@ -146,11 +146,13 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         inserts = []
         newest = None
         marked = {rel.rpartition("/")[2] for rel in report.unresolved}
+        # Loading everything: one pass over the loose files and packs, not a search for each version.
+        everything = {v.name: v.payload for v in layout.iter_versions(root)} if loading else {}
         for name in new:
             kind, record_id, stamp = on_disk[name]
             if name in marked:
                 continue  # reported as holding conflict markers
-            payload = payloads.get(name) or layout.read_named(root, kind, name)
+            payload = payloads.get(name) or everything.get(name) or layout.read_named(root, kind, name)
             if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
                 report.skipped.append(layout.locate(root, kind, name) or layout.loose_rel(kind, name))
                 continue
