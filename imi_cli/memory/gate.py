@@ -10,7 +10,7 @@ escape, a spoofing format character, a secret or a value the code cannot read.
 from __future__ import annotations
 
 from .priorities import NAMES as PRIORITIES
-from .redaction import redact
+from .redaction import find, redact
 from .text import scrub
 
 # Fields that are structure, not prose: never redacted (ids, hashes, clock stamps, enums).
@@ -49,7 +49,7 @@ def admit(kind: str, fields: dict, what: str = "", *, check_enums: bool = True) 
             if allowed is not None and value not in allowed:
                 raise Refused(f"{kind} {name} {value[:40]!r} is not one of {', '.join(allowed)}"
                               + (f" ({what})" if what else ""))
-            if name not in STRUCTURAL:
+            if name not in STRUCTURAL and value and find(value):  # (find remembers recent texts: cheap twice)
                 value = redact(value, name.replace("_", " "))
         elif name == "files" and isinstance(value, list):
             value = [admit_ref(ref) if isinstance(ref, dict) else ref for ref in value]
