@@ -366,7 +366,7 @@ def year_section(cases: list[Case]) -> list[str]:
              "issue 20.", "",
              "| case | " + " | ".join(f"{n:,} records" for n in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
-    for label in YEAR_LABELS:
+    for label in (label for label in YEAR_LABELS if any((label, n) in by for n in sizes)):
         cells = [f"{by[(label, n)].median:,.0f} ({statistics.median(by[(label, n)].cpu_ms):,.0f})"
                  if (label, n) in by else "" for n in sizes]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
