@@ -89,6 +89,12 @@ class Context:
             parts.append("\n" + self.footer)
         return "\n".join(parts) + "\n"
 
+    def refit(self, budget: int) -> Context:
+        """The same records packed again into another budget (rendered items are reused, nothing is read)."""
+        for section in self.sections:
+            section.shown = 0
+        return pack(self.header, self.sections, budget)
+
     def to_json(self) -> dict:
         return {
             "budget": self.budget,
@@ -279,7 +285,11 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     sections = _sections(store, goal_id, now, lease, budget)
     if first:
         sections.sort(key=lambda s: (s.key not in first, first.index(s.key) if s.key in first else 0))
-    header = _header(store, goal_id)
+    return pack(_header(store, goal_id), sections, budget)
+
+
+def pack(header: str, sections: list[Section], budget: int) -> Context:
+    """Fill the sections into the budget (most important first when not everything fits)."""
     room = max(budget, MIN_BUDGET) - len(header) - 2
     _fill(sections, room - FOOTER_RESERVE)
     footer = _footer(sections, budget)
@@ -353,33 +363,52 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         _annotate(store, records)
         mark_aging(store, records, now)
 
+    goal_parts: dict[str, tuple] = {}  # goal id -> (open tasks shown, open count, done count)
+
+    def prepare_goals(batch: list[Goal]) -> None:
+        """The counts and first open tasks of a batch of goals, in a few queries for all of them."""
+        ids = [g.id for g in batch]
+        counts = queries.task_counts_by_goal(store, ids)
+        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
+                                           f"status != 'in_progress', {rank_sql('priority')}, created_at")
+        attach([t for tasks in shown.values() for t in tasks])
+        for goal_id in ids:
+            c = counts[goal_id]
+            goal_parts[goal_id] = (shown.get(goal_id, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
+
     def goal_item(goal: Goal) -> str:
-        counts = dict(store.execute(
-            "SELECT status, count(*) FROM tasks WHERE goal_id = ? AND archived_at IS NULL GROUP BY status",
-            (goal.id,)))
-        open_tasks = queries.tasks(store, goal_id=goal.id, status=("todo", "in_progress"), limit=TASKS_PER_GOAL,
-                                   order=f"status != 'in_progress', {rank_sql('priority')}, created_at")
-        attach(open_tasks)
-        open_count = counts.get("todo", 0) + counts.get("in_progress", 0)
-        return render_goal(goal, open_tasks, open_count, counts.get("done", 0), now, lease)
+        open_tasks, open_count, done = goal_parts[goal.id]
+        return render_goal(goal, open_tasks, open_count, done, now, lease)
+
+    checkpoints: dict[str, str] = {}
+
+    def prepare_in_progress(batch: list[Task]) -> None:
+        attach(batch)
+        checkpoints.update(queries.latest_memory_values(store, [t.id for t in batch], "checkpoint"))
 
     def in_progress_item(task: Task) -> str:
-        latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
-        return render_in_progress(task, latest[0].value if latest else None, now, lease)
+        return render_in_progress(task, checkpoints.get(task.id), now, lease)
+
+    finished_done: dict[str, dict[str, int]] = {}
+
+    def prepare_finished(batch: list[Goal]) -> None:
+        finished_done.update(queries.task_counts_by_goal(store, [g.id for g in batch]))
 
     def finished_item(goal: Goal) -> str:
-        done = _count(store, "SELECT count(*) FROM tasks WHERE goal_id = ? AND status = 'done' AND archived_at IS NULL",
-                      (goal.id,))
-        return render_finished_goal(goal, done, now)
+        return render_finished_goal(goal, finished_done[goal.id].get("done", 0), now)
+
+    extras: dict[str, dict[str, str]] = {}
+
+    def prepare_completions(batch: list[Task]) -> None:
+        extras.update(queries.memory_fields(store, [t.id for t in batch], "completion"))
 
     def completion_item(task: Task) -> str:
-        extra = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
-        return render_completion(task, extra, now)
+        return render_completion(task, extras[task.id], now)
 
     live = "archived_at IS NULL"
     # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
     recently_finished = [Section("finished_goals", "Recently finished goals", finished, finished_item,
-                                 more="imi plan")] if finished else []
+                                 more="imi plan", prepare=prepare_finished)] if finished else []
     sections = [
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
@@ -402,14 +431,14 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         Section("goals", "Active goals", goals, goal_item,
                 _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
                               + (" AND id = ?" if goal_id else ""), scope[1]),
-                "(none: `imi goal NAME` adds one)", "imi plan"),
+                "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals),
         *recently_finished,
         Section("in_progress", "In progress", in_progress, in_progress_item,
                 _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
                        scope[1]),
-                "(nothing claimed)", "imi status", prepare=attach),
+                "(nothing claimed)", "imi status", prepare_in_progress),
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
-                empty_text="(none yet)", more="imi plan"),
+                empty_text="(none yet)", more="imi plan", prepare=prepare_completions),
     ]
     return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 

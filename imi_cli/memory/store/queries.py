@@ -196,6 +196,53 @@ def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
     return found
 
 
+def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: str) -> dict[str, list[Task]]:
+    """{goal id: its first `per_goal` live todo or in-progress tasks in `order`}, for many goals in one query."""
+    if not goal_ids:
+        return {}
+    marks = ",".join("?" * len(goal_ids))
+    found: dict[str, list[Task]] = defaultdict(list)
+    for row in store.execute(
+            f"SELECT {TASK_COLS} FROM (SELECT {TASK_COLS}, row_number() OVER (PARTITION BY goal_id ORDER BY {order}) "
+            f"AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL AND status IN ('todo', 'in_progress')) "
+            f"WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
+        found[row[2]].append(_task(row))
+    return found
+
+
+def task_counts_by_goal(store: Store, goal_ids: list[str]) -> dict[str, dict[str, int]]:
+    """{goal id: {status: live tasks}} for many goals in one query."""
+    counts: dict[str, dict[str, int]] = {goal_id: {} for goal_id in goal_ids}
+    if goal_ids:
+        for goal_id, status, n in store.execute(
+                f"SELECT goal_id, status, count(*) FROM tasks WHERE goal_id IN ({','.join('?' * len(goal_ids))}) "
+                "AND archived_at IS NULL GROUP BY goal_id, status", tuple(goal_ids)):
+            counts[goal_id][status] = n
+    return counts
+
+
+def latest_memory_values(store: Store, task_ids: list[str], type_: str) -> dict[str, str]:
+    """{task id: the value of its newest memory of `type_`} for the tasks that have one, in one query."""
+    if not task_ids:
+        return {}
+    rows = store.execute(
+        "SELECT id, (SELECT value FROM memories WHERE task_id = tasks.id AND type = ? "
+        "ORDER BY created_at DESC, rowid DESC LIMIT 1) FROM tasks "
+        f"WHERE id IN ({','.join('?' * len(task_ids))})", (type_, *task_ids))
+    return {task_id: value for task_id, value in rows if value is not None}
+
+
+def memory_fields(store: Store, task_ids: list[str], type_: str) -> dict[str, dict[str, str]]:
+    """{task id: {key: value}} of the tasks' memories of `type_` (where a key repeats, the oldest value)."""
+    out: dict[str, dict[str, str]] = {task_id: {} for task_id in task_ids}
+    if task_ids:
+        for task_id, key, value in store.execute(
+                f"SELECT task_id, key, value FROM memories WHERE task_id IN ({','.join('?' * len(task_ids))}) "
+                "AND type = ? ORDER BY created_at DESC, rowid DESC", (*task_ids, type_)):
+            out[task_id][key] = value
+    return out
+
+
 READY = ("status = 'todo' AND archived_at IS NULL AND NOT EXISTS ("
          "SELECT 1 FROM task_deps d JOIN tasks b ON b.id = d.blocked_by "
          "WHERE d.task_id = tasks.id AND b.status != 'done' AND b.archived_at IS NULL)")
