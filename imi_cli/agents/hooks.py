@@ -118,10 +118,10 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
 
 def _stamp(record) -> str:
     """Changes when the record's content changes (not when its file moves or time passes)."""
-    import hashlib
+    from .session_state import sha1
 
     fields = tuple((name, getattr(record, name)) for name in record._fields if name != "files")
-    return hashlib.sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
+    return sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:

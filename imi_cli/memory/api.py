@@ -632,7 +632,7 @@ class Project:
 
     def database_in_git(self) -> str | None:
         """The database's path when git tracks it (it must not be: see `imi doctor`), else None."""
-        from .health import database_path_in_git
+        from .tracked import database_path_in_git
 
         return database_path_in_git(self._store)
 
