@@ -27,25 +27,38 @@ IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decis
 FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
+PAGE = 20  # records read, prepared and rendered together as the budget reaches them
+
+
 class Section:
-    """One heading of the context: its records, rendered one by one only as far as the budget reaches."""
+    """One heading of the context: its records, rendered one by one only as far as the budget reaches.
+    With `load(offset, limit)`, the records are read a page at a time too, up to `cap` of them."""
 
     __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
-                 "_items")
+                 "load", "cap", "_items")
 
     def __init__(self, key: str, title: str, records: list, render_item, total: int | None = None,
-                 empty_text: str = "", more: str = "", prepare=None):
+                 empty_text: str = "", more: str = "", prepare=None, load=None, cap: int = 0):
         self.key, self.title, self.records, self.render_item = key, title, records, render_item
         self.total = len(records) if total is None else total
         self.empty_text, self.more, self.prepare = empty_text, more, prepare
+        self.load, self.cap = load, cap
         self.shown = 0
         self._items: list[str] = []
 
-    def item(self, index: int) -> str:
-        """The rendered text of record `index` (records are prepared in batches as they are reached)."""
+    def item(self, index: int) -> str | None:
+        """The rendered text of record `index` (records are read and prepared in pages as they are
+        reached), or None when there is no such record."""
         while len(self._items) <= index:
             start = len(self._items)
-            batch = self.records[start:start + 20]
+            if self.load and start >= len(self.records):
+                page = self.load(start, PAGE)
+                self.records.extend(page)
+                if len(page) < PAGE:  # fewer than counted (a concurrent change): what there is
+                    self.cap = min(self.cap, len(self.records))
+            batch = self.records[start:start + PAGE]
+            if not batch:
+                return None
             if self.prepare:
                 self.prepare(batch)
             self._items.extend(self.render_item(r) for r in batch)
@@ -53,7 +66,7 @@ class Section:
 
     @property
     def available(self) -> int:
-        return len(self.records)
+        return self.cap if self.load else len(self.records)
 
     @property
     def items(self) -> list[str]:
@@ -257,14 +270,14 @@ def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
 def _fill(sections: list[Section], room: int) -> int:
     """Round-robin by importance: each pass adds the next item of every section that still fits."""
     order = sorted(sections, key=lambda s: IMPORTANCE.index(s.key))
-    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.records else 0) for s in sections)
+    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.available else 0) for s in sections)
     used += sum(len(item) + 1 for s in sections for item in s.items)
     active = [s for s in order if s.shown < s.available]
     while active:
         still = []
         for section in active:
             item = section.item(section.shown)
-            if used + len(item) + 1 <= room:
+            if item is not None and used + len(item) + 1 <= room:
                 used += len(item) + 1
                 section.shown += 1
                 if section.shown < section.available:
@@ -347,13 +360,6 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     fetch = max(20, budget // 50)  # no item is shorter than 50 characters: more could never be shown
     since = now - NOTE_DAYS * 86_400_000
     vision = queries.notes(store, "vision", limit=1)
-    killed = queries.decisions(store, "killed", limit=fetch)
-    notes = queries.notes(store, "note", since_ms=since, limit=fetch)
-    decisions = queries.decisions(store, "decision", limit=fetch)
-    lessons = queries.lessons(store, limit=fetch, verified=True)
-    unverified = queries.lessons(store, limit=fetch, verified=False)
-    goals = queries.goals(store, active_only=True, goal_id=goal_id, limit=fetch)
-    in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
     scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
     completions = queries.completions(store, limit=5, goal_id=goal_id)
     finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
@@ -372,9 +378,9 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
                                            f"status != 'in_progress', {rank_sql('priority')}, created_at")
         attach([t for tasks in shown.values() for t in tasks])
-        for goal_id in ids:
-            c = counts[goal_id]
-            goal_parts[goal_id] = (shown.get(goal_id, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
+        for gid in ids:
+            c = counts[gid]
+            goal_parts[gid] = (shown.get(gid, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
 
     def goal_item(goal: Goal) -> str:
         open_tasks, open_count, done = goal_parts[goal.id]
@@ -406,37 +412,50 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         return render_completion(task, extras[task.id], now)
 
     live = "archived_at IS NULL"
+
+    def paged(key: str, title: str, render_item, total: int, empty_text: str, more: str, prepare, load) -> Section:
+        """A section whose records are read a page at a time as the budget reaches them (at most `fetch`)."""
+        return Section(key, title, [], render_item, total, empty_text, more, prepare, load, min(total, fetch))
+
     # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
     recently_finished = [Section("finished_goals", "Recently finished goals", finished, finished_item,
                                  more="imi plan", prepare=prepare_finished)] if finished else []
     sections = [
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
-        Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
-                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
-                "(nothing)", "imi search killed", attach),
-        Section("notes", f"Direction notes (last {NOTE_DAYS} days)", notes, lambda n: render_note(n, now),
-                _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
-                              "AND created_at >= ?", (since,)),
-                "(none)", "imi search WORDS", attach),
-        Section("decisions", "Decisions", decisions, lambda d: render_decision(d, now),
-                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
-                "(none)", "imi search WORDS", attach),
-        Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
-                "(none)", "imi search WORDS", attach),
-        Section("unverified", "Lessons (unverified)", unverified, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
-                more="imi search WORDS", prepare=attach),
-        Section("goals", "Active goals", goals, goal_item,
-                _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
-                              + (" AND id = ?" if goal_id else ""), scope[1]),
-                "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals),
+        paged("killed", "What was killed and why", lambda d: render_decision(d, now),
+              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
+              "(nothing)", "imi search killed", attach,
+              lambda offset, limit: queries.decisions(store, "killed", limit=limit, offset=offset)),
+        paged("notes", f"Direction notes (last {NOTE_DAYS} days)", lambda n: render_note(n, now),
+              _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
+                            "AND created_at >= ?", (since,)),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.notes(store, "note", since_ms=since, limit=limit, offset=offset)),
+        paged("decisions", "Decisions", lambda d: render_decision(d, now),
+              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.decisions(store, "decision", limit=limit, offset=offset)),
+        paged("lessons", "Verified Lessons", lambda l: render_lesson(l, now),
+              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.lessons(store, limit=limit, verified=True, offset=offset)),
+        paged("unverified", "Lessons (unverified)", lambda l: render_lesson(l, now),
+              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+              "", "imi search WORDS", attach,
+              lambda offset, limit: queries.lessons(store, limit=limit, verified=False, offset=offset)),
+        paged("goals", "Active goals", goal_item,
+              _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
+                            + (" AND id = ?" if goal_id else ""), scope[1]),
+              "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals,
+              lambda offset, limit: queries.goals(store, active_only=True, goal_id=goal_id, limit=limit,
+                                                  offset=offset)),
         *recently_finished,
-        Section("in_progress", "In progress", in_progress, in_progress_item,
-                _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
-                       scope[1]),
-                "(nothing claimed)", "imi status", prepare_in_progress),
+        paged("in_progress", "In progress", in_progress_item,
+              _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND {live}{scope[0]}", scope[1]),
+              "(nothing claimed)", "imi status", prepare_in_progress,
+              lambda offset, limit: queries.tasks(store, goal_id=goal_id, status="in_progress", limit=limit,
+                                                  offset=offset)),
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
                 empty_text="(none yet)", more="imi plan", prepare=prepare_completions),
     ]

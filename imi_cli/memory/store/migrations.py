@@ -318,7 +318,9 @@ CREATE TABLE IF NOT EXISTS record_usage (
 def _v6_live_row_indexes(conn: apsw.Connection) -> None:
     """5 -> 6: partial indexes over live (not archived) rows, in the order context shows them. The
     sections of `imi context` and the session hook, and the "N left out" counts under them, read
-    these alone instead of looking up every row's archived_at: flat from 1k records to 100k."""
+    these alone instead of looking up every row's archived_at: flat from 1k records to 100k. And
+    the records naming a file (the pre-edit hook) are found from the references' index alone, with
+    the distinct globs matched rather than every reference that uses one."""
     from ..priorities import rank_sql
 
     conn.execute(f"""
@@ -331,6 +333,8 @@ CREATE INDEX IF NOT EXISTS lessons_live_unverified_idx ON lessons(created_at)
 CREATE INDEX IF NOT EXISTS tasks_live_status_idx ON tasks(status, ({rank_sql('priority')}), created_at)
   WHERE archived_at IS NULL;
 CREATE INDEX IF NOT EXISTS tasks_live_goal_idx ON tasks(goal_id, status) WHERE archived_at IS NULL;
+CREATE INDEX IF NOT EXISTS refs_naming_idx ON refs(path, is_glob, kind, record_id);
+CREATE INDEX IF NOT EXISTS refs_globs_idx ON refs(path) WHERE is_glob = 1;
 CREATE INDEX IF NOT EXISTS goals_live_done_idx ON goals(completed_at, id) WHERE archived_at IS NULL AND status = 'done';
 CREATE INDEX IF NOT EXISTS goals_live_active_idx ON goals(({rank_sql('priority')}), created_at)
   WHERE archived_at IS NULL AND status NOT IN ('done', 'archived');

@@ -88,7 +88,7 @@ KINDS = {
 
 
 def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), order: str = "created_at",
-            limit: int | None = None) -> list:
+            limit: int | None = None, offset: int = 0) -> list:
     cols, build = KINDS[kind]
     sql = f"SELECT {cols} FROM {TABLES[kind]}"
     if where:
@@ -96,7 +96,7 @@ def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), orde
     if order:
         sql += f" ORDER BY {order}"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
     return [build(row) for row in store.execute(sql, bindings)]
 
 
@@ -143,7 +143,7 @@ ACTIVE_GOAL = "archived_at IS NULL AND status NOT IN ('done', 'archived')"
 
 
 def goals(store: Store, *, include_archived: bool = False, active_only: bool = False,
-          goal_id: str | None = None, limit: int | None = None) -> list[Goal]:
+          goal_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[Goal]:
     """Goals, most urgent first."""
     where = [] if include_archived else ["archived_at IS NULL"]
     if active_only:
@@ -153,7 +153,7 @@ def goals(store: Store, *, include_archived: bool = False, active_only: bool = F
         where.append("id = ?")
         bindings = (goal_id,)
     return _select(store, "goal", " AND ".join(where), bindings, order=f"{rank_sql('priority')}, created_at",
-                   limit=limit)
+                   limit=limit, offset=offset)
 
 
 def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) -> list[Goal]:
@@ -165,7 +165,8 @@ def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) 
 
 
 def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
-          include_archived: bool = False, limit: int | None = None, order: str | None = None) -> list[Task]:
+          include_archived: bool = False, limit: int | None = None, order: str | None = None,
+          offset: int = 0) -> list[Task]:
     """Tasks, most urgent first, filtered by goal and status."""
     where, bindings = [], []
     if not include_archived:
@@ -178,7 +179,7 @@ def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[st
         where.append(f"status IN ({','.join('?' * len(statuses))})")
         bindings.extend(statuses)
     return _select(store, "task", " AND ".join(where), tuple(bindings),
-                   order=order or f"{rank_sql('priority')}, created_at", limit=limit)
+                   order=order or f"{rank_sql('priority')}, created_at", limit=limit, offset=offset)
 
 
 def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
@@ -204,8 +205,8 @@ def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: 
     found: dict[str, list[Task]] = defaultdict(list)
     for row in store.execute(
             f"SELECT {TASK_COLS} FROM (SELECT {TASK_COLS}, row_number() OVER (PARTITION BY goal_id ORDER BY {order}) "
-            f"AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL AND status IN ('todo', 'in_progress')) "
-            f"WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
+            f"AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
+            f"AND status IN ('todo', 'in_progress')) WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
         found[row[2]].append(_task(row))
     return found
 
@@ -273,33 +274,34 @@ def completions(store: Store, limit: int, goal_id: str | None = None) -> list[Ta
     return _select(store, "task", where, bindings, order="completed_at DESC", limit=limit)
 
 
-def decisions(store: Store, kind: str | None = "decision", limit: int | None = None) -> list[Decision]:
+def decisions(store: Store, kind: str | None = "decision", limit: int | None = None, offset: int = 0) -> list[Decision]:
     """Decisions (or kills with kind="killed"), newest first."""
     where = "archived_at IS NULL"
     bindings: tuple = ()
     if kind:
         where += " AND kind = ?"
         bindings = (kind,)
-    return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit)
+    return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit, offset=offset)
 
 
 UNVERIFIED = "coalesce(verified_by, '') = ''"  # a lesson nobody (no person, no named check) has verified
 
 
-def lessons(store: Store, limit: int | None = None, verified: bool | None = None) -> list[Lesson]:
+def lessons(store: Store, limit: int | None = None, verified: bool | None = None, offset: int = 0) -> list[Lesson]:
     """Lessons, newest first; only verified (or only unverified) ones when `verified` says so."""
     where = "archived_at IS NULL" + ("" if verified is None else f" AND {'NOT ' if verified else ''}({UNVERIFIED})")
-    return _select(store, "lesson", where, order="created_at DESC", limit=limit)
+    return _select(store, "lesson", where, order="created_at DESC", limit=limit, offset=offset)
 
 
-def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None) -> list[Note]:
+def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None,
+          offset: int = 0) -> list[Note]:
     """Direction notes (or the vision with kind="vision"), newest first."""
     where = "archived_at IS NULL AND kind = ?"
     bindings: tuple = (kind,)
     if since_ms is not None:
         where += " AND created_at >= ?"
         bindings += (since_ms,)
-    return _select(store, "note", where, bindings, order="created_at DESC", limit=limit)
+    return _select(store, "note", where, bindings, order="created_at DESC", limit=limit, offset=offset)
 
 
 def memories(store: Store, *, task_id: str | None = None, goal_id: str | None = None,
@@ -367,18 +369,23 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
     With `newest`, only that many of each kind, the newest (ids start with their creation time):
     a file named by thousands of records is shown by its latest few anyway.
     """
-    hits: dict[tuple[str, str], list[FileRef]] = defaultdict(list)
-    for row in store.execute(
-        f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE path = ? OR is_glob = 1", (path,)):
-        ref = _ref(row)
-        if matches(ref.path, ref.is_glob, path):
-            hits[(row[0], row[1])].append(ref)
-    # One query per kind (not one per record): a much-named file has hundreds of records.
+    # Which records, from indexes alone: the few distinct globs are matched here, not every reference
+    # that uses one (a year of records holds thousands of `src/**`).
+    distinct = store.execute("SELECT DISTINCT path FROM refs INDEXED BY refs_globs_idx WHERE is_glob = 1")
+    globs = [glob for (glob,) in distinct if matches(glob, True, path)]
+    order: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, id) -> where its first matching ref comes
+    for kind, record_id, is_glob, ref_id in store.execute(
+            "SELECT kind, record_id, is_glob, id FROM refs WHERE (path = ? AND is_glob = 0) "
+            f"OR (is_glob = 1 AND path IN ({','.join('?' * len(globs))}))", (path, *globs)):
+        key, place = (kind, record_id), (is_glob, ref_id)
+        if place < order.get(key, (2, 0)):
+            order[key] = place
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, record_id in hits:
+    for kind, record_id in order:
         ids_by_kind[kind].append(record_id)
     if newest is not None:
         ids_by_kind = {kind: sorted(ids, reverse=True)[:newest] for kind, ids in ids_by_kind.items()}
+    # One query per kind (not one per record): a much-named file has hundreds of records.
     loaded: dict[tuple[str, str], Record] = {}
     for kind, ids in ids_by_kind.items():
         for start in range(0, len(ids), 500):
@@ -386,6 +393,8 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
             for record in _select(store, kind, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk), order=""):
                 loaded[(kind, record.id)] = record
     attach_files(store, loaded.values())
+    hits = {key: [ref for ref in loaded[key].files if matches(ref.path, ref.is_glob, path)]
+            for key in sorted(loaded, key=order.__getitem__)}
     out = []
     for key, refs in hits.items():
         record = loaded.get(key)
