@@ -320,7 +320,8 @@ def _v6_live_row_indexes(conn: apsw.Connection) -> None:
     sections of `imi context` and the session hook, and the "N left out" counts under them, read
     these alone instead of looking up every row's archived_at: flat from 1k records to 100k. And
     the records naming a file (the pre-edit hook) are found from the references' index alone, with
-    the distinct globs matched rather than every reference that uses one."""
+    the distinct globs matched rather than every reference that uses one (this index of globs by
+    path replaces version 4's)."""
     from ..priorities import rank_sql
 
     conn.execute(f"""
@@ -334,6 +335,7 @@ CREATE INDEX IF NOT EXISTS tasks_live_status_idx ON tasks(status, ({rank_sql('pr
   WHERE archived_at IS NULL;
 CREATE INDEX IF NOT EXISTS tasks_live_goal_idx ON tasks(goal_id, status) WHERE archived_at IS NULL;
 CREATE INDEX IF NOT EXISTS refs_naming_idx ON refs(path, is_glob, kind, record_id);
+DROP INDEX IF EXISTS refs_glob_idx;
 CREATE INDEX IF NOT EXISTS refs_globs_idx ON refs(path) WHERE is_glob = 1;
 CREATE INDEX IF NOT EXISTS goals_live_done_idx ON goals(completed_at, id) WHERE archived_at IS NULL AND status = 'done';
 CREATE INDEX IF NOT EXISTS goals_live_active_idx ON goals(({rank_sql('priority')}), created_at)

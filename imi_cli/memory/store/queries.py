@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..errors import Conflict, NotFound
-from ..paths import matches
+from ..paths import matches, may_match
 from ..priorities import rank_sql
 from .connection import Store
 from .search import search  # noqa: F401  (part of this module's API)
@@ -371,8 +371,8 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
     """
     # Which records, from indexes alone: the few distinct globs are matched here, not every reference
     # that uses one (a year of records holds thousands of `src/**`).
-    distinct = store.execute("SELECT DISTINCT path FROM refs INDEXED BY refs_globs_idx WHERE is_glob = 1")
-    globs = [glob for (glob,) in distinct if matches(glob, True, path)]
+    distinct = store.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 1")
+    globs = [glob for (glob,) in distinct if may_match(glob, path) and matches(glob, True, path)]
     order: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, id) -> where its first matching ref comes
     for kind, record_id, is_glob, ref_id in store.execute(
             "SELECT kind, record_id, is_glob, id FROM refs WHERE (path = ? AND is_glob = 0) "
