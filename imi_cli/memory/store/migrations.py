@@ -334,7 +334,7 @@ CREATE INDEX IF NOT EXISTS lessons_live_unverified_idx ON lessons(created_at)
 CREATE INDEX IF NOT EXISTS tasks_live_status_idx ON tasks(status, ({rank_sql('priority')}), created_at)
   WHERE archived_at IS NULL;
 CREATE INDEX IF NOT EXISTS tasks_live_goal_idx ON tasks(goal_id, status) WHERE archived_at IS NULL;
-CREATE INDEX IF NOT EXISTS refs_naming_idx ON refs(path, is_glob, kind, record_id);
+CREATE INDEX IF NOT EXISTS refs_naming_idx ON refs(path, kind, record_id, is_glob);
 DROP INDEX IF EXISTS refs_glob_idx;
 CREATE INDEX IF NOT EXISTS refs_globs_idx ON refs(path) WHERE is_glob = 1;
 CREATE INDEX IF NOT EXISTS goals_live_done_idx ON goals(completed_at, id) WHERE archived_at IS NULL AND status = 'done';
