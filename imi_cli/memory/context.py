@@ -493,8 +493,6 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                     found.append(task)
                     task_ids.add(task.id)
     stale_mode()  # a bad setting is one clear line before anything is read
-    _annotate(store, found)
-    mark_aging(store, found, now)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]
@@ -503,8 +501,13 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     goals = [r for r in newest if r.kind == "goal"]
     notes = [r for r in newest if r.kind in ("note", "memory")]
 
+    def prepare(batch) -> None:  # files, where anchored code is now and aging: only for what is reached
+        queries.attach_files(store, batch, blockers=False)
+        _annotate(store, batch)
+        mark_aging(store, batch, now)
+
     def section(key, title, records, render):
-        return Section(key, title, records, render)
+        return Section(key, title, records, render, prepare=prepare)
 
     sections = [s for s in (
         section("lessons", "Lessons", lessons, lambda l: render_lesson(l, now)),

@@ -108,8 +108,9 @@ def _ref(row) -> FileRef:
     return FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], row[9], row[10])
 
 
-def attach_files(store: Store, records: Iterable[Record]) -> None:
-    """Fill `files` (and a task's `blocked_by`) for records loaded without them."""
+def attach_files(store: Store, records: Iterable[Record], *, files: bool = True, blockers: bool = True) -> None:
+    """Fill `files` (and a task's `blocked_by`) for records loaded without them; `files=False` or
+    `blockers=False` leaves one of the two for later."""
     by_id = {r.id: r for r in records if hasattr(r, "files")}
     if not by_id:
         return
@@ -118,16 +119,19 @@ def attach_files(store: Store, records: Iterable[Record]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in store.execute(
-            f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) ORDER BY id", tuple(chunk)):
-            refs[row[1]].append(_ref(row))
-        for row in store.execute(
-            f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})", tuple(chunk)):
-            task = by_id[row[0]]
-            if isinstance(task, Task):
-                task.blocked_by.append(row[1])
-    for record_id, record in by_id.items():
-        record.files = refs.get(record_id, [])
+        if files:
+            for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) "
+                                     "ORDER BY id", tuple(chunk)):
+                refs[row[1]].append(_ref(row))
+        if blockers:
+            for row in store.execute(f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})",
+                                     tuple(chunk)):
+                task = by_id[row[0]]
+                if isinstance(task, Task):
+                    task.blocked_by.append(row[1])
+    if files:
+        for record_id, record in by_id.items():
+            record.files = refs.get(record_id, [])
 
 
 def attach_blockers(store: Store, tasks: list[Task]) -> None:
@@ -364,7 +368,8 @@ def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
 
 
 def records_naming(store: Store, path: str, newest: int | None = None) -> list[tuple[Record, list[FileRef]]]:
-    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs.
+    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs
+    (tasks with their blockers; every record's `files` are left for attach_files).
 
     With `newest`, only that many of each kind, the newest (ids start with their creation time):
     a file named by thousands of records is shown by its latest few anyway.
@@ -373,18 +378,19 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
     # that uses one (a year of records holds thousands of `src/**`).
     distinct = store.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 1")
     globs = [glob for (glob,) in distinct if may_match(glob, path) and matches(glob, True, path)]
-    order: dict[tuple[str, str], tuple[int, int]] = {}  # (kind, id) -> where its first matching ref comes
-    for kind, record_id, is_glob, ref_id in store.execute(
-            "SELECT kind, record_id, is_glob, id FROM refs WHERE (path = ? AND is_glob = 0) "
-            f"OR (is_glob = 1 AND path IN ({','.join('?' * len(globs))}))", (path, *globs)):
-        key, place = (kind, record_id), (is_glob, ref_id)
-        if place < order.get(key, (2, 0)):
-            order[key] = place
-    ids_by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, record_id in order:
-        ids_by_kind[kind].append(record_id)
-    if newest is not None:
-        ids_by_kind = {kind: sorted(ids, reverse=True)[:newest] for kind, ids in ids_by_kind.items()}
+    # The newest records of each kind per exact path or glob, each read backwards from the index of
+    # references by (path, kind, record id): a file named by ten thousand records costs what one named by
+    # a hundred does.
+    limit = -1 if newest is None else int(newest)
+    ids_by_kind: dict[str, list[str]] = {}
+    for kind in TABLES:
+        ids: set[str] = set()
+        for named, is_glob in ((path, 0), *((glob, 1) for glob in globs)):
+            ids.update(record_id for (record_id,) in store.execute(
+                "SELECT DISTINCT record_id FROM refs WHERE path = ? AND kind = ? AND is_glob = ? "
+                "ORDER BY record_id DESC LIMIT ?", (named, kind, is_glob, limit)))
+        if ids:
+            ids_by_kind[kind] = sorted(ids, reverse=True)[:newest] if newest is not None else list(ids)
     # One query per kind (not one per record): a much-named file has hundreds of records.
     loaded: dict[tuple[str, str], Record] = {}
     for kind, ids in ids_by_kind.items():
@@ -392,9 +398,23 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
             chunk = ids[start:start + 500]
             for record in _select(store, kind, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk), order=""):
                 loaded[(kind, record.id)] = record
-    attach_files(store, loaded.values())
-    hits = {key: [ref for ref in loaded[key].files if matches(ref.path, ref.is_glob, path)]
-            for key in sorted(loaded, key=order.__getitem__)}
+    # Only the references that name the path: a record's files are read when it is shown (attach_files).
+    attach_files(store, [record for (kind, _), record in loaded.items() if kind == "task"], files=False)
+    hits: dict[tuple[str, str], list[FileRef]] = {key: [] for key in loaded}
+    ids = [record_id for _, record_id in loaded]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in store.execute(
+                f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({','.join('?' * len(chunk))}) "
+                f"AND ((path = ? AND is_glob = 0) OR (is_glob = 1 AND path IN ({','.join('?' * len(globs))}))) "
+                "ORDER BY id", (*chunk, path, *globs)):
+            if (row[0], row[1]) in hits:
+                hits[(row[0], row[1])].append(_ref(row))
+
+    def first_met(key) -> tuple:  # the order a reader of every reference meets the records (exact ones first)
+        return min(((ref.is_glob, ref.ref_id) for ref in hits[key]), default=(2, 0))
+
+    hits = {key: hits[key] for key in sorted(hits, key=first_met)}
     out = []
     for key, refs in hits.items():
         record = loaded.get(key)
