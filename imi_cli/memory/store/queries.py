@@ -406,8 +406,8 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
         chunk = ids[start:start + 500]
         for row in store.execute(
                 f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({','.join('?' * len(chunk))}) "
-                f"AND ((path = ? AND is_glob = 0) OR (is_glob = 1 AND path IN ({','.join('?' * len(globs))}))) "
-                "ORDER BY id", (*chunk, path, *globs)):
+                f"AND ((+path = ? AND +is_glob = 0) OR (+is_glob = 1 AND +path IN ({','.join('?' * len(globs))}))) "
+                "ORDER BY id", (*chunk, path, *globs)):  # `+`: by record (few), not by path (thousands for `src/**`)
             if (row[0], row[1]) in hits:
                 hits[(row[0], row[1])].append(_ref(row))
 
