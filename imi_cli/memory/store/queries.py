@@ -254,8 +254,13 @@ READY = ("status = 'todo' AND archived_at IS NULL AND NOT EXISTS ("
 
 
 def ready_count(store: Store) -> int:
-    """How many tasks are ready."""
-    return store.scalar(f"SELECT count(*) FROM tasks WHERE {READY}")
+    """How many tasks are ready: the live todo tasks (an index count) less those with a live blocker
+    not done (found from the dependencies, fewer than the todo tasks)."""
+    return store.scalar(
+        "SELECT (SELECT count(*) FROM tasks WHERE status = 'todo' AND archived_at IS NULL) - "
+        "(SELECT count(DISTINCT d.task_id) FROM task_deps d JOIN tasks t ON t.id = d.task_id "
+        "JOIN tasks b ON b.id = d.blocked_by WHERE +t.status = 'todo' AND +t.archived_at IS NULL "
+        "AND b.status != 'done' AND b.archived_at IS NULL)")
 
 
 def ready_tasks(store: Store, goal_id: str | None = None, limit: int | None = None) -> list[Task]:
