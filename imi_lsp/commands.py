@@ -240,16 +240,20 @@ async def read_view(ls: ImiLanguageServer, *args):
     """imi.readView {view, ...}: a view as a page the client renders itself ({title, markdown, actions}).
 
     view "record" {id}, "records" {uri, start?, end?} (a lens), "file" {uri}, "context" {uri?},
-    "search" {query, uri?}. Opens nothing and writes no file.
+    "search" {query, uri?}, and those feature modules add ("review", "proposal" {id}: review.py).
+    Opens nothing and writes no file.
     """
     cmd = "imi.readView"
     options = _options(args, cmd, ("view",))
     view = _text(options, "view", cmd)
     if view == "record":
         memory, found = _find(ls, _text(options, "id", cmd))
-        return pages.record_page(memory.root, found, memory.project.versions(found.id))
+        return pages.record_page(memory.root, found, memory.project.versions(found.id),
+                                 memory.project.origin(found.kind, found.id))
+    if view in ls.pages:
+        return ls.pages[view](ls, options, cmd)
     if view not in VIEWS:
-        raise UsageError(f"{cmd}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+        raise UsageError(f"{cmd}: view must be one of {', '.join((*VIEWS, *ls.pages))}, not {view!r}")
     if view == "context":
         memory, name, text = _context_view(ls, options)
     elif view == "file":
