@@ -99,7 +99,7 @@ def record_page(root: Path, record: Record, versions: list[dict] = (), origin: d
     """One record, rendered: {title, markdown, actions, id, kind}; `origin` is `Project.origin` (provenance)."""
     now = now_ms()
     # the one-line file list of hovers gives way to a list of links
-    parts = [render.record(record, now).replace(render.files_line(record.files), "", 1)]
+    parts = [render.record(record, now, (origin or {}).get("approved_by")).replace(render.files_line(record.files), "", 1)]
     if record.files:
         parts.append("#### Files\n\n" + "\n".join(f"- {file_link(ref)}" for ref in record.files))
     lines = history(record, now, versions)

@@ -9,7 +9,7 @@ import pytest
 
 from imi_cli.memory import Project as Memory
 from imi_testing import Project, patched_env
-from lsp_helpers import command, messages, start, until
+from lsp_helpers import command, hover, messages, open_doc, start, until
 
 NOTIFICATION = "imi/pendingReview"
 FAILED_THEN_PASSED = [
@@ -120,7 +120,7 @@ async def test_the_count_arrives_when_a_hook_captures_and_follows_each_decision(
 
 async def test_accept_all_from_a_session_and_the_memory_tree_carries_the_proposals(client, code):
     propose(code, "lesson", {"text": "retries hid the outage", "correct_behavior": "fail fast"}, "s9")
-    propose(code, "decision", {"what": "one writer", "why": "locks"}, "s9")
+    propose(code, "decision", {"what": "one writer", "why": "locks", "files": ["src/parser.py"]}, "s9")
     propose(code, "decision", {"what": "keep the cache", "why": "speed"}, "other")
     await start(client, code.root)
     [folder] = (await command(client, "imi.memoryTree"))["folders"]
@@ -129,6 +129,10 @@ async def test_accept_all_from_a_session_and_the_memory_tree_carries_the_proposa
 
     result = await command(client, "imi.acceptSession", {"session": "s9"})
     assert [a["kind"] for a in result["accepted"]] == ["lesson", "decision"]
+    # the hover over the file the decision names says who decided it and who approved it
+    uri = open_doc(client, code.root / "src/parser.py")
+    shown = await hover(client, uri, 0)
+    assert "Decided by **claude-7**, approved by **tester**" in shown.contents.value
     assert (await command(client, "imi.pendingCount"))["count"] == 1
     context = code.ok("context").out
     assert "retries hid the outage" in context and "one writer" in context and "keep the cache" not in context
