@@ -305,6 +305,9 @@ await step('review', async () => {
 
   // the lesson proposal opens rendered; accept it edited (the input starts from the proposed text)
   await pane.locator('.monaco-list-row', { hasText: 'failed until' }).first().click();
+  // the proposal's own view, not the one that had focus before (the context)
+  await page.locator('.tab.active', { hasText: 'Proposal:' }).waitFor({ timeout: TIMEOUT });
+  await webview().locator('main.imi-page', { hasText: 'pending review' }).waitFor({ timeout: TIMEOUT });
   seen.proposal_view = await viewText();
   seen.proposal_buttons = await webview().locator('button').allInnerTexts();
   await page.screenshot({ path: join(shots, 'vscode-review-proposal.png') });
