@@ -210,9 +210,9 @@ def count_versions(root: Path) -> int:
 def locate(root: Path, kind: str, name: str) -> str | None:
     """Where a version is on disk, relative to .imi/records: its loose file (sharded, then flat),
     else the first pack holding it; None when it is nowhere."""
-    base = records_dir(root)
+    base = str(records_dir(root))
     for rel in (loose_rel(kind, name), loose_rel(kind, name, sharded=False)):
-        if os.path.isfile(base / rel):
+        if os.path.isfile(f"{base}/{rel}"):
             return rel
     where = packed(root).get(name)
     return where[0] if where and where[1] == kind else None
@@ -225,7 +225,7 @@ def read_named(root: Path, kind: str, name: str) -> dict | None:
         return None
     if is_pack(rel):
         return read_pack(root, rel).get(name)
-    return read_version(records_dir(root) / rel)
+    return read_version(f"{records_dir(root)}/{rel}")
 
 
 def iter_versions(root: Path) -> Iterator[Version]:
