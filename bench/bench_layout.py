@@ -107,6 +107,11 @@ def markdown(rows: list[dict], runs: int, reproduce: str) -> str:
                      f"{_mib(row['content'])} | {row['disk'] / row['content']:.2f}× | {row['objects']} | "
                      f"{row['object bytes'] / 1024:,.0f} KiB ({row['largest object'] / 1024:,.0f} KiB) | "
                      f"{row['merge_ms']:,.0f} | {row['hook_ms']:,.0f} | {row['merge_ms'] + row['hook_ms']:,.0f} |")
+    lines += ["", "Flat, each ~1 KB version file takes a 4 KiB block, and a commit rewrites the tree of the kind's "
+              "folder, which lists every version ever written (the largest new object). Shards + packs: the "
+              "packs hold the history in a few files of a few MiB, a commit rewrites only the small trees of "
+              "the shards it touches, and the hook's sync reads the merged files and the packs' first lines "
+              "(docs/team.md, \"Shards and packs\")."]
     packs = [row for row in rows if row.get("pack_ms")]
     if packs:
         lines += ["", "`imi pack` (the one-time migration of the whole flat history): "

@@ -201,16 +201,18 @@ def packed(root: Path) -> dict[str, tuple[str, str]]:
 
 
 def count_versions(root: Path) -> int:
-    """How many versions are on disk (loose files by name; packs by their list of names)."""
-    return len(list_versions(root))
+    """How many versions are on disk (loose files by name; packs by their list of names), each once."""
+    names = {name for _rel, name, _kind, _record, _stamp in loose_files(root)}
+    names.update(packed(root))
+    return len(names)
 
 
 def locate(root: Path, kind: str, name: str) -> str | None:
     """Where a version is on disk, relative to .imi/records: its loose file (sharded, then flat),
     else the first pack holding it; None when it is nowhere."""
-    base = records_dir(root)
+    base = str(records_dir(root))
     for rel in (loose_rel(kind, name), loose_rel(kind, name, sharded=False)):
-        if os.path.isfile(base / rel):
+        if os.path.isfile(f"{base}/{rel}"):
             return rel
     where = packed(root).get(name)
     return where[0] if where and where[1] == kind else None
@@ -223,7 +225,7 @@ def read_named(root: Path, kind: str, name: str) -> dict | None:
         return None
     if is_pack(rel):
         return read_pack(root, rel).get(name)
-    return read_version(records_dir(root) / rel)
+    return read_version(f"{records_dir(root)}/{rel}")
 
 
 def iter_versions(root: Path) -> Iterator[Version]:
@@ -391,13 +393,11 @@ def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
     cached = _PACKS_READ.get(key)
     if cached and cached[0] == (info.st_mtime_ns, info.st_size):
         return cached[1]
-    listed: list[tuple[str, str]] = []
+    match = _NAME.fullmatch  # 100k names at a year, on every hook sync: the pattern alone decides
     try:
         with open(path, encoding="utf-8") as handle:
             header = json.loads(handle.readline())
-        for name, kind in header["versions"]:
-            if isinstance(name, str) and kind in KIND_DIRS and parse_name(name):
-                listed.append((name, kind))
+        listed = [(name, kind) for name, kind in header["versions"] if kind in KIND_DIRS and match(name)]
     except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
         listed = []  # not a pack imi can read (conflict markers, a hand edit): `imi doctor` says so
     _PACKS_READ[key] = ((info.st_mtime_ns, info.st_size), listed, None)
