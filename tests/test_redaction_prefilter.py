@@ -10,14 +10,17 @@ from imi_cli.memory.redaction import _KEY_HINTS, _RULES, candidates, replace_sec
 from tests.test_redaction_corpus import load
 
 
-def rule_by_rule(lower: str) -> tuple[list[int], bool]:
-    """The rules a text wakes, asking each rule in turn (what the scan replaces)."""
-    awake = [i for i, rule in enumerate(_RULES) if not rule.needs or any(n in lower for n in rule.needs)]
+def rule_by_rule(text: str, lower: str) -> tuple[list[int], bool]:
+    """The rules a text wakes, asking each rule in turn (what the scan replaces): a need in lower case
+    is looked for in the lower-cased text, another as written."""
+    awake = [i for i, rule in enumerate(_RULES)
+             if not rule.needs or any(n in (lower if n == n.lower() else text) for n in rule.needs)]
     return awake, any(w in lower for w in _KEY_HINTS)
 
 
 def texts() -> list[str]:
-    """Corpus lines, and strings made of overlapping pieces of the needles (`ghf_`, `sk-ant-sk`)."""
+    """Corpus lines, and strings made of overlapping pieces of the needles (`ghf_`, `sk-ant-sk`), in
+    lower and upper case."""
     needles = sorted({n for rule in _RULES for n in rule.needs} | set(_KEY_HINTS))
     rng = random.Random(20)
     made = []
@@ -28,13 +31,14 @@ def texts() -> list[str]:
             start = rng.randint(0, len(needle) - 1)
             parts.append(rng.choice([needle, needle[start:], needle[:start + 1], rng.choice(" x-_.:")]))
         made.append("".join(parts))
+        made.append(made[-1].upper())
     return [case.text for case in load()] + made
 
 
 def test_the_scan_wakes_the_same_rules_as_asking_each_rule():
     for text in texts():
         lower = text.lower()
-        assert candidates(lower) == rule_by_rule(lower), text
+        assert candidates(text, lower) == rule_by_rule(text, lower), text
 
 
 def test_secrets_are_replaced_as_when_every_rule_is_asked(monkeypatch):

@@ -237,7 +237,7 @@ def _compiled(index: int) -> re.Pattern[str]:
     return pattern
 
 
-_SCAN: list = []  # [needle scanner, {needle: rule indices it wakes}, {needle: wakes _ASSIGNED}], built once
+_SCAN: list = []  # [scanner, {needle: rule indices it wakes}, {needle: wakes _ASSIGNED}, cased needles], built once
 
 
 def _scanner() -> list:
@@ -245,13 +245,15 @@ def _scanner() -> list:
     needs cost more than the rules themselves on a bulk load)."""
     if not _SCAN:
         needles = sorted({n for rule in _RULES for n in rule.needs} | set(_KEY_HINTS), key=len, reverse=True)
+        # Needs in lower case are looked for in the lower-cased text; others (`SK`) as written.
+        folded = [n for n in needles if n == n.lower()]
         # The lookahead tests every position; at each one the longest needle there is named, so a
         # needle found stands for every needle inside it too.
-        pattern = re.compile(f"(?=({_alternatives(needles)}))")
+        pattern = re.compile(f"(?=({_alternatives(folded)}))")
         wakes = {n: frozenset(i for i, rule in enumerate(_RULES) if any(m in n for m in rule.needs))
                  for n in needles}
         hints = {n: any(h in n for h in _KEY_HINTS) for n in needles}
-        _SCAN.extend((pattern, wakes, hints))
+        _SCAN.extend((pattern, wakes, hints, [n for n in needles if n != n.lower()]))
     return _SCAN
 
 
@@ -278,11 +280,12 @@ def _alternatives(words: list[str]) -> str:
 _ALWAYS = frozenset(i for i, rule in enumerate(_RULES) if not rule.needs)
 
 
-def candidates(lower: str) -> tuple[list[int], bool]:
-    """The rules (indices into _RULES, in order) whose needs the lower-cased text holds, and
-    whether it holds a word that may name a secret (_KEY_HINTS)."""
-    scan, wakes, hints = _scanner()
+def candidates(text: str, lower: str) -> tuple[list[int], bool]:
+    """The rules (indices into _RULES, in order) whose needs the text holds (`lower`: the text
+    lower-cased), and whether it holds a word that may name a secret (_KEY_HINTS)."""
+    scan, wakes, hints, cased = _scanner()
     found = set(scan.findall(lower))
+    found.update(n for n in cased if n in text)
     if not found:
         return sorted(_ALWAYS), False
     return sorted(_ALWAYS.union(*(wakes[n] for n in found))), any(hints[n] for n in found)
@@ -296,7 +299,7 @@ def find(text: str) -> list[tuple[str, int, int]]:
 @lru_cache(maxsize=4096)  # a bulk load meets the same texts again and again (empty lists, names, sources)
 def _find(text: str) -> tuple[tuple[str, int, int], ...]:
     lower = text.lower()
-    awake, assigned = candidates(lower)
+    awake, assigned = candidates(text, lower)
     if not awake and not assigned and "</" not in text:
         return ()  # most texts: no rule could match
     spans: list[tuple[str, int, int]] = []
