@@ -295,12 +295,23 @@ class Project:
 
     def _team_claim(self, task_id: str, prov, force: bool):
         """Around a local claim: claim on the team's remote first; give it back if the local claim fails."""
+        if self._team_remote() is None:
+            from contextlib import nullcontext
+
+            return nullcontext()
         from .teamclaims import holding
 
         return holding(self, task_id, prov, force)
 
+    def _team_remote(self) -> str | None:
+        from .teamconfig import configured_remote
+
+        return configured_remote(self.root)
+
     def team_claims(self):
         """This clone's team-wide claims (a TeamClaims), or None when they are off."""
+        if self._team_remote() is None:
+            return None
         from .teamclaims import for_project
 
         return for_project(self)

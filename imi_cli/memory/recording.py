@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
 
 from . import paths
 from .identity import agent_id
@@ -16,7 +15,11 @@ from .store.writes import Provenance
 from .errors import UsageError
 from .text import clean
 
-LineReader = Callable[[Path], "list[str] | None"]
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs milliseconds at every start
+if TYPE_CHECKING:
+    from typing import Callable
+
+    LineReader = Callable[[Path], "list[str] | None"]
 
 KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
 
