@@ -13,6 +13,7 @@ from .store import Store
 from .store import queries, writes
 from .store.writes import Provenance
 from .errors import UsageError
+from .lazyre import LazyPattern
 from .text import clean
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs milliseconds at every start
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     LineReader = Callable[[Path], "list[str] | None"]
 
-KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
+KILL_WORD = LazyPattern(r"\bkilled\b", re.IGNORECASE)
 
 
 def provenance(store: Store, agent_flag: str | None = None) -> Provenance:
@@ -124,7 +125,9 @@ def add_decision(store: Store, prov: Provenance, what: str, why: str | None, aff
     what = clean(what, "what was decided")
     why = clean(why, "why", required=False) or ""
     affects = clean(affects, "affects", required=False)
-    kind = "killed" if killed or KILL_WORD.search(f"{what} {why}") else "decision"
+    said = f"{what} {why}"
+    said_killed = "killed" in said.lower() or not said.isascii()  # no regex run for most decisions
+    kind = "killed" if killed or said_killed and KILL_WORD.search(said) else "decision"
     refs = collect_refs(store, list(files), [what, why, affects], read=read)
     with store.write():
         record_id = writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .lazyre import LazyPattern
 from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
 
 # --- What a value must look like ------------------------------------------------------------
@@ -27,11 +28,11 @@ _PLACEHOLDER_WORDS = frozenset("""
     placeholder value your_password your_token mysecret
 """.split())
 _PLACEHOLDER_START = tuple("$<{[(!*&~")
-_PLACEHOLDER_PART = re.compile(r"(?i)x{4}|\*{3}|\.{3}|…|\{\{|\$\{|<[^>]*>|(.)\1{5}"
+_PLACEHOLDER_PART = LazyPattern(r"(?i)x{4}|\*{3}|\.{3}|…|\{\{|\$\{|<[^>]*>|(.)\1{5}"
                                r"|%\w+%|%\(\w+\)[sd]|^%[sd]$")
-_PLACEHOLDER_PREFIX = re.compile(r"(?i:your|replace|insert|example|sample)(?:[-_ ]|[A-Z]|$)")  # YOUR_KEY, yourToken
-_WORDS = re.compile(r"[A-Za-z][a-z]*(?:[-_.][A-Za-z][a-z]*)*|[A-Z]+(?:_[A-Z]+)*")
-_CODE_REFERENCE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")  # settings.API_KEY, process.env.X
+_PLACEHOLDER_PREFIX = LazyPattern(r"(?i:your|replace|insert|example|sample)(?:[-_ ]|[A-Z]|$)")  # YOUR_KEY, yourToken
+_WORDS = LazyPattern(r"[A-Za-z][a-z]*(?:[-_.][A-Za-z][a-z]*)*|[A-Z]+(?:_[A-Z]+)*")
+_CODE_REFERENCE = LazyPattern(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")  # settings.API_KEY, process.env.X
 
 
 def _placeholder(value: str) -> bool:
@@ -189,10 +190,10 @@ _KEY_WORDS = ("password", "passwd", "passphrase", "pass", "pwd", "secret", "toke
 # The pattern starts at the word (fast to search for); the whole name is found by looking back from it.
 _KEY = (r"(?i:(?P<word>pass(?:word|wd|phrase)?|pwd|secret|token|credentials?"
         r"|(?:api|access|secret|private|auth|signing|encryption|master|account|storage)[_.-]?key(?:[_.-]?base)?))")
-_ASSIGNED = re.compile(_KEY + r"(?P<close>[\"'\]]*)(?P<sep>\s*(?::=|=>|==|[:=])\s*|\s+)" + _VALUE)
-_XML = re.compile(r"(?i)<(?P<key>[\w.-]*(?:password|secret|token|api_?key))>(?P<value>[^<\s]+)</(?P=key)>")
+_ASSIGNED = LazyPattern(_KEY + r"(?P<close>[\"'\]]*)(?P<sep>\s*(?::=|=>|==|[:=])\s*|\s+)" + _VALUE)
+_XML = LazyPattern(r"(?i)<(?P<key>[\w.-]*(?:password|secret|token|api_?key))>(?P<value>[^<\s]+)</(?P=key)>")
 _KEY_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")
-_PASSWORD_KEY = re.compile(r"(?i)pass|pwd")
+_PASSWORD_KEY = LazyPattern(r"(?i)pass|pwd")
 
 
 def _name_before(text: str, end: int) -> str:
@@ -260,7 +261,7 @@ def find(text: str) -> list[tuple[str, int, int]]:
         span = _assigned(text, match, key)
         if span:
             add("password" if _PASSWORD_KEY.search(key) else "secret", *span)
-    for match in _XML.finditer(text):
+    for match in _XML.finditer(text) if "</" in text else ():
         if _literal(match["value"]):
             add("password" if _PASSWORD_KEY.search(match["key"]) else "secret", *match.span("value"))
     return sorted(spans, key=lambda span: span[1])
