@@ -47,6 +47,9 @@ _EXPORTS = {
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
             "secrets_allowed": "allow_secrets"}
 
+# modules that import no pathlib (what `imi --version` and every command's start load)
+_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt"}
+
 __all__ = sorted(_EXPORTS)
 
 
@@ -54,6 +57,10 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module not in _NO_PATHS:  # the first module that needs pathlib: import it without urllib.parse
+        from .pathimport import import_pathlib
+
+        import_pathlib()
     value = getattr(importlib.import_module(f"{__name__}.{module}"), _RENAMED.get(name, name))
     globals()[name] = value
     return value
