@@ -194,6 +194,11 @@ def _database_error(exc: Exception) -> str | None:
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A command allocates most of its objects while importing modules, and almost none become cyclic
+    # garbage: collecting every 700 allocations (the default) spent 4 M instructions finding nothing.
+    gc.set_threshold(10_000)
     code = run()
     for stream in (sys.stdout, sys.stderr):
         try:

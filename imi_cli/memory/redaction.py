@@ -99,7 +99,8 @@ class Rule(tuple):
 
     def __new__(cls, kind: str, pattern: str, group: int | str = 0, check=_token, needs: tuple[str, ...] = ()):
         # group: the part replaced (0 is the whole match); check: is the matched part really a secret?
-        # needs: lower-case texts of which one must be there (speed)
+        # needs: texts of which one must be there (speed): found in the lower-cased text when written in
+        # lower case, else as written (a pattern that matches only "SK" need not run for every "task")
         return super().__new__(cls, (kind, pattern, group, check, needs))
 
     kind = property(lambda self: self[0])
@@ -138,7 +139,7 @@ _RULES: list[Rule] = [
     Rule("stripe-key", _B + r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}" + _E, needs=("_live_", "_test_")),
     Rule("stripe-webhook-secret", _B + r"whsec_[A-Za-z0-9+/]{24,}", needs=("whsec_",)),
     Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, needs=("sg.",)),
-    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=("sk",)),
+    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=("SK",)),
     Rule("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E, needs=("hf_",)),
     Rule("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E, needs=("npm_",)),
     Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", needs=("pypi-age",)),
@@ -247,7 +248,7 @@ def find(text: str) -> list[tuple[str, int, int]]:
 
     lower = text.lower()
     for index, (kind, pattern, group, check, needs) in enumerate(_RULES):
-        if needs and not any(n in lower for n in needs):
+        if needs and not any(n in (lower if n.islower() else text) for n in needs):
             continue
         bounded = pattern.startswith(_B)
         for match in _compiled(index).finditer(text):
