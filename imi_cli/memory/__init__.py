@@ -11,7 +11,7 @@ This package imports no click, pygls, lsprotocol or mcp.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 # public name -> the module (inside this package) that defines it
 _EXPORTS = {
@@ -61,7 +61,9 @@ def __getattr__(name: str):
         from .pathimport import import_pathlib
 
         import_pathlib()
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), _RENAMED.get(name, name))
+    qualified = f"{__name__}.{module}"
+    __import__(qualified)  # not importlib.import_module: importing importlib costs more than this package
+    value = getattr(sys.modules[qualified], _RENAMED.get(name, name))
     globals()[name] = value
     return value
 
