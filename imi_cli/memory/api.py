@@ -274,7 +274,11 @@ class Project:
         from .store import claims
 
         task_id, prov = self.task_id(task_ref), self.provenance()
-        with self._team_claim(task_id, prov, force):
+        if self._team_remote() is None:
+            return claims.start(self._store, task_id, prov, force=force)
+        from .teamclaims import holding  # claim on the team's remote first; given back if the local claim fails
+
+        with holding(self, task_id, prov, force):
             return claims.start(self._store, task_id, prov, force=force)
 
     def next_task(self, goal_ref: str | None = None):
@@ -292,16 +296,6 @@ class Project:
             except Conflict:
                 continue
         return None
-
-    def _team_claim(self, task_id: str, prov, force: bool):
-        """Around a local claim: claim on the team's remote first; give it back if the local claim fails."""
-        if self._team_remote() is None:
-            from contextlib import nullcontext
-
-            return nullcontext()
-        from .teamclaims import holding
-
-        return holding(self, task_id, prov, force)
 
     def _team_remote(self) -> str | None:
         from .teamconfig import configured_remote
