@@ -58,6 +58,9 @@ class ImiLanguageServer(LanguageServer):
         self._tasks: set[asyncio.Task] = set()
         # what runs when the memory changed (the diagnostics feature re-publishes its warnings)
         self.memory_listeners: list[Callable[[ImiLanguageServer], None]] = []
+        # `imi.readView` views that feature modules add: name -> (server, options, command) -> page
+        self.pages: dict[str, Callable[[ImiLanguageServer, dict, str], dict]] = {}
+        self.pending_sent: dict | None = None  # the pending-review count the client was last told (review.py)
 
     # talking to the user -----------------------------------------------------------------------
     def note(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:

@@ -156,6 +156,7 @@ def _records_view(ls: ImiLanguageServer, options: dict, cmd: str) -> tuple[Folde
     summaries = records_for(visible(anchoring.hits(ls, memory, rel, uri), ls.settings.kinds), start, end,
                             anchoring.where(ls, uri))
     found = [r for s in summaries if (r := memory.project.get(s.kind, s.id)) is not None]
+    memory.project.mark_used([r.id for r in found])  # shown to a person: the memory stops aging
     where_text = rel if start is None else (f"{rel}:{start}" if start == end else f"{rel}:{start}-{end}")
     text = f"# IMI memory for {where_text}\n\n" + (render.records(found, limit=200) or "Nothing names it any more.")
     return memory, f"records {where_text}", text
@@ -218,6 +219,7 @@ async def show_record(ls: ImiLanguageServer, *args):
     if not options:
         raise UsageError("imi.showRecord needs a record id (hover a lens or a warning to see ids)")
     memory, found = _find(ls, _text(options, "id", "imi.showRecord"))
+    memory.project.mark_used([found.id])
     return {"uri": await views.show(ls, f"{found.kind}-{found.id}", render.record(found), str(memory.root))}
 
 
@@ -240,16 +242,21 @@ async def read_view(ls: ImiLanguageServer, *args):
     """imi.readView {view, ...}: a view as a page the client renders itself ({title, markdown, actions}).
 
     view "record" {id}, "records" {uri, start?, end?} (a lens), "file" {uri}, "context" {uri?},
-    "search" {query, uri?}. Opens nothing and writes no file.
+    "search" {query, uri?}, and those feature modules add ("review", "proposal" {id}: review.py).
+    Opens nothing and writes no file.
     """
     cmd = "imi.readView"
     options = _options(args, cmd, ("view",))
     view = _text(options, "view", cmd)
     if view == "record":
         memory, found = _find(ls, _text(options, "id", cmd))
-        return pages.record_page(memory.root, found, memory.project.versions(found.id))
+        memory.project.mark_used([found.id])  # a person reads it: it renews like a hover
+        return pages.record_page(memory.root, found, memory.project.versions(found.id),
+                                 memory.project.origin(found.kind, found.id))
+    if view in ls.pages:
+        return ls.pages[view](ls, options, cmd)
     if view not in VIEWS:
-        raise UsageError(f"{cmd}: view must be one of {', '.join(VIEWS)}, not {view!r}")
+        raise UsageError(f"{cmd}: view must be one of {', '.join((*VIEWS, *ls.pages))}, not {view!r}")
     if view == "context":
         memory, name, text = _context_view(ls, options)
     elif view == "file":

@@ -1,7 +1,7 @@
 """Commands that answer editor clients with data and open nothing: the memory as a tree, context as text.
 
-`imi.memoryTree` feeds the VS Code "Project Memory" view, its status bar item and the task
-pickers of both clients; `imi.readContext` and `imi.readFileMemory` feed the agents' tools
+`imi.memoryTree` feeds the VS Code "Project Memory" view (pending proposals included), its status
+bar items and the task pickers of both clients; `imi.readContext` and `imi.readFileMemory` feed the agents' tools
 (VS Code Language Model Tools). Records are the CLI's `--json` shapes.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pygls import uris
 
-from imi_cli.memory import ImiError, UsageError, agent_id, ago, iso, now_ms
+from imi_cli.memory import ImiError, UsageError, agent_id, ago, iso, now_ms, one_line
 
 from . import anchoring
 from .commands import _need_project, _options, _text
@@ -57,9 +57,11 @@ def folder_tree(memory: FolderMemory, limits: dict | None = None) -> dict:
     entry["decisions"] = [_json(d, stale) for d in decisions]
     entry["lessons"] = [_json(lesson, stale) for lesson in lessons]
     counts = project.counts()
+    pending = project.proposals("pending")
+    entry["proposals"] = [{**p.to_json(), "title": one_line(p.title(), 200)} for p in pending[:LIST_LIMIT]]
     entry["staleChecked"] = checked
     entry["counts"] = {"goals": len(goals), "tasks": len(entry["tasks"]),
-                       "decisions": counts["decisions"], "lessons": counts["lessons"]}
+                       "decisions": counts["decisions"], "lessons": counts["lessons"], "proposals": len(pending)}
     return entry
 
 

@@ -46,7 +46,9 @@ def hover(ls: ImiLanguageServer, params: types.HoverParams) -> types.Hover | Non
     if not found:
         return None
     memory.project.mark_used([r.id for r in found])  # shown to a person: the memory stops aging
-    text = render.records(found, HOVER_LIMIT)
+    approvals = {r.id: by for r in found if r.kind == "decision"
+                 and (by := memory.project.origin(r.kind, r.id).get("approved_by"))}
+    text = render.records(found, HOVER_LIMIT, approvals=approvals)
     if len(summaries) > HOVER_LIMIT:
         text += f"\n\n… and {len(summaries) - HOVER_LIMIT} more: click the lens to see them all"
     first, last = lines

@@ -79,14 +79,32 @@ def actions(record: Record) -> list[dict]:
     return found
 
 
-def record_page(root: Path, record: Record, versions: list[dict] = ()) -> dict:
-    """One record, rendered: {title, markdown, actions, id, kind}."""
+def provenance(origin: dict) -> str:
+    """Who stored a record, at which commit, from which session and proposal, who approved it (one line)."""
+    parts = []
+    if origin.get("stored_by"):
+        parts.append(f"stored by {origin['stored_by']}")
+    if origin.get("commit"):
+        parts.append(f"at commit `{origin['commit'][:12]}`")
+    if origin.get("session"):
+        parts.append(f"from session `{origin['session']}`")
+    if origin.get("proposal"):
+        parts.append(f"proposal [{origin['proposal']}](imi:proposal/{origin['proposal']})")
+    if origin.get("approved_by"):
+        parts.append(f"approved by {origin['approved_by']}")
+    return ", ".join(parts)
+
+
+def record_page(root: Path, record: Record, versions: list[dict] = (), origin: dict | None = None) -> dict:
+    """One record, rendered: {title, markdown, actions, id, kind}; `origin` is `Project.origin` (provenance)."""
     now = now_ms()
     # the one-line file list of hovers gives way to a list of links
-    parts = [render.record(record, now).replace(render.files_line(record.files), "", 1)]
+    parts = [render.record(record, now, (origin or {}).get("approved_by")).replace(render.files_line(record.files), "", 1)]
     if record.files:
         parts.append("#### Files\n\n" + "\n".join(f"- {file_link(ref)}" for ref in record.files))
     lines = history(record, now, versions)
+    if origin and (line := provenance(origin)):
+        lines.insert(0, f"Provenance: {line}")
     if lines:
         parts.append("#### History\n\n" + "\n".join(f"- {line}" for line in lines))
     title = " ".join(record.title.split())

@@ -51,14 +51,15 @@ def lesson(r: Lesson, now: int) -> str:
             f" · recorded{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files) + f" · `{r.id}`")
 
 
-def decision(r: Decision, now: int) -> str:
+def decision(r: Decision, now: int, approved_by: str | None = None) -> str:
     head = "Killed" if r.decision_kind == "killed" else "Decision"
     text = f"### {head} `{r.id}`\n\n**{_quote(r.what, 400)}**"
     if r.why:
         text += f"\n\n**Why:** {_quote(r.why)}"
     if r.affects:
         text += f"\n\n**Affects:** {_quote(r.affects, 300)}"
-    return text + f"\n\nDecided{_by(r.agent)} on {_when(r.created_at, now)}" + files_line(r.files)
+    approval = f", approved{_by(approved_by)}" if approved_by else ""  # proposed by a session, accepted by a person
+    return text + f"\n\nDecided{_by(r.agent)}{approval} on {_when(r.created_at, now)}" + files_line(r.files)
 
 
 def task(r: Task, now: int) -> str:
@@ -98,15 +99,20 @@ def memory(r: Memory, now: int) -> str:
 RENDERERS = {"lesson": lesson, "decision": decision, "task": task, "goal": goal, "note": note, "memory": memory}
 
 
-def record(r: Record, now: int | None = None) -> str:
-    """One record as a markdown section."""
+def record(r: Record, now: int | None = None, approved_by: str | None = None) -> str:
+    """One record as a markdown section (a decision says who approved it, when a person accepted it
+    from a session's proposal; an accepted lesson says so in its "verified by")."""
+    if approved_by and r.kind == "decision":
+        return decision(r, now or now_ms(), approved_by)
     return RENDERERS[r.kind](r, now or now_ms())
 
 
-def records(found: list[Record], limit: int = 20, more_hint: str = "") -> str:
-    """Several records, separated by rules; past `limit`, a line saying how many were left out."""
+def records(found: list[Record], limit: int = 20, more_hint: str = "", approvals: dict[str, str] | None = None) -> str:
+    """Several records, separated by rules; past `limit`, a line saying how many were left out.
+    `approvals`: record id -> who approved it (`Project.origin`)."""
     now = now_ms()
-    parts = [record(r, now) for r in found[:limit]]
+    approvals = approvals or {}
+    parts = [record(r, now, approvals.get(r.id)) for r in found[:limit]]
     if len(found) > limit:
         parts.append(f"… and {len(found) - limit} more{more_hint}")
     return "\n\n---\n\n".join(parts)

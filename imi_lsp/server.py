@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import actions, commands, data, diagnostics, fixes, hover, lenses, lifecycle, symbols
+from . import actions, commands, data, diagnostics, fixes, hover, lenses, lifecycle, review, symbols
 from .base import POLL_SECONDS, ImiLanguageServer
 
-FEATURES = (lifecycle, lenses, hover, diagnostics, actions, symbols, commands, data, fixes)
+FEATURES = (lifecycle, lenses, hover, diagnostics, actions, symbols, commands, data, fixes, review)
 
 
 def create_server(db_path: Path | None = None, poll_seconds: float = POLL_SECONDS) -> ImiLanguageServer:

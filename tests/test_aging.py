@@ -40,6 +40,11 @@ def test_the_file_memory_hooks_and_mcp_read_renews_too(project, old_lesson):
     assert thinks_aging(project) == []
 
 
+def test_a_person_reading_it_in_full_renews_it(project, old_lesson):
+    project.ok("show", old_lesson)
+    assert thinks_aging(project) == []
+
+
 def test_verifying_renews(project, old_lesson):
     project.ok("verify", old_lesson)
     assert thinks_aging(project) == []

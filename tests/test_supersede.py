@@ -80,3 +80,25 @@ def test_bad_supersedes_changes_nothing(code):
     code.fail("decide", "x", "y", "--supersedes", old)  # archived already
     goal = code.new("goal", "g")
     code.fail("decide", "x", "y", "--supersedes", goal)  # a goal is not replaced by a decision
+
+
+def test_superseding_from_a_stale_anchor_links_the_chain_so_context_shows_only_the_newest(code):
+    """The editors' "Supersede…" fix (`Project.supersede`, what `imi.supersede` calls) sets the same link
+    as `--supersedes`: the old records leave context and the newest points to its history."""
+    from imi_cli.memory import Project as Memory
+    from imi_testing import patched_env
+
+    lesson = code.new("lesson", "the pool dropped the token", "--correct-behavior", "refresh per request",
+                      "--files", "src/db.py:3-5")
+    with patched_env(code.env), Memory.open(code.db) as memory:
+        second = memory.supersede("lesson", lesson, "refresh is forced by the pool", "the pool owns the token")
+        third = memory.supersede("decision", second, "the token lives in the session", "one place")
+    shown = code.json("show", third)
+    assert shown["supersedes"] == second
+    assert shown["replaces"] == [{"kind": "decision", "id": second}, {"kind": "lesson", "id": lesson}]
+    context = code.ok("context").out
+    assert "the token lives in the session" in context
+    assert "refresh is forced by the pool" not in context and "the pool dropped the token" not in context
+    assert f"replaces {second} (`imi show {third}` for the history)" in context
+    code.ok("rebuild")  # the link travels in .imi/records
+    assert code.json("show", third)["supersedes"] == second

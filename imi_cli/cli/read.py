@@ -145,6 +145,7 @@ def show(app: App, record_id):
     if history:
         payload["replaces"] = [{"kind": k, "id": i} for k, i in history]
         lines.append("  replaces: " + " <- ".join(f"{k} {i}" for k, i in history))
+    project.mark_used([rid])  # a person read it in full: it stops aging, as after a hover
     origin = project.origin(kind, rid)
     if origin:
         payload["provenance"] = origin

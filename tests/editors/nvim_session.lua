@@ -36,14 +36,24 @@ messages.show = function(params, ctx)
   return show_message(params, ctx)
 end
 local answers = {}
+local KEEP = {}  -- an answer that takes the text the prompt starts with
 vim.ui.input = function(opts, on_confirm)
   table.insert(seen.prompts, opts.prompt)
-  on_confirm(table.remove(answers, 1))
+  table.insert(seen.defaults, opts.default or vim.NIL)
+  local answer = table.remove(answers, 1)
+  on_confirm(answer == KEEP and opts.default or answer)
 end
-seen.prompts = {}
+seen.prompts, seen.defaults = {}, {}
+local choose  -- the next picker takes the item whose text has this, else the first
 vim.ui.select = function(items, opts, on_choice)
-  seen.select = { prompt = opts.prompt, items = vim.tbl_map(opts.format_item or tostring, items) }
-  on_choice(items[1], 1)
+  local texts = vim.tbl_map(opts.format_item or tostring, items)
+  seen.select = { prompt = opts.prompt, items = texts }
+  local index = 1
+  for i, text in ipairs(texts) do
+    if choose and text:find(choose, 1, true) then index = i end
+  end
+  choose = nil
+  on_choice(items[index], index)
 end
 
 local function message_like(pattern)
@@ -79,7 +89,8 @@ end
 -- 1. the user's setup: the folder on the runtimepath (done by the test with --cmd), then this
 vim.lsp.enable('imi')
 seen.commands = {}
-for _, name in ipairs({ 'ImiContext', 'ImiLesson', 'ImiDecide', 'ImiLog', 'ImiSearch', 'ImiStart', 'ImiComplete' }) do
+for _, name in ipairs({ 'ImiContext', 'ImiLesson', 'ImiDecide', 'ImiLog', 'ImiSearch', 'ImiStart', 'ImiComplete',
+  'ImiReview', 'ImiAccept', 'ImiReject' }) do
   seen.commands[name] = vim.fn.exists(':' .. name) == 2
 end
 step('setup')
@@ -185,7 +196,50 @@ seen.lens_view = wait_buffer('^imi://records')
 seen.clients = #vim.lsp.get_clients({ name = 'imi' })
 step('lens_view')
 
--- 5. a command the server refuses: one message, and the server keeps serving
+-- 5. review: claude-1's session ends and its stop hook proposes (`imi capture`, another process);
+-- the count is pushed, :ImiReview lists the proposals, one is accepted edited, one rejected
+local review = require('imi.review')
+local pushed = {}
+vim.api.nvim_create_autocmd('User', { pattern = 'ImiPendingReview', callback = function(ev) table.insert(pushed, ev.data.count) end })
+local events = vim.fs.joinpath(vim.fs.dirname(out_file), 'session-events.json')
+vim.fn.writefile({ vim.json.encode({
+  { kind = 'shell', command = 'pytest tests/test_cache.py', ok = false },
+  { kind = 'edit', paths = { 'src/cache.py' } },
+  { kind = 'shell', command = 'pytest tests/test_cache.py', ok = true },
+}) }, events)
+local captured = vim.system({ 'imi', 'capture', '--events', events, '--session', 'sess-7' },
+  { cwd = ws, env = { IMI_AGENT_ID = 'claude-1' } }):wait()
+seen.capture_code = captured.code
+seen.review_arrived = vim.wait(TIMEOUT, function() return review.count == 2 end, 50)
+seen.review_status = review.status()
+vim.cmd('ImiReview')
+seen.review_view = wait_buffer('^imi://IMI: pending review')
+step('ImiReview')
+vim.fn.search([[\*\*lesson\*\* \[.*imi:proposal/]])  -- the lesson's link (the task summary came first)
+vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+seen.proposal_view = wait_buffer('^imi://Proposal:')
+choose, answers = 'Accept edited', { 'tests/test_cache.py failed until get() took cache_lock', KEEP }
+seen.defaults = {}
+vim.api.nvim_feedkeys('ga', 'x', false)
+seen.proposal_actions = seen.select.items
+seen.accepted = message_like('Accepted: lesson')
+seen.edit_defaults = seen.defaults
+vim.wait(TIMEOUT, function() return review.count == 1 end, 50)
+seen.proposal_after = wait_buffer('^imi://Proposal:')
+vim.wait(TIMEOUT, function()
+  return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n'):find('Accepted by') ~= nil
+end, 50)
+seen.proposal_after.text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+step('accepted')
+vim.cmd('ImiReject')  -- no id: pick among the pending (the summary is the one left)
+seen.rejected = message_like('Rejected summary proposal')
+seen.reject_select = seen.select
+vim.wait(TIMEOUT, function() return review.count == 0 end, 50)
+seen.review_status_after = review.status()
+seen.pushed = pushed
+step('rejected')
+
+-- 6. a command the server refuses: one message, and the server keeps serving
 vim.cmd('ImiComplete no-such-task Did nothing')
 seen.refused = message_like('^error: .*no%-such%-task')
 seen.alive_after = not client:is_stopped()

@@ -44,7 +44,8 @@ def test_client_attaches_from_lsp_config(session):
 def test_user_commands_exist(session):
     seen, _ = session
     assert seen["commands"] == {name: True for name in
-                                ("ImiContext", "ImiLesson", "ImiDecide", "ImiLog", "ImiSearch", "ImiStart", "ImiComplete")}
+                                ("ImiContext", "ImiLesson", "ImiDecide", "ImiLog", "ImiSearch", "ImiStart", "ImiComplete",
+                                 "ImiReview", "ImiAccept", "ImiReject")}
 
 
 def test_lenses_appear_on_a_file_a_lesson_names(session):
@@ -128,3 +129,28 @@ def test_a_refused_command_is_one_message_and_the_server_lives(session):
     seen, _ = session
     assert seen["refused"], seen["messages"]
     assert seen["alive_after"]
+
+
+def test_a_captured_session_is_counted_and_reviewed_in_neovim(session):
+    seen, demo = session
+    assert seen["capture_code"] == 0
+    assert seen["review_arrived"] and seen["review_status"] == "IMI: 2 to review"  # pushed by the server
+    view = seen["review_view"]
+    assert view["buftype"] == "nofile" and "Pending review: 2 proposals" in view["text"]
+    assert "Session `sess-7` (2)" in view["text"]
+    assert "Lesson (proposed, pending review)" in seen["proposal_view"]["text"]
+    assert seen["proposal_actions"] == ["Accept", "Accept edited…", "Reject", "Accept all 2 from this session"]
+    assert seen["accepted"], seen["messages"]
+    [text_default, correct_default] = seen["edit_defaults"]  # the prompts start from the proposed text
+    assert text_default.startswith("`pytest tests/test_cache.py` failed until")
+    assert "Accepted by **tester**" in seen["proposal_after"]["text"]
+    assert seen["rejected"], seen["messages"]
+    assert seen["reject_select"]["prompt"] == "Reject which proposal?" and len(seen["reject_select"]["items"]) == 1
+    assert seen["review_status_after"] == ""
+    assert seen["pushed"][-3:] == [2, 1, 0]
+    listed = {p["kind"]: p for p in demo.imi("review", "--all")["proposals"]}
+    assert (listed["lesson"]["status"], listed["summary"]["status"]) == ("accepted", "rejected")
+    lesson = demo.imi("show", listed["lesson"]["record_id"])
+    assert lesson["text"] == "tests/test_cache.py failed until get() took cache_lock"
+    assert lesson["correct_behavior"] == correct_default
+    assert lesson["agent"] == "claude-1" and lesson["provenance"]["approved_by"] == "tester"

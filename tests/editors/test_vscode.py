@@ -297,3 +297,30 @@ def test_the_output_channel_carries_no_noise(session):
     assert "Cancel notification" not in seen["imi_log"]  # pygls's note on requests cancelled after their answer
     assert "memory stale from" not in seen["imi_log"]  # routine reloads stay in the server's own log
     assert seen["exthost_log"] and "will be dropped" not in seen["exthost_log"]  # code actions only of the kinds VS Code asked for
+
+
+def test_a_captured_session_shows_up_for_review_and_is_accepted_edited_and_rejected(session):
+    seen, demo = session
+    assert seen["review_status"] == "2 to review"  # in the status bar, pushed by the server
+    assert seen["live_review_ms"] < 10000, seen["live_review_ms"]
+    assert [(r["level"], r["label"], r["description"]) for r in seen["review_rows"]] == [
+        (1, "Pending review", "2"),
+        # the summary for the task claude-1 holds, then the lesson, in the order the hook proposed them
+        (2, "Write rows in one transaction: No file chan…", "task summary · sess-42"),
+        (2, "`pytest tests/test_cache.py` failed until s…", "lesson · sess-42"),
+    ]
+    view = seen["proposal_view"].replace("\u00a0", " ")
+    assert view.startswith("Lesson (proposed, pending review)") and "session sess-42" in view
+    assert "Proposed by claude-1" in view
+    assert seen["proposal_buttons"] == ["Accept", "Accept edited…", "Reject", "Accept all 2 from this session"]
+    assert seen["edit_prompt_value"].startswith("`pytest tests/test_cache.py` failed until")
+    assert "Accepted: lesson" in seen["accept_toast"]
+    assert "Accepted by tester" in seen["proposal_after"]
+    assert seen["review_done"]
+    listed = {p["kind"]: p for p in demo.imi("review", "--all")["proposals"]}
+    assert listed["lesson"]["status"] == "accepted" and listed["summary"]["status"] == "rejected"
+    lesson = demo.imi("show", listed["lesson"]["record_id"])
+    assert lesson["text"] == "tests/test_cache.py failed until get() took cache_lock"
+    assert lesson["correct_behavior"] == seen["edit_second_value"]
+    assert lesson["agent"] == "claude-1"
+    assert (lesson["provenance"]["approved_by"], lesson["provenance"]["session"]) == ("tester", "sess-42")

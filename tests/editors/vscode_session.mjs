@@ -49,6 +49,7 @@ async function step(name, body) {
 }
 
 const statusItem = () => page.locator('[id="imi.imi-memory.imi.task"]');
+const reviewItem = () => page.locator('[id="imi.imi-memory.imi.review"]');
 const memoryPane = () => page.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Project Memory"]') });
 
 async function rows(container) {
@@ -276,6 +277,64 @@ await step('context', async () => {
   seen.context_text = await viewText();
   seen.context_has_heading = await webview().locator('h1').count();
   await page.screenshot({ path: join(shots, 'vscode-context.png') });
+});
+
+await step('review', async () => {
+  // claude-1's session ends: its stop hook runs `imi capture` in another process, which proposes a
+  // lesson (a test failed until src/cache.py changed) and a summary for the task claude-1 holds
+  const events = join(shots, '..', 'session-events.json');
+  writeFileSync(events, JSON.stringify([
+    { kind: 'shell', command: 'pytest tests/test_cache.py', ok: false },
+    { kind: 'edit', paths: ['src/cache.py'] },
+    { kind: 'shell', command: 'pytest tests/test_cache.py', ok: true },
+  ]));
+  execFileSync(env('IMI_PYTHON'), ['-m', 'imi_cli', 'capture', '--events', events, '--session', 'sess-42'],
+    { cwd: env('IMI_WS'), env: { ...process.env, IMI_AGENT_ID: 'claude-1' } });
+  const started = Date.now();
+  await page.waitForFunction(
+    () => /2 to review/.test(document.querySelector('[id="imi.imi-memory.imi.review"]')?.textContent ?? ''),
+    null, { timeout: TIMEOUT });
+  seen.live_review_ms = Date.now() - started;
+  seen.review_status = (await reviewItem().innerText()).trim();
+  const pane = memoryPane();
+  await pane.locator('.monaco-list-row', { hasText: 'Pending review' }).waitFor({ timeout: TIMEOUT });
+  const all = await rows(pane);
+  const at = all.findIndex((r) => r.label === 'Pending review');
+  seen.review_rows = all.slice(at, at + 3);
+  await page.screenshot({ path: join(shots, 'vscode-review-pending.png') });
+
+  // the lesson proposal opens rendered; accept it edited (the input starts from the proposed text)
+  await pane.locator('.monaco-list-row', { hasText: 'failed until' }).first().click();
+  // the proposal's own view, not the one that had focus before (the context)
+  await page.locator('.tab.active', { hasText: 'Proposal:' }).waitFor({ timeout: TIMEOUT });
+  await webview().locator('main.imi-page', { hasText: 'pending review' }).waitFor({ timeout: TIMEOUT });
+  seen.proposal_view = await viewText();
+  seen.proposal_buttons = await webview().locator('button').allInnerTexts();
+  await page.screenshot({ path: join(shots, 'vscode-review-proposal.png') });
+  await webview().locator('button', { hasText: 'Accept edited' }).click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+  seen.edit_prompt_value = await input.inputValue();
+  await answerInput('tests/test_cache.py failed until get() took cache_lock');
+  await page.locator('.quick-input-widget', { hasText: 'The correct behaviour' }).waitFor({ timeout: TIMEOUT });
+  seen.edit_second_value = await input.inputValue();
+  await page.keyboard.press('Enter');  // the correct behaviour as proposed
+  await page.locator('.notifications-toasts', { hasText: 'Accepted: lesson' }).waitFor({ timeout: TIMEOUT });
+  seen.accept_toast = (await page.locator('.notifications-toasts', { hasText: 'Accepted: lesson' }).innerText()).trim();
+  await page.waitForFunction(
+    () => /1 to review/.test(document.querySelector('[id="imi.imi-memory.imi.review"]')?.textContent ?? ''),
+    null, { timeout: TIMEOUT });
+  await webview().locator('main.imi-page', { hasText: 'accepted' }).waitFor({ timeout: TIMEOUT });
+  seen.proposal_after = await viewText();
+
+  // the summary: rejected with the row's inline button
+  const summary = pane.locator('.monaco-list-row', { hasText: 'task summary' }).first();
+  await summary.hover();
+  await summary.locator('.action-label[aria-label="Reject Proposal"]').click();
+  await page.locator('.notifications-toasts', { hasText: 'Rejected summary proposal' }).waitFor({ timeout: TIMEOUT });
+  await reviewItem().waitFor({ state: 'hidden', timeout: TIMEOUT });
+  await pane.locator('.monaco-list-row', { hasText: 'Pending review' }).waitFor({ state: 'detached', timeout: TIMEOUT });
+  seen.review_done = true;
 });
 
 await browser.close();

@@ -209,7 +209,7 @@ async def test_supersede_explains_without_text_and_with_it_records_a_decision_an
     assert list(params.diagnostics) == []
     decision = project.json("show", result["id"])
     assert decision["what"] == "refresh is forced, the pool serialises it"
-    assert f"Supersedes lesson {lesson}: {REFRESH_LESSON}" in decision["why"]
+    assert decision["why"] == "the pool owns the token now" and decision["supersedes"] == lesson
     assert [(f["path"], f["line_start"], f["line_end"]) for f in decision["files"]] == [("src/auth.py", 4, 7)]
     assert project.json("show", lesson)["archived_at"] is not None
     assert _stale_exit(project) == 0

@@ -12,7 +12,9 @@ PALETTE_COMMANDS = ["imi.showContext", "imi.showFileMemory", "imi.showRecords", 
                     "imi.acknowledgeLesson", "imi.recordDecision", "imi.recordLesson", "imi.recordNote",
                     "imi.startTask", "imi.completeTask", "imi.init", "imi.readView", "imi.archive",
                     "imi.memoryTree", "imi.readContext", "imi.readFileMemory", "imi.find", "imi.fileRecords",  # data for clients
-                    "imi.reanchor", "imi.verify", "imi.supersede"]  # stale-anchor fixes (test_lsp_anchors.py)
+                    "imi.reanchor", "imi.verify", "imi.supersede",  # stale-anchor fixes (test_lsp_anchors.py)
+                    "imi.pendingCount", "imi.proposals", "imi.acceptProposal", "imi.rejectProposal",
+                    "imi.acceptSession"]  # review (test_lsp_review.py)
 
 
 async def test_every_command_is_advertised_and_answers_an_empty_argument_list(client, memory):

@@ -106,3 +106,13 @@ async def test_code_actions_are_only_of_the_kinds_asked_for(client, memory):
     assert await kinds(None) == ["source.imi.showFileMemory"]
     assert await kinds([types.CodeActionKind.QuickFix]) == []  # no "will be dropped" in the editor's log
     assert await kinds([types.CodeActionKind.Source]) == ["source.imi.showFileMemory"]
+
+
+async def test_reading_a_record_in_a_view_renews_it_like_a_hover(client, memory):
+    project, ids = memory
+    project.sql("UPDATE lessons SET created_at = created_at - 120 * 86400000 WHERE id = ?", (ids["lesson"],))
+    aging = lambda: [i["id"] for s in project.json("think")["signals"] if s["key"] == "aging" for i in s["items"]]  # noqa: E731
+    assert ids["lesson"] in aging()
+    await start(client, project.root)
+    await command(client, "imi.readView", {"view": "record", "id": ids["lesson"]})
+    assert ids["lesson"] not in aging()

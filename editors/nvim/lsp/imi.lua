@@ -45,6 +45,11 @@ return {
       end
       return vim.NIL
     end,
+    -- how many proposals wait for review, pushed whenever it changes (require('imi.review').status())
+    ['imi/pendingReview'] = function(err, params, ctx)
+      local ok, review = pcall(require, 'imi.review')
+      if ok then review.on_pending(err, params, ctx) end
+    end,
     -- one line, never a "Press ENTER" prompt; the whole message stays in :messages
     ['window/showMessage'] = function(_, params, ctx)
       local ok, messages = pcall(require, 'imi.messages')

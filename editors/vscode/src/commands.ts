@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 import { anchor, Anchor, anchorLabel, answer, decisionArgs, lessonArgs, noteArgs } from './args';
 import { Memory } from './memory';
-import { allTasks, inProgress, Open, startable, TaskChoice, taskChoices, taskIdOf } from './model';
+import { allTasks, inProgress, Open, proposalIdOf, startable, TaskChoice, taskChoices, taskIdOf } from './model';
 import { Server } from './protocol';
 import { searchMemory } from './search';
 import { ImiServer } from './server';
@@ -68,7 +68,19 @@ export function registerCommands(server: ImiServer, memory: Memory, views: Views
       return undefined;
     }
   };
-  const showRecord = (id: string) => views.open({ view: 'record', id });
+  /** The proposal a row's inline button stands for, else one picked from the pending ones. */
+  const pickProposal = async (node: unknown, placeHolder: string): Promise<string | undefined> => {
+    const id = proposalIdOf(node);
+    if (id) return id;
+    const choices = (memory.tree?.folders ?? []).flatMap((f) => f.proposals ?? []).map((p) => ({
+      label: p.title, description: [p.kind, p.session, p.id].filter(Boolean).join(' · '), id: p.id,
+    }));
+    if (!choices.length) {
+      void vscode.window.showInformationMessage('IMI: no proposals wait for review');
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(choices, { placeHolder, matchOnDescription: true }))?.id;
+  };
   const multiFolder = () => (memory.tree?.folders.filter((f) => f.memory).length ?? 0) > 1;
 
   const commands: Record<string, (...args: any[]) => unknown> = {
@@ -136,6 +148,20 @@ export function registerCommands(server: ImiServer, memory: Memory, views: Views
 
     'imi.ui.search': () => searchMemory(server, views, output),
 
+    'imi.ui.review': () => views.open({ view: 'review' }),
+
+    'imi.ui.acceptProposal': async (node?: unknown) => {
+      const id = await pickProposal(node, 'Accept which proposal?');
+      if (id) await run(Server.acceptProposal, { id });
+      views.refreshAll();
+    },
+
+    'imi.ui.rejectProposal': async (node?: unknown) => {
+      const id = await pickProposal(node, 'Reject which proposal?');
+      if (id) await run(Server.rejectProposal, { id });
+      views.refreshAll();
+    },
+
     'imi.ui.groupByFile': () => memory.setByFile(true),
 
     'imi.ui.groupByKind': () => memory.setByFile(false),
@@ -148,7 +174,7 @@ export function registerCommands(server: ImiServer, memory: Memory, views: Views
 
     'imi.ui.showLog': () => output.show(),
 
-    [OPEN_COMMAND]: (open: Open) => openNode(open, showRecord, memory),
+    [OPEN_COMMAND]: (open: Open) => openNode(open, (request) => views.open(request), memory),
   };
   return Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -40,6 +40,8 @@ export class Memory implements vscode.Disposable {
         else if (state === 'failed') this.set(undefined, 'failed');
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshSoon()),
+      // a proposal arrived or was decided: the server noticed the write (its data_version poll)
+      server.onDidChangePending(() => this.refreshSoon()),
       vscode.window.onDidChangeActiveTextEditor(() => void this.followEditor().then(() => this.emitter.fire())),
     );
   }

@@ -60,6 +60,20 @@ export interface LessonRecord {
 
 export type MemoryRecord = TaskRecord | GoalRecord | DecisionRecord | LessonRecord;
 
+/** A suggestion from a session, waiting for a person (`imi review`). */
+export interface Proposal {
+  id: string;
+  kind: 'lesson' | 'decision' | 'summary';
+  /** One line: the lesson, the decision or the summary. */
+  title: string;
+  status: string;
+  session?: string | null;
+  proposed_by?: string | null;
+  source?: string;
+  created_at?: string | null;
+  fields?: Record<string, unknown>;
+}
+
 export interface FolderMemory {
   name: string;
   /** The workspace folder, absolute. */
@@ -72,8 +86,10 @@ export interface FolderMemory {
   tasks?: TaskRecord[];
   decisions?: DecisionRecord[];
   lessons?: LessonRecord[];
+  /** Proposals waiting for review, oldest first. */
+  proposals?: Proposal[];
   /** How many there are (only the newest are sent: the view pages with "Show more"). */
-  counts?: Partial<Record<SectionName, number>>;
+  counts?: Partial<Record<SectionName | 'proposals', number>>;
 }
 
 export interface MemoryTree {
@@ -104,6 +120,8 @@ export type Node =
   | { type: 'current'; current: CurrentFile }
   | { type: 'group'; path: string; records: MemoryRecord[]; folder: FolderMemory }
   | { type: 'more'; section: SectionName; folder: FolderMemory; left: number }
+  | { type: 'review'; folder: FolderMemory }
+  | { type: 'proposal'; proposal: Proposal; folder: FolderMemory }
   /** `under`: where the row sits (a record may show in several places: this file, a group, its section). */
   | { type: 'record'; record: MemoryRecord; folder: FolderMemory; under?: string }
   | { type: 'file'; ref: FileRef; folder: FolderMemory };
@@ -111,6 +129,8 @@ export type Node =
 /** What clicking a row does. */
 export type Open =
   | { kind: 'record'; id: string }
+  | { kind: 'proposal'; id: string }
+  | { kind: 'review' }
   | { kind: 'file'; file: string; startLine?: number; endLine?: number }
   | { kind: 'more'; section: SectionName; folder: string };
 
@@ -175,15 +195,27 @@ export function groupByFile(folder: FolderMemory): { path: string; records: Memo
     .map(([path, records]) => ({ path, records }));
 }
 
+/** How many proposals of a folder wait for review (the server may send only the oldest). */
+export function pendingIn(folder: FolderMemory): number {
+  return Math.max(folder.counts?.proposals ?? 0, (folder.proposals ?? []).length);
+}
+
+/** Every folder's pending proposals. */
+export function pendingCount(tree: MemoryTree | undefined): number {
+  return (tree?.folders ?? []).reduce((n, f) => n + pendingIn(f), 0);
+}
+
 function folderChildren(folder: FolderMemory, options: ViewOptions): Node[] {
+  // proposals waiting for a person come first: nothing else in the view asks for a decision
+  const review: Node[] = pendingIn(folder) ? [{ type: 'review', folder }] : [];
   if (options.byFile) {
     const goals: Node[] = sectionItems(folder, 'goals').length ? [{ type: 'section', section: 'goals', folder }] : [];
-    return [...goals, ...groupByFile(folder).map(({ path, records }) => ({ type: 'group' as const, path, records, folder }))];
+    return [...review, ...goals, ...groupByFile(folder).map(({ path, records }) => ({ type: 'group' as const, path, records, folder }))];
   }
   const sections: SectionName[] = ['goals', 'tasks', 'decisions', 'lessons'];
-  return sections
+  return [...review, ...sections
     .filter((s) => s !== 'tasks' || sectionItems(folder, s).length > 0)
-    .map((section) => ({ type: 'section', section, folder }));
+    .map((section): Node => ({ type: 'section', section, folder }))];
 }
 
 /** The rows below `node` (below the root when undefined). */
@@ -216,8 +248,11 @@ export function children(tree: MemoryTree | undefined, node?: Node, options: Vie
       }
       return files;
     }
+    case 'review':
+      return (node.folder.proposals ?? []).map((proposal) => ({ type: 'proposal', proposal, folder: node.folder }));
     case 'more':
     case 'file':
+    case 'proposal':
       return [];
   }
 }
@@ -334,9 +369,41 @@ function markedRow(record: MemoryRecord): Row {
   };
 }
 
+const PROPOSAL_ICONS: Record<string, string> = { lesson: 'mortar-board', decision: 'law', summary: 'tasklist' };
+const PROPOSAL_KINDS: Record<string, string> = { lesson: 'lesson', decision: 'decision', summary: 'task summary' };
+
+function proposalRow(p: Proposal): Row {
+  const kind = PROPOSAL_KINDS[p.kind] ?? p.kind;
+  const from = [p.proposed_by ? `by ${p.proposed_by}` : '', p.session ? `session ${p.session}` : ''].filter(Boolean).join(', ');
+  return {
+    label: shorten(p.title, LABEL_WIDTH),
+    description: p.session ? `${kind} · ${shorten(p.session, 16)}` : kind,
+    tooltip: `**Proposed ${kind}** \`${p.id}\`: ${escape(p.title)}${from ? `\n\nProposed ${escape(from)}` : ''}` +
+      '\n\nOpen it to accept (as it is or edited) or reject it.',
+    icon: PROPOSAL_ICONS[p.kind] ?? 'lightbulb',
+    collapsible: 'none',
+    contextValue: 'proposal',
+    open: { kind: 'proposal', id: p.id },
+  };
+}
+
 /** How one node is shown. */
 export function row(node: Node): Row {
   switch (node.type) {
+    case 'review': {
+      const count = pendingIn(node.folder);
+      return {
+        label: 'Pending review',
+        description: String(count),
+        tooltip: `${count} proposal${count === 1 ? '' : 's'} from sessions wait for you: accept, edit or reject them.`,
+        icon: 'inbox',
+        collapsible: 'expanded',
+        contextValue: 'review',
+        open: { kind: 'review' },
+      };
+    }
+    case 'proposal':
+      return proposalRow(node.proposal);
     case 'folder':
       return { label: node.folder.name, icon: 'root-folder', collapsible: 'expanded', contextValue: 'folder' };
     case 'current':
@@ -454,6 +521,23 @@ export function statusText(tree: MemoryTree | undefined): StatusText | undefined
     tooltip: `IMI: in progress (${who}${more ? ` and ${working.length - 1} more` : ''})\n${lines.join('\n')}\nClick to complete it.`,
     command: 'imi.ui.completeTask',
   };
+}
+
+/** The review status bar item: how many proposals wait (nothing when none). */
+export function reviewStatusText(tree: MemoryTree | undefined): { text: string; tooltip: string } | undefined {
+  const count = pendingCount(tree);
+  if (!count) return undefined;
+  return {
+    text: `$(inbox) ${count} to review`,
+    tooltip: `IMI: ${count} proposal${count === 1 ? '' : 's'} from sessions wait for review. Click to review.`,
+  };
+}
+
+/** The proposal a view row stands for (the inline Accept/Reject buttons pass their row), else undefined. */
+export function proposalIdOf(arg: unknown): string | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const node = arg as Partial<Node>;
+  return node.type === 'proposal' && node.proposal ? node.proposal.id : undefined;
 }
 
 /** A choice in a task picker. */

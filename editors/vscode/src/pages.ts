@@ -12,6 +12,10 @@ export interface PageAction {
   arguments?: unknown[];
   /** What to ask the user first ("summary", "what,why"): LSP cannot ask for text. */
   ask?: string;
+  /** The answers' starting text, by key (accepting a proposal edited starts from its text). */
+  values?: Record<string, string>;
+  /** The server's own question for a key, when it differs from the usual one. */
+  prompts?: Record<string, string>;
 }
 
 export interface Page {
@@ -29,7 +33,9 @@ export type ViewRequest =
   | { view: 'record'; id: string }
   | { view: 'records'; uri: string; start?: number; end?: number }
   | { view: 'file'; uri: string }
-  | { view: 'context'; uri?: string };
+  | { view: 'context'; uri?: string }
+  | { view: 'review' }
+  | { view: 'proposal'; id: string };
 
 /** One view per thing shown: opening it again brings it forward. */
 export function viewKey(request: ViewRequest): string {
@@ -42,7 +48,18 @@ export function viewKey(request: ViewRequest): string {
       return `file:${request.uri}`;
     case 'context':
       return 'context';
+    case 'review':
+      return 'review';
+    case 'proposal':
+      return `proposal:${request.id}`;
   }
+}
+
+/** The view an `imi:` link of a page opens: `imi:record/ID`, `imi:proposal/ID`, `imi:review`. */
+export function viewForLink(href: string): ViewRequest | undefined {
+  const match = /^imi:(record|proposal)\/(.+)$/.exec(href);
+  if (match) return { view: match[1] as 'record' | 'proposal', id: decodeURIComponent(match[2]) };
+  return href === 'imi:review' ? { view: 'review' } : undefined;
 }
 
 /**
@@ -99,20 +116,29 @@ export interface Question {
   key: string;
   prompt: string;
   placeHolder: string;
+  /** The text the answer starts from. */
+  value?: string;
 }
 
 const QUESTIONS: Record<string, Question> = {
   summary: { key: 'summary', prompt: 'What was done? (a summary for whoever comes next)', placeHolder: 'e.g. added the importer with tests' },
   what: { key: 'what', prompt: 'What replaces it? (the new decision)', placeHolder: 'e.g. keep two connections: one reader, one writer' },
   why: { key: 'why', prompt: 'Why?', placeHolder: 'e.g. the importer must not stall readers' },
+  text: { key: 'text', prompt: 'What went wrong?', placeHolder: 'e.g. the parser test failed until parse() returned the tree' },
+  correctBehavior: { key: 'correctBehavior', prompt: 'What is the correct behaviour?', placeHolder: 'e.g. return the tree, not a list' },
 };
 
-/** The questions an action asks before it runs, in order. */
+/** The questions an action asks before it runs, in order, with the server's wording and starting text. */
 export function answersFor(action: PageAction): Question[] {
   return (action.ask ?? '')
     .split(',')
-    .map((key) => QUESTIONS[key.trim()])
-    .filter((q): q is Question => q !== undefined);
+    .map((key) => key.trim())
+    .filter((key) => QUESTIONS[key] !== undefined)
+    .map((key) => ({
+      ...QUESTIONS[key],
+      ...(action.prompts?.[key] ? { prompt: action.prompts[key] } : {}),
+      ...(action.values?.[key] !== undefined ? { value: action.values[key] } : {}),
+    }));
 }
 
 // search as you type ------------------------------------------------------------------------------

@@ -26,7 +26,19 @@ export const Server = {
   archive: 'imi.archive',
   verify: 'imi.verify',
   supersede: 'imi.supersede',
+  /** Review: the pending count (also pushed as the notification `pendingReview`), decisions on proposals. */
+  pendingCount: 'imi.pendingCount',
+  proposals: 'imi.proposals',
+  acceptProposal: 'imi.acceptProposal',
+  rejectProposal: 'imi.rejectProposal',
+  acceptSession: 'imi.acceptSession',
   /** Text for the Language Model Tools (opens nothing). */
   readContext: 'imi.readContext',
   readFileMemory: 'imi.readFileMemory',
+} as const;
+
+/** Notifications the server sends on its own. */
+export const Notification = {
+  /** `{count, folders: [{folder, count}]}` whenever a folder's number of pending proposals changed. */
+  pendingReview: 'imi/pendingReview',
 } as const;

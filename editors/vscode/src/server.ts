@@ -17,7 +17,7 @@ import {
 
 import { Attempt, Candidate, candidates, commandLine, failureMessage, lastLine, probeArgs } from './launch';
 import { ViewRequest, viewFor } from './pages';
-import { Server } from './protocol';
+import { Notification, Server } from './protocol';
 import { initializationOptions } from './settings';
 
 export type ServerState = 'starting' | 'running' | 'failed' | 'stopped';
@@ -71,6 +71,9 @@ export class ImiServer implements vscode.Disposable {
   launched: Candidate | undefined;
   private readonly launchEmitter = new vscode.EventEmitter<Candidate>();
   readonly onDidLaunch = this.launchEmitter.event;
+  private readonly pendingEmitter = new vscode.EventEmitter<number>();
+  /** The server says how many proposals wait for review, whenever that changed (a hook captured one). */
+  readonly onDidChangePending = this.pendingEmitter.event;
   /** Shows a view itself (set by the extension): lens clicks, hover links and code actions that open views land here. */
   showView: ((request: ViewRequest) => Promise<void>) | undefined;
 
@@ -184,6 +187,9 @@ export class ImiServer implements vscode.Disposable {
       if (event.newState === State.Running) this.setState('running');
       else if (event.newState === State.Stopped && this.state === 'running') this.setState('stopped');
     });
+    client.onNotification(Notification.pendingReview, (params: { count?: unknown }) => {
+      if (client === this.client && typeof params?.count === 'number') this.pendingEmitter.fire(params.count);
+    });
     this.client = client;
     try {
       await client.start();
@@ -228,5 +234,6 @@ export class ImiServer implements vscode.Disposable {
     void this.stop();
     this.stateEmitter.dispose();
     this.launchEmitter.dispose();
+    this.pendingEmitter.dispose();
   }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 
 import { Memory } from './memory';
 import { children, Node, Open, row } from './model';
+import { ViewRequest } from './pages';
 
 export const OPEN_COMMAND = 'imi.ui.openNode';
 
@@ -38,15 +39,21 @@ export class MemoryTreeProvider implements vscode.TreeDataProvider<Node> {
     }
     // ids keep rows open across refreshes; a record may show in several places (this file, a group)
     if (node.type === 'record') item.id = `${node.folder.folder}#${node.under ?? ''}/${node.record.kind}-${node.record.id}`;
+    if (node.type === 'proposal') item.id = `${node.folder.folder}#proposal/${node.proposal.id}`;
     if (r.open) item.command = { title: 'Open', command: OPEN_COMMAND, arguments: [r.open] };
     return item;
   }
 }
 
-/** What clicking a row does: the record in full (from the server), the file at the named lines, more rows. */
-export async function openNode(open: Open, showRecord: (id: string) => Promise<void>, memory: Memory): Promise<void> {
-  if (open.kind === 'record') {
-    await showRecord(open.id);
+/** What clicking a row does: the record or proposal in full (from the server), the review list, the
+ * file at the named lines, more rows. */
+export async function openNode(open: Open, show: (request: ViewRequest) => Promise<void>, memory: Memory): Promise<void> {
+  if (open.kind === 'record' || open.kind === 'proposal') {
+    await show({ view: open.kind, id: open.id });
+    return;
+  }
+  if (open.kind === 'review') {
+    await show({ view: 'review' });
     return;
   }
   if (open.kind === 'more') {

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 
-import { Page, PageAction, ViewRequest, viewKey, parseFileLink, answersFor } from './pages';
+import { Page, PageAction, ViewRequest, viewKey, viewForLink, parseFileLink, answersFor } from './pages';
 import { Server } from './protocol';
 import { ImiServer } from './server';
 
@@ -121,7 +121,7 @@ export class Views implements vscode.Disposable {
     if (action) await this.run(action);
   }
 
-  /** A link in a page: a file at its lines, a record (`imi:record/ID`), or a web address. */
+  /** A link in a page: a file at its lines, a record or proposal (`imi:record/ID`, `imi:proposal/ID`), or a web address. */
   private async follow(href: string, root: string | undefined): Promise<void> {
     const file = parseFileLink(href, root);
     if (file) {
@@ -137,8 +137,8 @@ export class Views implements vscode.Disposable {
       }
       return;
     }
-    const record = /^imi:record\/(.+)$/.exec(href);
-    if (record) return this.open({ view: 'record', id: decodeURIComponent(record[1]) });
+    const view = viewForLink(href);
+    if (view) return this.open(view);
     if (/^https?:/.test(href)) await vscode.env.openExternal(vscode.Uri.parse(href));
   }
 
@@ -146,7 +146,7 @@ export class Views implements vscode.Disposable {
   private async run(action: PageAction): Promise<void> {
     const answers: Record<string, string> = {};
     for (const field of answersFor(action)) {
-      const value = await vscode.window.showInputBox({ prompt: field.prompt, placeHolder: field.placeHolder, ignoreFocusOut: true });
+      const value = await vscode.window.showInputBox({ prompt: field.prompt, placeHolder: field.placeHolder, value: field.value, ignoreFocusOut: true });
       if (!value || !value.trim()) return;
       answers[field.key] = value.trim();
     }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { children, inProgress, MemoryTree, Node, refFile, refLabel, row, startable, statusText, taskChoices, taskIdOf } from '../src/model';
+import { children, inProgress, MemoryTree, Node, pendingCount, proposalIdOf, refFile, refLabel, reviewStatusText, row, startable, statusText, taskChoices, taskIdOf } from '../src/model';
 
 function tree(): MemoryTree {
   return {
@@ -161,4 +161,28 @@ test('"Memory for this file" comes first and lists the records naming the active
   const [decision] = children(t, top[0], { current });
   assert.equal(row(decision).label, 'One connection per process');
   assert.equal(children(t, undefined, { current: { ...current, records: [] } }).length, 3); // nothing for it: no section
+});
+
+test('proposals waiting for review come first, each opening its page; the status bar counts them', () => {
+  const t = tree();
+  assert.equal(reviewStatusText(t), undefined); // nothing to review: no item
+  t.folders[0].proposals = [
+    { id: 'p1', kind: 'lesson', title: 'pytest failed until src/parser.py changed', status: 'pending', session: 's1', proposed_by: 'claude-1' },
+    { id: 'p2', kind: 'summary', title: 'Parser done', status: 'pending', session: 's1' },
+  ];
+  t.folders[0].counts = { proposals: 3 }; // only the oldest are sent
+  const top = children(t);
+  assert.deepEqual(labels(top), ['Pending review', 'Goals', 'Decisions', 'Lessons']);
+  assert.equal(row(top[0]).description, '3');
+  assert.deepEqual(row(top[0]).open, { kind: 'review' });
+  const rows = children(t, top[0]);
+  assert.deepEqual(rows.map((n) => [row(n).label, row(n).description, row(n).contextValue, row(n).icon]), [
+    ['pytest failed until src/parser.py changed', 'lesson · s1', 'proposal', 'mortar-board'],
+    ['Parser done', 'task summary · s1', 'proposal', 'tasklist'],
+  ]);
+  assert.deepEqual(row(rows[0]).open, { kind: 'proposal', id: 'p1' });
+  assert.equal(proposalIdOf(rows[1]), 'p2');
+  assert.equal(proposalIdOf(top[1]), undefined);
+  assert.equal(pendingCount(t), 3);
+  assert.deepEqual(reviewStatusText(t)?.text, '$(inbox) 3 to review');
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { answersFor, parseFileLink, pickItem, viewFor, viewKey } from '../src/pages';
+import { answersFor, parseFileLink, pickItem, viewFor, viewForLink, viewKey } from '../src/pages';
 
 test('lens clicks, hover links and code actions become views the extension renders', () => {
   assert.deepEqual(viewFor('imi.showRecord', ['L1']), { view: 'record', id: 'L1' });
@@ -33,4 +33,24 @@ test('a search result reads: icon and title, file and lines, kind age id', () =>
     file: { path: 'src/cache.py', uri: 'file:///w/src/cache.py', line_start: 10, line_end: 14 } });
   assert.deepEqual(item, { label: '$(mortar-board) Take the mutex first', detail: 'src/cache.py:10-14 · lesson · 2d ago · L1' });
   assert.equal(pickItem({ kind: 'task', id: 'T', title: 'x', status: 'in_progress' }).detail, 'task · in progress · T');
+});
+
+test('imi: links open records, proposals and the review list; others are not views', () => {
+  assert.deepEqual(viewForLink('imi:record/L1'), { view: 'record', id: 'L1' });
+  assert.deepEqual(viewForLink('imi:proposal/p%201'), { view: 'proposal', id: 'p 1' });
+  assert.deepEqual(viewForLink('imi:review'), { view: 'review' });
+  assert.equal(viewForLink('https://example.com'), undefined);
+  assert.equal(viewKey({ view: 'proposal', id: 'p1' }), 'proposal:p1');
+});
+
+test('accepting a proposal edited asks the server\'s questions, starting from the proposed text', () => {
+  const questions = answersFor({
+    title: 'Accept edited…', command: 'imi.acceptProposal', arguments: [{ id: 'p1' }], ask: 'text,correctBehavior',
+    values: { text: 'pytest failed until parser.py changed', correctBehavior: 'run pytest' },
+    prompts: { text: 'What went wrong (edit the lesson)' },
+  });
+  assert.deepEqual(questions.map((q) => [q.key, q.prompt, q.value]), [
+    ['text', 'What went wrong (edit the lesson)', 'pytest failed until parser.py changed'],
+    ['correctBehavior', 'What is the correct behaviour?', 'run pytest'],
+  ]);
 });

@@ -183,15 +183,12 @@ def supersede(store: Store, prov, kind: str, record_id: str, what: str, why: str
               affects: str | None = None, files: list[str] = ()) -> str:
     """Record a decision that replaces a record, and archive the old one (it stays readable by id).
 
-    The new decision's `why` ends with "Supersedes KIND ID: …", so context, search and the
-    version files keep the link. Returns the new decision's id; nothing is written if either
-    step fails.
+    The new decision's `supersedes` column names the old record, so context shows only the
+    newest of the chain, with a pointer to its history (`imi show`). Returns the new decision's
+    id; nothing is written if either step fails.
     """
     from .. import recording
-    from ..clock import now_ms
-    from ..excerpt import shorten
     from ..errors import Conflict, UsageError
-    from ..store import writes
 
     if kind not in SUPERSEDABLE:
         raise UsageError(f"only a decision, lesson or note can be superseded, not a {kind}")
@@ -202,10 +199,5 @@ def supersede(store: Store, prov, kind: str, record_id: str, what: str, why: str
         raise NotFound(f"no {kind} with id {record_id!r}")
     if getattr(old, "archived_at", None):
         raise Conflict(f"{kind} {record_id} is archived already: nothing was written")
-    link = f"Supersedes {kind} {record_id}: {shorten(' '.join(old.title.split()), 200)}"
-    why = recording.clean(why, "why", required=False)
-    with store.write():
-        new_id = recording.add_decision(store, prov, what, f"{why}\n\n{link}" if why else link, affects,
-                                        files=list(files))
-        writes.archive(store, kind, record_id, now_ms())
-    return new_id
+    # the old text stays out of the new record: context would show the replaced record again
+    return recording.add_decision(store, prov, what, why, affects, files=list(files), supersedes=record_id)

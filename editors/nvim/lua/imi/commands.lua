@@ -1,8 +1,9 @@
 --- The user commands: :ImiContext :ImiFile :ImiLesson :ImiDecide :ImiLog :ImiSearch :ImiStart
---- :ImiComplete :ImiInit. Each collects what it needs (its arguments, else vim.ui.input or
+--- :ImiComplete :ImiInit, and for review :ImiReview :ImiAccept :ImiReject. Each collects what it needs (its arguments, else vim.ui.input or
 --- vim.ui.select) and calls the server's command with explicit arguments.
 local server = require('imi.server')
 local views = require('imi.views')
+local review = require('imi.review')
 
 local M = {}
 
@@ -73,6 +74,17 @@ end
 local function folder_args()
   local uri = server.file_uri(vim.api.nvim_get_current_buf())
   return uri and server.in_workspace(uri) and { uri = uri } or nil
+end
+
+--- A review command: the proposal given, else one picked among the pending, goes to `command`.
+local function decide(verb, command, desc)
+  return {
+    desc = 'IMI: ' .. desc,
+    nargs = '?',
+    run = function(opts)
+      review.pick(opts.args, verb .. ' which proposal?', function(id) server.exec(command, { id = id }) end)
+    end,
+  }
 end
 
 M.commands = {
@@ -170,6 +182,12 @@ M.commands = {
       end)
     end,
   },
+  ImiReview = {
+    desc = 'IMI: the proposals waiting for review (<CR> on one opens it, `ga` accepts or rejects)',
+    run = function() views.open({ view = 'review' }) end,
+  },
+  ImiAccept = decide('Accept', 'imi.acceptProposal', 'accept a proposal as it is: [ID] (without one, pick among the pending)'),
+  ImiReject = decide('Reject', 'imi.rejectProposal', 'reject a proposal (it is not proposed again): [ID]'),
   ImiInit = {
     desc = 'IMI: create the project memory (.imi/) in this workspace folder',
     run = function() server.exec('imi.init') end,

@@ -35,6 +35,7 @@ function M.setup(opts)
       local client = vim.lsp.get_client_by_id(ev.data.client_id)
       if not client or client.name ~= 'imi' then return end
       if opts.virtual_text then show_warnings(client.id) end
+      require('imi.review').fetch(client)
       if opts.codelens and client:supports_method('textDocument/codeLens') then
         require('imi.lenses').attach(ev.buf, client.id)
       end

@@ -23,7 +23,8 @@ function M.refresh_lenses(client)
 end
 
 --- Commands that only read: no lens refresh after them.
-local READS = { ['imi.readView'] = true, ['imi.find'] = true, ['imi.memoryTree'] = true, ['imi.fileRecords'] = true }
+local READS = { ['imi.readView'] = true, ['imi.find'] = true, ['imi.memoryTree'] = true, ['imi.fileRecords'] = true,
+  ['imi.proposals'] = true, ['imi.pendingCount'] = true }
 
 --- Run a server command with one object as its argument (nil: no arguments at all).
 ---@param command string

@@ -1,13 +1,16 @@
 --- Read-only views of the memory (a record, the records behind a lens, a file's memory, the
---- context) in scratch buffers: markdown from the server's `imi.readView`, no file on disk, so no
---- second language server attaches to them. In a view, <CR> on a file link opens the code at its
---- lines and `ga` offers the record's actions (verify, supersede, archive, start, complete).
+--- context, proposals waiting for review) in scratch buffers: markdown from the server's
+--- `imi.readView`, no file on disk, so no second language server attaches to them. In a view, <CR>
+--- on a link opens the code at its lines (or the record or proposal it names) and `ga` offers the
+--- page's actions (verify, supersede, archive, start, complete; accept, accept edited, reject).
 local server = require('imi.server')
 
 local M = {}
 
 ---@type table<integer, table> view buffer -> the page it shows
 local pages = {}
+---@type table<integer, table> view buffer -> the request that made it (shown again after an action)
+local requests = {}
 
 --- The buffer of a view, made once per title.
 local function buffer(title)
@@ -25,9 +28,11 @@ end
 
 --- Show a page (what `imi.readView` answers) in the current window.
 ---@param page { title: string, markdown: string, actions: table[], root: string? }
-function M.show(page)
+---@param request? table the request it answers
+function M.show(page, request)
   local buf = buffer(page.title)
   pages[buf] = page
+  requests[buf] = request
   vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(page.markdown, '\n', { plain = true }))
   vim.bo[buf].modifiable = false
@@ -40,7 +45,7 @@ end
 ---@param request table `{ view = 'record', id = ... }`, `{ view = 'context' }`, ...
 function M.open(request)
   server.exec('imi.readView', request, function(page)
-    if type(page) == 'table' and type(page.markdown) == 'string' then M.show(page) end
+    if type(page) == 'table' and type(page.markdown) == 'string' then M.show(page, request) end
   end)
 end
 
@@ -70,34 +75,43 @@ for _, name in ipairs({ 'imi.showRecord', 'imi.showRecords', 'imi.showFileMemory
   M.commands[name] = function(command) M.from_command(command) end
 end
 
---- Open the file a link under the cursor names (`[label](src/a.py#L3-L4)`), at its lines.
+--- Open what a link under the cursor names: a file at its lines (`[label](src/a.py#L3-L4)`), or a
+--- record or proposal (`imi:record/ID`, `imi:proposal/ID`) in its view.
 ---@param buf integer
 function M.follow(buf)
   local page = pages[buf]
   local line = vim.api.nvim_get_current_line()
   local target = line:match('%]%(([^)]+)%)')
-  if not page or not target or target:match('^%a[%w+.-]*:') then return end
+  if not page or not target then return end
+  local view, id = target:match('^imi:(%a+)/(.+)$')
+  if view == 'record' or view == 'proposal' then return M.open({ view = view, id = id }) end
+  if target:match('^%a[%w+.-]*:') then return end
   local path, first = target:match('^([^#]+)#L(%d+)')
   path = vim.uri_decode and vim.uri_decode(path or target) or (path or target)
   vim.cmd.edit(vim.fn.fnameescape(vim.fs.joinpath(page.root or vim.fn.getcwd(), path)))
   if first then vim.api.nvim_win_set_cursor(0, { tonumber(first), 0 }) end
 end
 
---- Pick one of the record's actions and run it (asking for its text first).
+local PROMPTS = { summary = 'What was done (summary): ', what = 'What replaces it: ', why = 'Why: ' }
+
+--- Pick one of the page's actions and run it (asking for its text first: the server's question and
+--- starting text when it gives them), then show the page again.
 ---@param buf integer
 function M.actions(buf)
   local page = pages[buf]
   if not page or not page.actions or #page.actions == 0 then return server.notify('no actions here') end
+  local request = requests[buf] or { view = 'record', id = page.id }
   vim.ui.select(page.actions, { prompt = 'IMI action', format_item = function(a) return a.title end }, function(action)
     if not action then return end
     local args = vim.deepcopy(action.arguments and action.arguments[1] or {})
     local questions = vim.split(action.ask or '', ',', { trimempty = true })
-    local prompts = { summary = 'What was done (summary): ', what = 'What replaces it: ', why = 'Why: ' }
     local function ask(i)
       if i > #questions then
-        return server.exec(action.command, args, function() M.open({ view = 'record', id = page.id }) end)
+        return server.exec(action.command, args, function() M.open(request) end)
       end
-      vim.ui.input({ prompt = prompts[questions[i]] or (questions[i] .. ': ') }, function(text)
+      local key = questions[i]
+      local prompt = action.prompts and action.prompts[key] and (action.prompts[key] .. ': ') or PROMPTS[key]
+      vim.ui.input({ prompt = prompt or (key .. ': '), default = action.values and action.values[key] }, function(text)
         if not text or vim.trim(text) == '' then return end
         args[questions[i]] = vim.trim(text)
         ask(i + 1)
