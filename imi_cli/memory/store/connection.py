@@ -263,10 +263,32 @@ def _connect(db_path: Path, readonly: bool) -> apsw.Connection:
 
 
 def _configure(conn: apsw.Connection) -> None:
-    conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+    conn.set_busy_handler(_waiting(BUSY_TIMEOUT_MS))
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
+
+
+def _waiting(limit_ms: int):
+    """A busy handler: wait for another writer's lock by polling every millisecond, up to `limit_ms`.
+
+    SQLite's own busy timeout sleeps 1, 2, 5, 10 ... then 100 ms between tries; a write holds the
+    lock for a few milliseconds, so with many agents writing at once most of that sleep was spent
+    while the lock was already free."""
+    import time
+
+    deadline = [0.0]
+
+    def busy(prior_calls: int) -> bool:
+        now = time.monotonic()
+        if prior_calls == 0:
+            deadline[0] = now + limit_ms / 1000
+        if now >= deadline[0]:
+            return False
+        time.sleep(0.001)
+        return True
+
+    return busy
 
 
 def _connect_immutable(db_path: Path, cause: apsw.Error) -> apsw.Connection:
