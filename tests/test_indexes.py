@@ -61,3 +61,25 @@ def test_hot_queries_never_scan_a_growing_table(filled, call):
     statements = _statements(filled, call)
     assert statements
     assert _full_scans(filled, statements) == []
+
+
+def test_context_counts_and_sections_read_indexes_of_live_rows_only(filled):
+    """The "N left out" counts and the section lists of the session context read partial indexes that
+    hold only live rows: archived records and unrelated kinds pile up without being looked at."""
+    statements = _statements(filled, lambda p: p.context())
+    with Project.open(filled.db) as opened:
+        conn = opened._store.conn
+        partial = {name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+                   if sql and "WHERE archived_at IS NULL" in sql}
+        missed = []
+        for statement in statements:
+            if "archived_at IS NULL" not in statement or "FROM (" in statement:
+                continue
+            table = statement.split(" FROM ")[1].split()[0]
+            if table not in ("decisions", "lessons", "direction_notes", "tasks") or " id = ?" in statement:
+                continue
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + statement, (None,) * statement.count("?"))]
+            used = [step.split(" INDEX ")[1].split()[0] for step in plan if " INDEX " in step]
+            if not any(name in partial for name in used):
+                missed.append(f"{plan}: {statement[:100]}")
+    assert missed == []

@@ -60,3 +60,18 @@ def test_paths_in_text(tmp_path):
     found = paths_in_text(text, tmp_path)
     assert found == [FileSpec("src/auth/refresh.ts", 40, 47), FileSpec("README.md"), FileSpec("src/auth/"),
                      FileSpec("src/auth/refresh.ts")]
+
+
+def test_a_glob_ruled_out_by_its_literal_beginning_never_matches():
+    """may_match only skips compiling globs that could not match: never one that does."""
+    from imi_cli.memory.paths import matches, may_match
+
+    patterns = ["src/**", "src/app/payments/**", "**/*.py", "docs/", "src/[ab].py", "src/a?.py", "src/*/x.py",
+                "src/[z-a].py", "[!s]rc/**", "src/app/[]]x", "*", "**"]
+    paths = ["src/a.py", "src/ab.py", "src/app/payments/x.py", "src/app/uploads/x.py", "docs/x.md", "docs",
+             "src/[z-a].py", "arc/q", "src/app/]x", "x", "a/b/c.py"]
+    for pattern in patterns:
+        for path in paths:
+            if matches(pattern, True, path):
+                assert may_match(pattern, path), (pattern, path)
+    assert not may_match("src/app/payments/**", "src/app/uploads/x.py")

@@ -151,6 +151,28 @@ def test_dependencies_ready_and_next(project, goal):
     assert project.json("next", env=A1)["id"] == third
 
 
+def test_the_ready_count_in_status_matches_the_ready_list(project, goal):
+    """status counts ready tasks without listing them: the same number `imi ready` lists, whether a
+    blocker is open, done, archived, or blocks several tasks."""
+    first = project.new("task", goal, "first")
+    second = project.new("task", goal, "second", "--blocked-by", first)
+    project.new("task", goal, "third", "--blocked-by", f"{first},{second}")
+    gone = project.new("task", goal, "gone")
+    project.new("task", goal, "fourth", "--blocked-by", gone)
+    project.ok("archive", gone)
+
+    def agree():
+        listed = len(project.json("ready", "--limit", "100")["tasks"])
+        assert project.json("status")["ready"] == listed
+        return listed
+
+    assert agree() == 2  # first, and fourth (its blocker is archived)
+    project.ok("complete", first, "done", env=A1)
+    assert agree() == 2  # second, fourth
+    project.ok("archive", second)
+    assert agree() == 2  # third (its blockers are done or archived), fourth
+
+
 def test_start_force_ignores_blockers(project, goal):
     first = project.new("task", goal, "first")
     second = project.new("task", goal, "second", "--blocked-by", first)

@@ -104,13 +104,11 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
-        budget = SESSION_BUDGET - len(intro)
-        for _ in range(3):  # JSON escapes newlines and quotes: keep the whole stdout within the limit too
-            text = intro + project.context(budget=budget, first=("in_progress", "lessons")).render()
-            excess = len(json.dumps(text, ensure_ascii=False)) + 100 - SESSION_BUDGET
-            if excess <= 0:
-                break
-            budget -= excess + 50
+        def excess(text: str) -> int:  # JSON escapes newlines and quotes: keep the whole stdout within the limit
+            return len(json.dumps(intro + text, ensure_ascii=False)) + 100 - SESSION_BUDGET
+
+        packed = project.context(budget=SESSION_BUDGET - len(intro), first=("in_progress", "lessons"), excess=excess)
+        text = intro + packed.render()
         state.data["context"] = True
         state.save()
     finally:
@@ -120,10 +118,10 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
 
 def _stamp(record) -> str:
     """Changes when the record's content changes (not when its file moves or time passes)."""
-    import hashlib
+    from .session_state import sha1
 
     fields = tuple((name, getattr(record, name)) for name in record._fields if name != "files")
-    return hashlib.sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
+    return sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:

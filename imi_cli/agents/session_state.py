@@ -9,10 +9,21 @@ the folder only means a lesson may be shown twice. Files older than two days go.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
+
+try:  # Python's built-in hashes: the same digests without loading OpenSSL through hashlib, on every hook
+    from _sha1 import sha1
+except ImportError:
+    from hashlib import sha1
+try:
+    from _sha256 import sha256
+except ImportError:
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 KEEP_SECONDS = 2 * 24 * 3600
 
@@ -30,7 +41,7 @@ class SessionState:
         self.data = {"context": False, "records": {}, "reminded": []}
         if not session:
             return  # a host without session ids: nothing can be remembered, so nothing is held back
-        key = hashlib.sha256(f"{project}\0{session}".encode("utf-8", "replace")).hexdigest()[:32]
+        key = sha256(f"{project}\0{session}".encode("utf-8", "replace")).hexdigest()[:32]
         self.path = _folder() / f"{key}.json"
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -47,11 +58,10 @@ class SessionState:
     def save(self) -> None:
         if self.path is None:
             return
-        import tempfile  # only a session that was shown something writes: most hook calls never get here
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".session.")
+            tmp = self.path.parent / f".session.{os.getpid()}.{os.urandom(4).hex()}"  # not tempfile: its import
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)       # costs more than the hook
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(self.data, handle)
             os.replace(tmp, self.path)

@@ -35,7 +35,7 @@ _EXPORTS = {
     # settings from the environment, each checked
     "check_settings": "settings", "secrets_allowed": "settings",
     # a database that cannot be opened, and what `imi doctor` says about one that git tracks
-    "CorruptDatabase": "store.connection", "tracked_warning": "health",
+    "CorruptDatabase": "store.connection", "tracked_warning": "tracked",
     # the language server's live view: references by path, anchors followed through edits
     "RefIndex": "refindex", "LiveIndex": "refindex", "Hit": "refindex", "Summary": "refindex",
     "KINDS": "refindex", "lines_overlap": "refindex",

@@ -470,12 +470,19 @@ class Project:
 
         return lease_ms(self._store)
 
-    def context(self, goal_ref: str | None = None, budget: int | None = None, first=()):
-        """The packed session context (render() for text, to_json() for data)."""
+    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None):
+        """The packed session context (render() for text, to_json() for data). With `excess`, a function
+        of the rendered text saying by how many characters it overflows its host: the same records
+        are packed again into a smaller budget (at most twice) until it does not."""
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
         packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        for _ in range(2 if excess else 0):
+            over = excess(packed.render())
+            if over <= 0:
+                break
+            packed = packed.refit(packed.budget - over - 50)
         self._shown(packed)
         return packed
 
@@ -630,7 +637,7 @@ class Project:
 
     def database_in_git(self) -> str | None:
         """The database's path when git tracks it (it must not be: see `imi doctor`), else None."""
-        from .health import database_path_in_git
+        from .tracked import database_path_in_git
 
         return database_path_in_git(self._store)
 

@@ -27,25 +27,38 @@ IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decis
 FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
+PAGE = 20  # records read, prepared and rendered together as the budget reaches them
+
+
 class Section:
-    """One heading of the context: its records, rendered one by one only as far as the budget reaches."""
+    """One heading of the context: its records, rendered one by one only as far as the budget reaches.
+    With `load(offset, limit)`, the records are read a page at a time too, up to `cap` of them."""
 
     __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
-                 "_items")
+                 "load", "cap", "_items")
 
     def __init__(self, key: str, title: str, records: list, render_item, total: int | None = None,
-                 empty_text: str = "", more: str = "", prepare=None):
+                 empty_text: str = "", more: str = "", prepare=None, load=None, cap: int = 0):
         self.key, self.title, self.records, self.render_item = key, title, records, render_item
         self.total = len(records) if total is None else total
         self.empty_text, self.more, self.prepare = empty_text, more, prepare
+        self.load, self.cap = load, cap
         self.shown = 0
         self._items: list[str] = []
 
-    def item(self, index: int) -> str:
-        """The rendered text of record `index` (records are prepared in batches as they are reached)."""
+    def item(self, index: int) -> str | None:
+        """The rendered text of record `index` (records are read and prepared in pages as they are
+        reached), or None when there is no such record."""
         while len(self._items) <= index:
             start = len(self._items)
-            batch = self.records[start:start + 20]
+            if self.load and start >= len(self.records):
+                page = self.load(start, PAGE)
+                self.records.extend(page)
+                if len(page) < PAGE:  # fewer than counted (a concurrent change): what there is
+                    self.cap = min(self.cap, len(self.records))
+            batch = self.records[start:start + PAGE]
+            if not batch:
+                return None
             if self.prepare:
                 self.prepare(batch)
             self._items.extend(self.render_item(r) for r in batch)
@@ -53,7 +66,7 @@ class Section:
 
     @property
     def available(self) -> int:
-        return len(self.records)
+        return self.cap if self.load else len(self.records)
 
     @property
     def items(self) -> list[str]:
@@ -88,6 +101,12 @@ class Context:
         if self.footer:
             parts.append("\n" + self.footer)
         return "\n".join(parts) + "\n"
+
+    def refit(self, budget: int) -> Context:
+        """The same records packed again into another budget (rendered items are reused, nothing is read)."""
+        for section in self.sections:
+            section.shown = 0
+        return pack(self.header, self.sections, budget)
 
     def to_json(self) -> dict:
         return {
@@ -251,14 +270,14 @@ def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
 def _fill(sections: list[Section], room: int) -> int:
     """Round-robin by importance: each pass adds the next item of every section that still fits."""
     order = sorted(sections, key=lambda s: IMPORTANCE.index(s.key))
-    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.records else 0) for s in sections)
+    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.available else 0) for s in sections)
     used += sum(len(item) + 1 for s in sections for item in s.items)
     active = [s for s in order if s.shown < s.available]
     while active:
         still = []
         for section in active:
             item = section.item(section.shown)
-            if used + len(item) + 1 <= room:
+            if item is not None and used + len(item) + 1 <= room:
                 used += len(item) + 1
                 section.shown += 1
                 if section.shown < section.available:
@@ -279,7 +298,11 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     sections = _sections(store, goal_id, now, lease, budget)
     if first:
         sections.sort(key=lambda s: (s.key not in first, first.index(s.key) if s.key in first else 0))
-    header = _header(store, goal_id)
+    return pack(_header(store, goal_id), sections, budget)
+
+
+def pack(header: str, sections: list[Section], budget: int) -> Context:
+    """Fill the sections into the budget (most important first when not everything fits)."""
     room = max(budget, MIN_BUDGET) - len(header) - 2
     _fill(sections, room - FOOTER_RESERVE)
     footer = _footer(sections, budget)
@@ -337,13 +360,6 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     fetch = max(20, budget // 50)  # no item is shorter than 50 characters: more could never be shown
     since = now - NOTE_DAYS * 86_400_000
     vision = queries.notes(store, "vision", limit=1)
-    killed = queries.decisions(store, "killed", limit=fetch)
-    notes = queries.notes(store, "note", since_ms=since, limit=fetch)
-    decisions = queries.decisions(store, "decision", limit=fetch)
-    lessons = queries.lessons(store, limit=fetch, verified=True)
-    unverified = queries.lessons(store, limit=fetch, verified=False)
-    goals = queries.goals(store, active_only=True, goal_id=goal_id, limit=fetch)
-    in_progress = queries.tasks(store, goal_id=goal_id, status="in_progress", limit=fetch)
     scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
     completions = queries.completions(store, limit=5, goal_id=goal_id)
     finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
@@ -353,63 +369,95 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         _annotate(store, records)
         mark_aging(store, records, now)
 
+    goal_parts: dict[str, tuple] = {}  # goal id -> (open tasks shown, open count, done count)
+
+    def prepare_goals(batch: list[Goal]) -> None:
+        """The counts and first open tasks of a batch of goals, in a few queries for all of them."""
+        ids = [g.id for g in batch]
+        counts = queries.task_counts_by_goal(store, ids)
+        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
+                                           f"status != 'in_progress', {rank_sql('priority')}, created_at")
+        attach([t for tasks in shown.values() for t in tasks])
+        for gid in ids:
+            c = counts[gid]
+            goal_parts[gid] = (shown.get(gid, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
+
     def goal_item(goal: Goal) -> str:
-        counts = dict(store.execute(
-            "SELECT status, count(*) FROM tasks WHERE goal_id = ? AND archived_at IS NULL GROUP BY status",
-            (goal.id,)))
-        open_tasks = queries.tasks(store, goal_id=goal.id, status=("todo", "in_progress"), limit=TASKS_PER_GOAL,
-                                   order=f"status != 'in_progress', {rank_sql('priority')}, created_at")
-        attach(open_tasks)
-        open_count = counts.get("todo", 0) + counts.get("in_progress", 0)
-        return render_goal(goal, open_tasks, open_count, counts.get("done", 0), now, lease)
+        open_tasks, open_count, done = goal_parts[goal.id]
+        return render_goal(goal, open_tasks, open_count, done, now, lease)
+
+    checkpoints: dict[str, str] = {}
+
+    def prepare_in_progress(batch: list[Task]) -> None:
+        attach(batch)
+        checkpoints.update(queries.latest_memory_values(store, [t.id for t in batch], "checkpoint"))
 
     def in_progress_item(task: Task) -> str:
-        latest = queries.memories(store, task_id=task.id, types=("checkpoint",), limit=1)
-        return render_in_progress(task, latest[0].value if latest else None, now, lease)
+        return render_in_progress(task, checkpoints.get(task.id), now, lease)
+
+    finished_done: dict[str, dict[str, int]] = {}
+
+    def prepare_finished(batch: list[Goal]) -> None:
+        finished_done.update(queries.task_counts_by_goal(store, [g.id for g in batch]))
 
     def finished_item(goal: Goal) -> str:
-        done = _count(store, "SELECT count(*) FROM tasks WHERE goal_id = ? AND status = 'done' AND archived_at IS NULL",
-                      (goal.id,))
-        return render_finished_goal(goal, done, now)
+        return render_finished_goal(goal, finished_done[goal.id].get("done", 0), now)
+
+    extras: dict[str, dict[str, str]] = {}
+
+    def prepare_completions(batch: list[Task]) -> None:
+        extras.update(queries.memory_fields(store, [t.id for t in batch], "completion"))
 
     def completion_item(task: Task) -> str:
-        extra = {m.key: m.value for m in queries.memories(store, task_id=task.id, types=("completion",))}
-        return render_completion(task, extra, now)
+        return render_completion(task, extras[task.id], now)
 
     live = "archived_at IS NULL"
+
+    def paged(key: str, title: str, render_item, total: int, empty_text: str, more: str, prepare, load) -> Section:
+        """A section whose records are read a page at a time as the budget reaches them (at most `fetch`)."""
+        return Section(key, title, [], render_item, total, empty_text, more, prepare, load, min(total, fetch))
+
     # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
     recently_finished = [Section("finished_goals", "Recently finished goals", finished, finished_item,
-                                 more="imi plan")] if finished else []
+                                 more="imi plan", prepare=prepare_finished)] if finished else []
     sections = [
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
-        Section("killed", "What was killed and why", killed, lambda d: render_decision(d, now),
-                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
-                "(nothing)", "imi search killed", attach),
-        Section("notes", f"Direction notes (last {NOTE_DAYS} days)", notes, lambda n: render_note(n, now),
-                _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
-                              "AND created_at >= ?", (since,)),
-                "(none)", "imi search WORDS", attach),
-        Section("decisions", "Decisions", decisions, lambda d: render_decision(d, now),
-                _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
-                "(none)", "imi search WORDS", attach),
-        Section("lessons", "Verified Lessons", lessons, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
-                "(none)", "imi search WORDS", attach),
-        Section("unverified", "Lessons (unverified)", unverified, lambda l: render_lesson(l, now),
-                _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
-                more="imi search WORDS", prepare=attach),
-        Section("goals", "Active goals", goals, goal_item,
-                _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
-                              + (" AND id = ?" if goal_id else ""), scope[1]),
-                "(none: `imi goal NAME` adds one)", "imi plan"),
+        paged("killed", "What was killed and why", lambda d: render_decision(d, now),
+              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
+              "(nothing)", "imi search killed", attach,
+              lambda offset, limit: queries.decisions(store, "killed", limit=limit, offset=offset)),
+        paged("notes", f"Direction notes (last {NOTE_DAYS} days)", lambda n: render_note(n, now),
+              _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
+                            "AND created_at >= ?", (since,)),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.notes(store, "note", since_ms=since, limit=limit, offset=offset)),
+        paged("decisions", "Decisions", lambda d: render_decision(d, now),
+              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.decisions(store, "decision", limit=limit, offset=offset)),
+        paged("lessons", "Verified Lessons", lambda l: render_lesson(l, now),
+              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+              "(none)", "imi search WORDS", attach,
+              lambda offset, limit: queries.lessons(store, limit=limit, verified=True, offset=offset)),
+        paged("unverified", "Lessons (unverified)", lambda l: render_lesson(l, now),
+              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+              "", "imi search WORDS", attach,
+              lambda offset, limit: queries.lessons(store, limit=limit, verified=False, offset=offset)),
+        paged("goals", "Active goals", goal_item,
+              _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
+                            + (" AND id = ?" if goal_id else ""), scope[1]),
+              "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals,
+              lambda offset, limit: queries.goals(store, active_only=True, goal_id=goal_id, limit=limit,
+                                                  offset=offset)),
         *recently_finished,
-        Section("in_progress", "In progress", in_progress, in_progress_item,
-                _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND archived_at IS NULL{scope[0]}",
-                       scope[1]),
-                "(nothing claimed)", "imi status", prepare=attach),
+        paged("in_progress", "In progress", in_progress_item,
+              _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND {live}{scope[0]}", scope[1]),
+              "(nothing claimed)", "imi status", prepare_in_progress,
+              lambda offset, limit: queries.tasks(store, goal_id=goal_id, status="in_progress", limit=limit,
+                                                  offset=offset)),
         Section("prior_work", "Prior work (recent completions)", completions, completion_item,
-                empty_text="(none yet)", more="imi plan"),
+                empty_text="(none yet)", more="imi plan", prepare=prepare_completions),
     ]
     return [s for s in sections if s.key != "unverified" or s.total]  # that heading only when it has lessons
 
@@ -445,8 +493,6 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
                     found.append(task)
                     task_ids.add(task.id)
     stale_mode()  # a bad setting is one clear line before anything is read
-    _annotate(store, found)
-    mark_aging(store, found, now)
     newest = sorted(found, key=lambda r: -(r.created_at or 0))
     lessons = [r for r in newest if r.kind == "lesson"]
     decisions = [r for r in newest if r.kind == "decision"]
@@ -455,8 +501,13 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     goals = [r for r in newest if r.kind == "goal"]
     notes = [r for r in newest if r.kind in ("note", "memory")]
 
+    def prepare(batch) -> None:  # files, where anchored code is now and aging: only for what is reached
+        queries.attach_files(store, batch, blockers=False)
+        _annotate(store, batch)
+        mark_aging(store, batch, now)
+
     def section(key, title, records, render):
-        return Section(key, title, records, render)
+        return Section(key, title, records, render, prepare=prepare)
 
     sections = [s for s in (
         section("lessons", "Lessons", lessons, lambda l: render_lesson(l, now)),

@@ -15,6 +15,7 @@ from pathlib import Path
 from .store import Store
 from .store.queries import TABLES
 from .textsync import gitview, layout
+from .tracked import database_path_in_git, tracked_warning
 
 _TEMP = re.compile(r"\..+\.(\d+)\.tmp")  # layout.write_atomic's temporary name: .<file>.<pid>.tmp
 
@@ -30,20 +31,6 @@ class Finding:
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "problem": self.line, "fixable": self.fixable, "target": self.target}
-
-
-def database_path_in_git(store: Store) -> str | None:
-    """The database's path relative to the root when git tracks it (IMI 0.3 told teams to commit it)."""
-    try:
-        rel = store.db_path.resolve().relative_to(store.root.resolve()).as_posix()
-    except ValueError:
-        return None
-    return rel if gitview.tracked(store.root, rel) else None
-
-
-def tracked_warning(rel: str) -> str:
-    return (f"{rel} is tracked by git (IMI 0.3 committed it; git cannot merge it): `git rm --cached {rel}` "
-            "(or `imi doctor --fix`) untracks it and keeps the data; the memory travels as .imi/records/")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -42,7 +42,7 @@ def compute(store: Store, now: int | None = None) -> list[Signal]:
                for row in store.execute(
                    "SELECT t.id, t.title, group_concat(b.id, ', '), t.created_at FROM tasks t "
                    "JOIN task_deps d ON d.task_id = t.id JOIN tasks b ON b.id = d.blocked_by "
-                   "WHERE t.status = 'todo' AND t.archived_at IS NULL AND b.status != 'done' AND t.created_at < ? "
+                   "WHERE +t.status = 'todo' AND t.archived_at IS NULL AND b.status != 'done' AND t.created_at < ? "
                    "GROUP BY t.id ORDER BY t.created_at", (now - BLOCKED_LONG_MS,))]
     unlinked = [(row[0], row[1]) for row in store.execute(
         "SELECT d.id, d.what FROM decisions d WHERE d.archived_at IS NULL AND d.kind = 'decision' "

@@ -28,6 +28,26 @@ def test_a_tracked_state_db_is_detected_by_every_command_that_matters_and_doctor
     assert "git rm" not in project.sub("status").err
 
 
+def test_status_finds_a_tracked_database_from_a_worktree_and_in_every_index_form(solo):
+    """status reads git's index itself when it can: the answer is the same from a linked worktree, with
+    an index of version 4 (shortened paths) and with a split index, where it asks git instead."""
+    project = solo
+    project.git("add", "-f", ".imi/state.db")
+    project.commit("commit the database")
+    worktree = project.root.parent / "wt"
+    project.git("worktree", "add", "-q", str(worktree), "-b", "side")
+    inside = subprocess.run([sys.executable, "-m", "imi_cli", "status"], cwd=worktree, capture_output=True,
+                            text=True, env=project.process_env())
+    assert "git rm --cached .imi/state.db" in inside.stderr, inside.stderr
+    for setting in (["index.version", "4"], ["core.splitIndex", "true"]):
+        project.git("config", *setting)
+        project.git("update-index", "--index-version", setting[1]) if setting[0] == "index.version" else \
+            project.git("update-index", "--split-index")
+        assert "git rm --cached .imi/state.db" in project.sub("status").err, setting
+    project.git("rm", "-q", "--cached", ".imi/state.db")
+    assert "git rm" not in project.sub("status").err
+
+
 def test_a_corrupt_database_names_the_fix_and_rebuild_recovers_every_record(solo):
     project = solo
     decision = project.new("decide", "survives a corrupt cache", "x")

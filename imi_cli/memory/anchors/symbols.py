@@ -199,23 +199,25 @@ _PYTHON = _Python()
 # --- TypeScript/JavaScript, Go, Rust -------------------------------------------------------------------------------
 
 _TS_MODIFIERS = r"(?:(?:export|default|declare|abstract|async|public|private|protected|static|readonly|override|accessor)\s+)*"
-_TS_TOP = re.compile(
+# The brace languages' patterns stay sources, used through re's own cache: they are compiled the first
+# time a file of theirs is outlined, not by every read that loads this module for a Python symbol.
+_TS_TOP = (
     r"(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:"
     r"(?:async\s+)?function\s*\*?\s*(?P<function>[\w$]+)"
     r"|(?:abstract\s+)?class\s+(?P<class>[\w$]+)"
     r"|(?:const\s+)?enum\s+(?P<enum>[\w$]+)|interface\s+(?P<interface>[\w$]+)"
     r"|(?:namespace|module)\s+(?P<namespace>[\w$]+)"
     r"|(?:const|let|var)\s+(?P<variable>[\w$]+)|type\s+(?P<type>[\w$]+))")
-_TS_MEMBER = re.compile(_TS_MODIFIERS + r"(?:(?:get|set)\s+)?\*?\s*(?P<method>[\w$]+)\s*\??\s*"
-                        r"(?:<.*?>\s*\(|<\s*$|\()")  # `name(`, `name<T>(`, or type parameters on the lines below
+_TS_MEMBER = (_TS_MODIFIERS + r"(?:(?:get|set)\s+)?\*?\s*(?P<method>[\w$]+)\s*\??\s*"
+              r"(?:<.*?>\s*\(|<\s*$|\()")  # `name(`, `name<T>(`, or type parameters on the lines below
 _TS_SCOPES = ("class", "namespace")
 
-_GO_DECL = re.compile(r"func\s+(?:\((?P<receiver>[^)]*)\)\s*)?(?P<function>\w+)|type\s+(?P<type>\w+)"
-                      r"|(?:var|const)\s+(?P<variable>\w+)|type\s*\(")
-_GO_RECEIVER_TYPE = re.compile(r"\*?\s*(\w+)\s*(?:\[.*\])?\s*$")
-_GO_SPEC = re.compile(r"(?P<type>\w+)\b")
+_GO_DECL = (r"func\s+(?:\((?P<receiver>[^)]*)\)\s*)?(?P<function>\w+)|type\s+(?P<type>\w+)"
+            r"|(?:var|const)\s+(?P<variable>\w+)|type\s*\(")
+_GO_RECEIVER_TYPE = r"\*?\s*(\w+)\s*(?:\[.*\])?\s*$"
+_GO_SPEC = r"(?P<type>\w+)\b"
 
-_RUST_DECL = re.compile(
+_RUST_DECL = (
     r"(?:pub(?:\s*\([^)]*\))?\s+)?(?:default\s+)?(?:(?:const|async|unsafe|extern(?:\s+\"[^\"]*\")?)\s+)*"
     r"(?:fn\s+(?P<function>\w+)|(?:struct|enum|union|trait|type|mod)\s+(?P<type>\w+)"
     r"|(?:static|const)\s+(?:mut\s+)?(?P<variable>\w+))"
@@ -277,11 +279,11 @@ class _Braces:
         lang = self.language
         if lang == "ts":
             if scope_kind == "class":
-                match = _TS_MEMBER.match(stripped)
+                match = re.match(_TS_MEMBER, stripped)
                 if match and match.group("method") not in _TS_NOT_METHODS:
                     return match.group("method"), "method", 0
                 return None
-            match = _TS_TOP.match(stripped)
+            match = re.match(_TS_TOP, stripped)
             if not match:
                 return None
             kind = match.lastgroup
@@ -290,15 +292,15 @@ class _Braces:
             return match.group(kind), "class" if kind == "class" else ("namespace" if kind == "namespace" else kind), 0
         if lang == "go":
             if scope_kind == "group":
-                match = _GO_SPEC.match(stripped)
+                match = re.match(_GO_SPEC, stripped)
                 return (match.group("type"), "type", 0) if match else None
-            match = _GO_DECL.match(stripped)
+            match = re.match(_GO_DECL, stripped)
             if not match:
                 return None
             if match.group("function"):
                 receiver = match.group("receiver")
                 if receiver is not None:
-                    owner = _GO_RECEIVER_TYPE.search(receiver.strip())
+                    owner = re.search(_GO_RECEIVER_TYPE, receiver.strip())
                     return (f"{owner.group(1)}.{match.group('function')}", "method-of", 0) if owner else None
                 return match.group("function"), "function", 0
             if match.group("type"):
@@ -306,7 +308,7 @@ class _Braces:
             if match.group("variable"):
                 return match.group("variable"), "variable", 0
             return "", "group", 0
-        match = _RUST_DECL.match(stripped)
+        match = re.match(_RUST_DECL, stripped)
         if not match:
             return None
         if match.group("impl") is not None:
@@ -347,10 +349,10 @@ def _continues(stripped: str) -> bool:
 _TS_NOT_METHODS = {"if", "for", "while", "switch", "catch", "return", "function", "super", "this"}
 
 
-_IMPL_HEAD_END = re.compile(r"\{|\bwhere\b")
-_IMPL_FOR = re.compile(r"\s+for\s+")
-_IMPL_REFERENCE = re.compile(r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|dyn\s+|\*(?:const|mut)\s+)+")
-_IMPL_NAME = re.compile(r"(?:\w+::)*(\w+)")
+_IMPL_HEAD_END = r"\{|\bwhere\b"
+_IMPL_FOR = r"\s+for\s+"
+_IMPL_REFERENCE = r"^(?:&\s*(?:'\w+\s+)?(?:mut\s+)?|dyn\s+|\*(?:const|mut)\s+)+"
+_IMPL_NAME = r"(?:\w+::)*(\w+)"
 
 
 def _rust_impl_type(header: str) -> str | None:
@@ -363,6 +365,6 @@ def _rust_impl_type(header: str) -> str | None:
             if depth == 0:
                 text = text[pos + 1:]
                 break
-    target = _IMPL_FOR.split(_IMPL_HEAD_END.split(text, 1)[0])[-1].strip()
-    match = _IMPL_NAME.match(_IMPL_REFERENCE.sub("", target))
+    target = re.split(_IMPL_FOR, re.split(_IMPL_HEAD_END, text, maxsplit=1)[0])[-1].strip()
+    match = re.match(_IMPL_NAME, re.sub(_IMPL_REFERENCE, "", target))
     return match.group(1) if match else None

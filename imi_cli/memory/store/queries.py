@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..errors import Conflict, NotFound
-from ..paths import matches
+from ..paths import matches, may_match
 from ..priorities import rank_sql
 from .connection import Store
 from .search import search  # noqa: F401  (part of this module's API)
@@ -87,7 +87,7 @@ KINDS = {
 
 
 def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), order: str = "created_at",
-            limit: int | None = None) -> list:
+            limit: int | None = None, offset: int = 0) -> list:
     cols, build = KINDS[kind]
     sql = f"SELECT {cols} FROM {TABLES[kind]}"
     if where:
@@ -95,7 +95,7 @@ def _select(store: Store, kind: str, where: str = "", bindings: tuple = (), orde
     if order:
         sql += f" ORDER BY {order}"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
     return [build(row) for row in store.execute(sql, bindings)]
 
 
@@ -107,8 +107,9 @@ def _ref(row) -> FileRef:
     return FileRef(row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], row[9], row[10])
 
 
-def attach_files(store: Store, records: Iterable[Record]) -> None:
-    """Fill `files` (and a task's `blocked_by`) for records loaded without them."""
+def attach_files(store: Store, records: Iterable[Record], *, files: bool = True, blockers: bool = True) -> None:
+    """Fill `files` (and a task's `blocked_by`) for records loaded without them; `files=False` or
+    `blockers=False` leaves one of the two for later."""
     by_id = {r.id: r for r in records if hasattr(r, "files")}
     if not by_id:
         return
@@ -117,16 +118,19 @@ def attach_files(store: Store, records: Iterable[Record]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in store.execute(
-            f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) ORDER BY id", tuple(chunk)):
-            refs[row[1]].append(_ref(row))
-        for row in store.execute(
-            f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})", tuple(chunk)):
-            task = by_id[row[0]]
-            if isinstance(task, Task):
-                task.blocked_by.append(row[1])
-    for record_id, record in by_id.items():
-        record.files = refs.get(record_id, [])
+        if files:
+            for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) "
+                                     "ORDER BY id", tuple(chunk)):
+                refs[row[1]].append(_ref(row))
+        if blockers:
+            for row in store.execute(f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})",
+                                     tuple(chunk)):
+                task = by_id[row[0]]
+                if isinstance(task, Task):
+                    task.blocked_by.append(row[1])
+    if files:
+        for record_id, record in by_id.items():
+            record.files = refs.get(record_id, [])
 
 
 def attach_blockers(store: Store, tasks: list[Task]) -> None:
@@ -142,7 +146,7 @@ ACTIVE_GOAL = "archived_at IS NULL AND status NOT IN ('done', 'archived')"
 
 
 def goals(store: Store, *, include_archived: bool = False, active_only: bool = False,
-          goal_id: str | None = None, limit: int | None = None) -> list[Goal]:
+          goal_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[Goal]:
     """Goals, most urgent first."""
     where = [] if include_archived else ["archived_at IS NULL"]
     if active_only:
@@ -152,7 +156,7 @@ def goals(store: Store, *, include_archived: bool = False, active_only: bool = F
         where.append("id = ?")
         bindings = (goal_id,)
     return _select(store, "goal", " AND ".join(where), bindings, order=f"{rank_sql('priority')}, created_at",
-                   limit=limit)
+                   limit=limit, offset=offset)
 
 
 def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) -> list[Goal]:
@@ -164,7 +168,8 @@ def finished_goals(store: Store, *, goal_id: str | None = None, limit: int = 3) 
 
 
 def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[str] | None = None,
-          include_archived: bool = False, limit: int | None = None, order: str | None = None) -> list[Task]:
+          include_archived: bool = False, limit: int | None = None, order: str | None = None,
+          offset: int = 0) -> list[Task]:
     """Tasks, most urgent first, filtered by goal and status."""
     where, bindings = [], []
     if not include_archived:
@@ -177,7 +182,7 @@ def tasks(store: Store, *, goal_id: str | None = None, status: str | Iterable[st
         where.append(f"status IN ({','.join('?' * len(statuses))})")
         bindings.extend(statuses)
     return _select(store, "task", " AND ".join(where), tuple(bindings),
-                   order=order or f"{rank_sql('priority')}, created_at", limit=limit)
+                   order=order or f"{rank_sql('priority')}, created_at", limit=limit, offset=offset)
 
 
 def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
@@ -195,14 +200,66 @@ def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
     return found
 
 
+def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: str) -> dict[str, list[Task]]:
+    """{goal id: its first `per_goal` live todo or in-progress tasks in `order`}, for many goals in one query."""
+    if not goal_ids:
+        return {}
+    marks = ",".join("?" * len(goal_ids))
+    found: dict[str, list[Task]] = defaultdict(list)
+    for row in store.execute(
+            f"SELECT {TASK_COLS} FROM (SELECT {TASK_COLS}, row_number() OVER (PARTITION BY goal_id ORDER BY {order}) "
+            f"AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
+            f"AND status IN ('todo', 'in_progress')) WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
+        found[row[2]].append(_task(row))
+    return found
+
+
+def task_counts_by_goal(store: Store, goal_ids: list[str]) -> dict[str, dict[str, int]]:
+    """{goal id: {status: live tasks}} for many goals in one query."""
+    counts: dict[str, dict[str, int]] = {goal_id: {} for goal_id in goal_ids}
+    if goal_ids:
+        for goal_id, status, n in store.execute(
+                f"SELECT goal_id, status, count(*) FROM tasks WHERE goal_id IN ({','.join('?' * len(goal_ids))}) "
+                "AND archived_at IS NULL GROUP BY goal_id, status", tuple(goal_ids)):
+            counts[goal_id][status] = n
+    return counts
+
+
+def latest_memory_values(store: Store, task_ids: list[str], type_: str) -> dict[str, str]:
+    """{task id: the value of its newest memory of `type_`} for the tasks that have one, in one query."""
+    if not task_ids:
+        return {}
+    rows = store.execute(
+        "SELECT id, (SELECT value FROM memories WHERE task_id = tasks.id AND type = ? "
+        "ORDER BY created_at DESC, rowid DESC LIMIT 1) FROM tasks "
+        f"WHERE id IN ({','.join('?' * len(task_ids))})", (type_, *task_ids))
+    return {task_id: value for task_id, value in rows if value is not None}
+
+
+def memory_fields(store: Store, task_ids: list[str], type_: str) -> dict[str, dict[str, str]]:
+    """{task id: {key: value}} of the tasks' memories of `type_` (where a key repeats, the oldest value)."""
+    out: dict[str, dict[str, str]] = {task_id: {} for task_id in task_ids}
+    if task_ids:
+        for task_id, key, value in store.execute(
+                f"SELECT task_id, key, value FROM memories WHERE task_id IN ({','.join('?' * len(task_ids))}) "
+                "AND type = ? ORDER BY created_at DESC, rowid DESC", (*task_ids, type_)):
+            out[task_id][key] = value
+    return out
+
+
 READY = ("status = 'todo' AND archived_at IS NULL AND NOT EXISTS ("
          "SELECT 1 FROM task_deps d JOIN tasks b ON b.id = d.blocked_by "
          "WHERE d.task_id = tasks.id AND b.status != 'done' AND b.archived_at IS NULL)")
 
 
 def ready_count(store: Store) -> int:
-    """How many tasks are ready."""
-    return store.scalar(f"SELECT count(*) FROM tasks WHERE {READY}")
+    """How many tasks are ready: the live todo tasks (an index count) less those with a live blocker
+    not done (found from the dependencies, fewer than the todo tasks)."""
+    return store.scalar(
+        "SELECT (SELECT count(*) FROM tasks WHERE status = 'todo' AND archived_at IS NULL) - "
+        "(SELECT count(DISTINCT d.task_id) FROM task_deps d JOIN tasks t ON t.id = d.task_id "
+        "JOIN tasks b ON b.id = d.blocked_by WHERE +t.status = 'todo' AND +t.archived_at IS NULL "
+        "AND b.status != 'done' AND b.archived_at IS NULL)")
 
 
 def ready_tasks(store: Store, goal_id: str | None = None, limit: int | None = None) -> list[Task]:
@@ -225,33 +282,34 @@ def completions(store: Store, limit: int, goal_id: str | None = None) -> list[Ta
     return _select(store, "task", where, bindings, order="completed_at DESC", limit=limit)
 
 
-def decisions(store: Store, kind: str | None = "decision", limit: int | None = None) -> list[Decision]:
+def decisions(store: Store, kind: str | None = "decision", limit: int | None = None, offset: int = 0) -> list[Decision]:
     """Decisions (or kills with kind="killed"), newest first."""
     where = "archived_at IS NULL"
     bindings: tuple = ()
     if kind:
         where += " AND kind = ?"
         bindings = (kind,)
-    return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit)
+    return _select(store, "decision", where, bindings, order="created_at DESC", limit=limit, offset=offset)
 
 
 UNVERIFIED = "coalesce(verified_by, '') = ''"  # a lesson nobody (no person, no named check) has verified
 
 
-def lessons(store: Store, limit: int | None = None, verified: bool | None = None) -> list[Lesson]:
+def lessons(store: Store, limit: int | None = None, verified: bool | None = None, offset: int = 0) -> list[Lesson]:
     """Lessons, newest first; only verified (or only unverified) ones when `verified` says so."""
     where = "archived_at IS NULL" + ("" if verified is None else f" AND {'NOT ' if verified else ''}({UNVERIFIED})")
-    return _select(store, "lesson", where, order="created_at DESC", limit=limit)
+    return _select(store, "lesson", where, order="created_at DESC", limit=limit, offset=offset)
 
 
-def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None) -> list[Note]:
+def notes(store: Store, kind: str = "note", since_ms: int | None = None, limit: int | None = None,
+          offset: int = 0) -> list[Note]:
     """Direction notes (or the vision with kind="vision"), newest first."""
     where = "archived_at IS NULL AND kind = ?"
     bindings: tuple = (kind,)
     if since_ms is not None:
         where += " AND created_at >= ?"
         bindings += (since_ms,)
-    return _select(store, "note", where, bindings, order="created_at DESC", limit=limit)
+    return _select(store, "note", where, bindings, order="created_at DESC", limit=limit, offset=offset)
 
 
 def memories(store: Store, *, task_id: str | None = None, goal_id: str | None = None,
@@ -314,30 +372,53 @@ def file_refs(store: Store) -> list[tuple[str, str, FileRef]]:
 
 
 def records_naming(store: Store, path: str, newest: int | None = None) -> list[tuple[Record, list[FileRef]]]:
-    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs.
+    """Records that name a repo-relative path (exactly, by glob or folder), each with the matching refs
+    (tasks with their blockers; every record's `files` are left for attach_files).
 
     With `newest`, only that many of each kind, the newest (ids start with their creation time):
     a file named by thousands of records is shown by its latest few anyway.
     """
-    hits: dict[tuple[str, str], list[FileRef]] = defaultdict(list)
-    for row in store.execute(
-        f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE path = ? OR is_glob = 1", (path,)):
-        ref = _ref(row)
-        if matches(ref.path, ref.is_glob, path):
-            hits[(row[0], row[1])].append(ref)
+    # Which records, from indexes alone: the few distinct globs are matched here, not every reference
+    # that uses one (a year of records holds thousands of `src/**`).
+    distinct = store.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 1")
+    globs = [glob for (glob,) in distinct if may_match(glob, path) and matches(glob, True, path)]
+    # The newest records of each kind per exact path or glob, each read backwards from the index of
+    # references by (path, kind, record id): a file named by ten thousand records costs what one named by
+    # a hundred does.
+    limit = -1 if newest is None else int(newest)
+    ids_by_kind: dict[str, list[str]] = {}
+    for kind in TABLES:
+        ids: set[str] = set()
+        for named, is_glob in ((path, 0), *((glob, 1) for glob in globs)):
+            ids.update(record_id for (record_id,) in store.execute(
+                "SELECT DISTINCT record_id FROM refs WHERE path = ? AND kind = ? AND is_glob = ? "
+                "ORDER BY record_id DESC LIMIT ?", (named, kind, is_glob, limit)))
+        if ids:
+            ids_by_kind[kind] = sorted(ids, reverse=True)[:newest] if newest is not None else list(ids)
     # One query per kind (not one per record): a much-named file has hundreds of records.
-    ids_by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, record_id in hits:
-        ids_by_kind[kind].append(record_id)
-    if newest is not None:
-        ids_by_kind = {kind: sorted(ids, reverse=True)[:newest] for kind, ids in ids_by_kind.items()}
     loaded: dict[tuple[str, str], Record] = {}
     for kind, ids in ids_by_kind.items():
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             for record in _select(store, kind, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk), order=""):
                 loaded[(kind, record.id)] = record
-    attach_files(store, loaded.values())
+    # Only the references that name the path: a record's files are read when it is shown (attach_files).
+    attach_files(store, [record for (kind, _), record in loaded.items() if kind == "task"], files=False)
+    hits: dict[tuple[str, str], list[FileRef]] = {key: [] for key in loaded}
+    ids = [record_id for _, record_id in loaded]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in store.execute(
+                f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({','.join('?' * len(chunk))}) "
+                f"AND ((+path = ? AND +is_glob = 0) OR (+is_glob = 1 AND +path IN ({','.join('?' * len(globs))}))) "
+                "ORDER BY id", (*chunk, path, *globs)):  # `+`: by record (few), not by path (thousands for `src/**`)
+            if (row[0], row[1]) in hits:
+                hits[(row[0], row[1])].append(_ref(row))
+
+    def first_met(key) -> tuple:  # the order a reader of every reference meets the records (exact ones first)
+        return min(((ref.is_glob, ref.ref_id) for ref in hits[key]), default=(2, 0))
+
+    hits = {key: hits[key] for key in sorted(hits, key=first_met)}
     out = []
     for key, refs in hits.items():
         record = loaded.get(key)
