@@ -43,10 +43,13 @@ def count(source: Path, only: list[str]) -> dict[str, float]:
     env = bench_cli.child_env()
     imi = [sys.executable, "-c", "from imi_cli.cli import main; main()"]  # the console script's path
     counts: dict[str, float] = {}
-    for counted in (False, True):
-        with tempfile.TemporaryDirectory(prefix="imi-instructions-") as tmp:
-            root = Path(tmp) / "project"
-            shutil.copytree(source, root)
+    with tempfile.TemporaryDirectory(prefix="imi-instructions-") as tmp:
+        base = Path(tmp) / "base"
+        shutil.copytree(source, base)
+        _run(imi + ["check"], base, env, None, False)  # a schema migration, if any, happens here, not counted
+        for counted in (False, True):
+            root = Path(tmp) / ("counted" if counted else "warm")
+            shutil.copytree(base, root)
             counts["python -c pass"] = _run([sys.executable, "-c", "pass"], root, env, None, counted)[0]
             task = ""
             for line in floor.lines_for(root, bench_cli.load_manifest(source)["samples"]):
