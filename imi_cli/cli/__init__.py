@@ -194,10 +194,18 @@ def _database_error(exc: Exception) -> str | None:
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A command allocates most of its objects while importing modules, and almost none become cyclic
+    # garbage: collecting every 700 allocations (the default) spent 4 M instructions finding nothing.
+    gc.set_threshold(10_000)
     code = run()
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that went away (BrokenPipeError): nothing more to say to it
+            pass
+    # Everything is written and closed (run() closes the project): skip the interpreter's teardown,
+    # which frees every module and object and runs a full garbage collection, about a fifth of
+    # Python's own start-up, for a process that is ending anyway.
+    os._exit(code)

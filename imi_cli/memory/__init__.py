@@ -11,7 +11,7 @@ This package imports no click, pygls, lsprotocol or mcp.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 # public name -> the module (inside this package) that defines it
 _EXPORTS = {
@@ -47,6 +47,9 @@ _EXPORTS = {
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
             "secrets_allowed": "allow_secrets"}
 
+# modules that import no pathlib (what `imi --version` and every command's start load)
+_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt"}
+
 __all__ = sorted(_EXPORTS)
 
 
@@ -54,7 +57,13 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), _RENAMED.get(name, name))
+    if module not in _NO_PATHS:  # the first module that needs pathlib: import it without urllib.parse
+        from .pathimport import import_pathlib
+
+        import_pathlib()
+    qualified = f"{__name__}.{module}"
+    __import__(qualified)  # not importlib.import_module: importing importlib costs more than this package
+    value = getattr(sys.modules[qualified], _RENAMED.get(name, name))
     globals()[name] = value
     return value
 

@@ -274,7 +274,11 @@ class Project:
         from .store import claims
 
         task_id, prov = self.task_id(task_ref), self.provenance()
-        with self._team_claim(task_id, prov, force):
+        if self._team_remote() is None:
+            return claims.start(self._store, task_id, prov, force=force)
+        from .teamclaims import holding  # claim on the team's remote first; given back if the local claim fails
+
+        with holding(self, task_id, prov, force):
             return claims.start(self._store, task_id, prov, force=force)
 
     def next_task(self, goal_ref: str | None = None):
@@ -293,14 +297,15 @@ class Project:
                 continue
         return None
 
-    def _team_claim(self, task_id: str, prov, force: bool):
-        """Around a local claim: claim on the team's remote first; give it back if the local claim fails."""
-        from .teamclaims import holding
+    def _team_remote(self) -> str | None:
+        from .teamconfig import configured_remote
 
-        return holding(self, task_id, prov, force)
+        return configured_remote(self.root)
 
     def team_claims(self):
         """This clone's team-wide claims (a TeamClaims), or None when they are off."""
+        if self._team_remote() is None:
+            return None
         from .teamclaims import for_project
 
         return for_project(self)

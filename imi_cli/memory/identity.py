@@ -1,14 +1,14 @@
 """Who is writing: `IMI_AGENT_ID`, then `--agent`, then the user's login name."""
 
 import os
-import re
 
 from .errors import UsageError
+from .lazyre import LazyPattern
 from .redaction import redact
 from .text import scrub
 
 MAX_AGENT = 200
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_UNPRINTABLE = LazyPattern(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def agent_id(flag: str | None = None) -> str:
@@ -28,6 +28,6 @@ def _checked(agent: str, source: str) -> str:
         agent.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError(f"{source} is not valid UTF-8 text") from None
-    if _UNPRINTABLE.search(agent) or scrub(agent) != agent or len(agent) > MAX_AGENT:  # hidden characters too
+    if not (agent.isascii() and agent.isprintable()) and _UNPRINTABLE.search(agent) or scrub(agent) != agent or len(agent) > MAX_AGENT:  # hidden characters too
         raise UsageError(f"{source} must be one printable line of at most {MAX_AGENT} characters")
     return redact(agent, "agent id")  # an id is stored on every record it writes: a token pasted there too

@@ -22,6 +22,20 @@ _RANGE = r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$"
 _TEXT_PATH = (r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
 
 
+def _may_name_path(text: str) -> bool:
+    """Whether _TEXT_PATH can match: it needs a slash or a dot before an ASCII letter or digit
+    (most notes have neither, and then the pattern is not even compiled)."""
+    if "/" in text:
+        return True
+    dot = text.find(".")
+    while dot != -1:
+        after = text[dot + 1:dot + 2]
+        if after.isascii() and after.isalnum():
+            return True
+        dot = text.find(".", dot + 1)
+    return False
+
+
 class FileSpec(namedtuple("FileSpec", "path line_start line_end symbol text", defaults=(None, None, None, None))):
     """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol, and
     (`text`) the anchored lines as they were when the record was written."""
@@ -181,7 +195,7 @@ def paths_in_text(text: str, root: Path, missing: list[str] | None = None) -> li
     (`Node.js`, `v1.2`) is too often not a file to report.
     """
     found: dict[tuple, FileSpec] = {}
-    if not text:
+    if not text or not _may_name_path(text):
         return []
     for match in re.finditer(_TEXT_PATH, text):
         token = match.group(1).rstrip(".")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable
 
 from . import paths
 from .identity import agent_id
@@ -14,11 +13,16 @@ from .store import Store
 from .store import queries, writes
 from .store.writes import Provenance
 from .errors import UsageError
+from .lazyre import LazyPattern
 from .text import clean
 
-LineReader = Callable[[Path], "list[str] | None"]
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs milliseconds at every start
+if TYPE_CHECKING:
+    from typing import Callable
 
-KILL_WORD = re.compile(r"\bkilled\b", re.IGNORECASE)
+    LineReader = Callable[[Path], "list[str] | None"]
+
+KILL_WORD = LazyPattern(r"\bkilled\b", re.IGNORECASE)
 
 
 def provenance(store: Store, agent_flag: str | None = None) -> Provenance:
@@ -121,7 +125,9 @@ def add_decision(store: Store, prov: Provenance, what: str, why: str | None, aff
     what = clean(what, "what was decided")
     why = clean(why, "why", required=False) or ""
     affects = clean(affects, "affects", required=False)
-    kind = "killed" if killed or KILL_WORD.search(f"{what} {why}") else "decision"
+    said = f"{what} {why}"
+    said_killed = "killed" in said.lower() or not said.isascii()  # no regex run for most decisions
+    kind = "killed" if killed or said_killed and KILL_WORD.search(said) else "decision"
     refs = collect_refs(store, list(files), [what, why, affects], read=read)
     with store.write():
         record_id = writes.add_decision(store, prov, what=what, why=why, affects=affects, kind=kind, refs=refs)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lazyre import LazyPattern
 from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
 
 # --- What a value must look like ------------------------------------------------------------
@@ -28,11 +29,11 @@ _PLACEHOLDER_WORDS = frozenset("""
     placeholder value your_password your_token mysecret
 """.split())
 _PLACEHOLDER_START = tuple("$<{[(!*&~")
-_PLACEHOLDER_PART = re.compile(r"(?i)x{4}|\*{3}|\.{3}|…|\{\{|\$\{|<[^>]*>|(.)\1{5}"
+_PLACEHOLDER_PART = LazyPattern(r"(?i)x{4}|\*{3}|\.{3}|…|\{\{|\$\{|<[^>]*>|(.)\1{5}"
                                r"|%\w+%|%\(\w+\)[sd]|^%[sd]$")
-_PLACEHOLDER_PREFIX = re.compile(r"(?i:your|replace|insert|example|sample)(?:[-_ ]|[A-Z]|$)")  # YOUR_KEY, yourToken
-_WORDS = re.compile(r"[A-Za-z][a-z]*(?:[-_.][A-Za-z][a-z]*)*|[A-Z]+(?:_[A-Z]+)*")
-_CODE_REFERENCE = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")  # settings.API_KEY, process.env.X
+_PLACEHOLDER_PREFIX = LazyPattern(r"(?i:your|replace|insert|example|sample)(?:[-_ ]|[A-Z]|$)")  # YOUR_KEY, yourToken
+_WORDS = LazyPattern(r"[A-Za-z][a-z]*(?:[-_.][A-Za-z][a-z]*)*|[A-Z]+(?:_[A-Z]+)*")
+_CODE_REFERENCE = LazyPattern(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")  # settings.API_KEY, process.env.X
 
 
 def _placeholder(value: str) -> bool:
@@ -99,7 +100,8 @@ class Rule(tuple):
 
     def __new__(cls, kind: str, pattern: str, group: int | str = 0, check=_token, needs: tuple[str, ...] = ()):
         # group: the part replaced (0 is the whole match); check: is the matched part really a secret?
-        # needs: lower-case texts of which one must be there (speed)
+        # needs: texts of which one must be there (speed): found in the lower-cased text when written in
+        # lower case, else as written (a pattern that matches only "SK" need not run for every "task")
         return super().__new__(cls, (kind, pattern, group, check, needs))
 
     kind = property(lambda self: self[0])
@@ -138,7 +140,7 @@ _RULES: list[Rule] = [
     Rule("stripe-key", _B + r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}" + _E, needs=("_live_", "_test_")),
     Rule("stripe-webhook-secret", _B + r"whsec_[A-Za-z0-9+/]{24,}", needs=("whsec_",)),
     Rule("sendgrid-key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, needs=("sg.",)),
-    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=("sk",)),
+    Rule("twilio-key", r"(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])", needs=("SK",)),
     Rule("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E, needs=("hf_",)),
     Rule("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E, needs=("npm_",)),
     Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", needs=("pypi-age",)),
@@ -190,10 +192,10 @@ _KEY_WORDS = ("password", "passwd", "passphrase", "pass", "pwd", "secret", "toke
 # The pattern starts at the word (fast to search for); the whole name is found by looking back from it.
 _KEY = (r"(?i:(?P<word>pass(?:word|wd|phrase)?|pwd|secret|token|credentials?"
         r"|(?:api|access|secret|private|auth|signing|encryption|master|account|storage)[_.-]?key(?:[_.-]?base)?))")
-_ASSIGNED = re.compile(_KEY + r"(?P<close>[\"'\]]*)(?P<sep>\s*(?::=|=>|==|[:=])\s*|\s+)" + _VALUE)
-_XML = re.compile(r"(?i)<(?P<key>[\w.-]*(?:password|secret|token|api_?key))>(?P<value>[^<\s]+)</(?P=key)>")
+_ASSIGNED = LazyPattern(_KEY + r"(?P<close>[\"'\]]*)(?P<sep>\s*(?::=|=>|==|[:=])\s*|\s+)" + _VALUE)
+_XML = LazyPattern(r"(?i)<(?P<key>[\w.-]*(?:password|secret|token|api_?key))>(?P<value>[^<\s]+)</(?P=key)>")
 _KEY_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")
-_PASSWORD_KEY = re.compile(r"(?i)pass|pwd")
+_PASSWORD_KEY = LazyPattern(r"(?i)pass|pwd")
 
 
 def _name_before(text: str, end: int) -> str:

@@ -24,13 +24,12 @@ from pathlib import Path
 
 from .clock import ago
 from .errors import Conflict, UsageError
+from .teamconfig import config_path, configured_remote
 
-CONFIG_FILE = "claims-remote"  # in .imi/
 REMOTE_PREFIX = "refs/imi/claims/"
 SEEN_PREFIX = "refs/imi/seen-claims/"  # local: the claim commits this clone pushed and still holds
 PENDING_PREFIX = "refs/imi/pending-claims/"  # local: claims made offline, not pushed yet
 TIMEOUT_SECONDS = 20
-_OFF = {"0", "off", "false", "no"}
 _IDENTITY = {"GIT_AUTHOR_NAME": "imi", "GIT_AUTHOR_EMAIL": "imi@localhost", "GIT_COMMITTER_NAME": "imi",
              "GIT_COMMITTER_EMAIL": "imi@localhost", "GIT_TERMINAL_PROMPT": "0"}
 
@@ -71,21 +70,6 @@ class Outcome:
 
 class _Offline(Exception):
     """The remote could not be reached (or answered with something other than a ref verdict)."""
-
-
-def config_path(root: Path) -> Path:
-    return root / ".imi" / CONFIG_FILE
-
-
-def configured_remote(root: Path) -> str | None:
-    """The remote named in .imi/claims-remote, unless IMI_TEAM_CLAIMS turns team claims off."""
-    if os.environ.get("IMI_TEAM_CLAIMS", "").strip().lower() in _OFF:
-        return None
-    try:
-        name = config_path(root).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return name or None
 
 
 def configure(root: Path, remote: str | None) -> None:

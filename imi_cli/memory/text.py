@@ -8,16 +8,20 @@ words from a person while an agent still reads them. None of them is ever stored
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from .errors import UsageError
+from .lazyre import LazyPattern
 from .redaction import redact
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 MAX_TEXT = 100_000
 
 # Terminal escape sequences go whole, so "\x1b[31m" leaves no "[31m" behind (7-bit and 8-bit forms).
-_ESCAPES = re.compile(
+_ESCAPES = LazyPattern(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"                       # CSI: colours, cursor moves, erase
     r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: window title, hyperlinks, clipboard
     r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC strings
@@ -26,16 +30,16 @@ _ESCAPES = re.compile(
 # Control characters but tab and newline; bidi embeddings, overrides, isolates and marks;
 # invisible characters that have no use in text (zero-width space, word joiner, invisible
 # operators, BOM, soft hyphen, Hangul fillers that render as nothing).
-_INVISIBLE = re.compile(
+_INVISIBLE = LazyPattern(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
     "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u034f\u180e"
     "\u115f\u1160\u3164\uffa0\ufff9-\ufffb]"
 )
 # Invisible characters that belong in some text: joiners (emoji sequences, Indic and Persian
 # scripts) and variation selectors (emoji or text style of the character before).
-_CONTEXTUAL = re.compile("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_CONTEXTUAL = LazyPattern("[\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 # Tag characters spell ASCII invisibly; their one use is a subdivision flag (England, Scotland, Wales).
-_TAGS = re.compile("[\U000e0000-\U000e007f]+")
+_TAGS = LazyPattern("[\U000e0000-\U000e007f]+")
 _BLACK_FLAG, _CANCEL_TAG = "\U0001F3F4", "\U000E007F"
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 

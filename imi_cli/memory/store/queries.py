@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -340,13 +339,13 @@ def get(store: Store, kind: str, record_id: str) -> Record | None:
     return found[0]
 
 
-ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]+$")
+_ID_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-")  # what an id is made of
 
 
 def resolve(store: Store, id_or_prefix: str, kinds: Iterable[str] | None = None) -> tuple[str, str]:
     """Find a record by exact id or unique prefix; raise NotFound or Conflict (listing candidates)."""
     text = (id_or_prefix or "").strip()
-    if not text or not ID_PATTERN.match(text):
+    if not text or not _ID_CHARS.issuperset(text):
         raise NotFound(f"no record with id {id_or_prefix!r}")
     wanted = list(kinds or TABLES)
     for kind in wanted:

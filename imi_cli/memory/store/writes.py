@@ -4,8 +4,6 @@ Every new row passes `gate.admit` first: the one place records are cleaned and c
 
 from __future__ import annotations
 
-import json
-
 from ..clock import now_ms
 from ..ids import new_id
 from ..anchors.text import fingerprint
@@ -57,7 +55,13 @@ def add_refs(store: Store, kind: str, record_id: str, refs: Iterable[tuple[FileS
 
 
 def _files_json(refs: Iterable[tuple[FileSpec, str]]) -> str:
-    return json.dumps([spec.path for spec, origin in refs if origin == "explicit"])
+    return _json_list([spec.path for spec, origin in refs if origin == "explicit"])
+
+
+def _json_list(values: list[str]) -> str:
+    import json  # only tasks keep JSON columns: notes, decisions and lessons do not load it
+
+    return json.dumps(values)
 
 
 def add_goal(store: Store, prov: Provenance, *, name: str, description: str, priority: str, why: str | None,
@@ -80,7 +84,7 @@ def add_task(store: Store, prov: Provenance, *, goal_id: str | None, title: str,
     _insert(store, "task", {
         "id": record_id, "title": title, "description": description, "why": why, "context": context,
         "priority": priority, "status": "todo", "goal_id": goal_id, "workspace_path": str(store.root),
-        "relevant_files": _files_json(refs), "tools": json.dumps(tools), "acceptance_criteria": acceptance_criteria,
+        "relevant_files": _files_json(refs), "tools": _json_list(tools), "acceptance_criteria": acceptance_criteria,
         "created_at": prov.at, "updated_at": prov.at, "created_by": prov.agent, "commit_sha": prov.commit})
     for blocker in blocked_by:
         store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (record_id, blocker))

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import hlc
 from ..clock import now_ms
 from ..store import Store
-from . import gitview, layout, rows, state
+from . import layout, rows, state
 
 
 BULK = 16  # more files than this in one transaction: flush once at the end, not per file
@@ -79,6 +79,8 @@ def _drop_uncommitted(store: Store, tombstones: list[tuple[str, str, str]]) -> N
     """Deleted records' text leaves the disk: their version files that no commit holds are removed
     (once the deletion has committed); the tombstones stay so the deletions travel. Versions the
     checked-out commit holds stay in git's history: `store.kept_in_git` counts them for the message."""
+    from . import gitview  # here: it loads subprocess, and only deletions need it
+
     paths: dict[str, tuple[str, str]] = {}  # path -> (version file name, record id)
     for kind, record_id, tombstone in tombstones:
         for (name,) in store.execute("SELECT name FROM text_versions WHERE record_id = ? AND hlc != ?",

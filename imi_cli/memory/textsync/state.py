@@ -3,7 +3,6 @@ the newest clock stamp seen, and the signature of the record folders at the last
 
 from __future__ import annotations
 
-import json
 import os
 
 from .. import hlc
@@ -46,6 +45,8 @@ def observe(store: Store, stamp: str) -> None:
 def watched(store: Store) -> list[str]:
     """Version files (`folder/name`) last found unreadable, whose changes the signature follows."""
     raw = get(store, WATCH)
+    import json  # here, not at the top: most commands never read the watch list
+
     try:
         found = json.loads(raw) if raw else []
     except ValueError:
@@ -55,6 +56,8 @@ def watched(store: Store) -> list[str]:
 
 def watch(store: Store, names: list[str]) -> None:
     if names:
+        import json
+
         put(store, WATCH, json.dumps(sorted(set(names))))
     else:
         store.execute("DELETE FROM settings WHERE key = ?", (WATCH,))
