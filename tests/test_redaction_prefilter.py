@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from imi_cli.memory import redaction
 from imi_cli.memory.redaction import _KEY_HINTS, _RULES, candidates, replace_secrets
 from tests.test_redaction_corpus import load
@@ -35,7 +37,11 @@ def texts() -> list[str]:
     return [case.text for case in load()] + made
 
 
-def test_the_scan_wakes_the_same_rules_as_asking_each_rule():
+@pytest.mark.parametrize("scan_after", [0, 10**9], ids=["scanner", "rule by rule"])
+def test_the_scan_wakes_the_same_rules_as_asking_each_rule(monkeypatch, scan_after):
+    """Both ways `candidates` answers (the scanner a bulk load builds, the loop a single write
+    uses) wake the rules that asking each rule wakes."""
+    monkeypatch.setattr(redaction, "_SCAN_AFTER", scan_after)
     for text in texts():
         lower = text.lower()
         assert candidates(text, lower) == rule_by_rule(text, lower), text

@@ -280,11 +280,21 @@ def _alternatives(words: list[str]) -> str:
 
 
 _ALWAYS = frozenset(i for i, rule in enumerate(_RULES) if not rule.needs)
+_SCAN_AFTER = 200  # texts looked at rule by rule before the scanner is built
+_ASKED = [0]
 
 
 def candidates(text: str, lower: str) -> tuple[list[int], bool]:
     """The rules (indices into _RULES, in order) whose needs the text holds (`lower`: the text
-    lower-cased), and whether it holds a word that may name a secret (_KEY_HINTS)."""
+    lower-cased), and whether it holds a word that may name a secret (_KEY_HINTS).
+
+    A command that writes one record asks each rule in turn; compiling the one-pass scanner costs
+    more than that until a process has looked at a few hundred texts (a bulk load)."""
+    _ASKED[0] += 1
+    if _ASKED[0] <= _SCAN_AFTER:
+        awake = [i for i, rule in enumerate(_RULES)
+                 if not rule.needs or any(n in (lower if n == n.lower() else text) for n in rule.needs)]
+        return awake, any(hint in lower for hint in _KEY_HINTS)
     scan, wakes, hints, cased = _scanner()
     found = set(scan.findall(lower))
     found.update(n for n in cased if n in text)
