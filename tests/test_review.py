@@ -62,6 +62,15 @@ def test_a_command_that_failed_until_an_edit_becomes_a_pending_lesson_not_memory
     assert proposal["id"] in listed and "failed until src/parser.py changed" in listed and "bot-1" in listed
 
 
+def test_status_says_how_many_proposals_wait_until_they_are_reviewed(repo):
+    assert "review" not in repo.ok("status").out
+    [proposal] = capture(repo)
+    assert "1 proposal from agents' sessions waits for review: imi review" in repo.ok("status").out
+    assert repo.json("status")["pending_review"] == 1
+    repo.ok("review", "reject", proposal["id"])
+    assert "review" not in repo.ok("status").out and repo.json("status")["pending_review"] == 0
+
+
 def test_a_command_that_passed_without_an_edit_proposes_nothing(repo):
     events = [FAILED_THEN_PASSED[0], FAILED_THEN_PASSED[2]]
     assert capture(repo, events) == []
