@@ -608,7 +608,7 @@ class Project:
     def sync(self):
         """Bring the database and `.imi/records/` in step; a SyncReport that also counts what opening
         the project already took in, and every conflict not yet reported."""
-        from .textsync import importer
+        from .textsync import bulk, importer
 
         self.require_team_memory()
         store = self._store
@@ -672,11 +672,11 @@ class Project:
         while records exist only in the database, unless `force`."""
         from .errors import Conflict
         from .store.queries import TABLES
-        from .textsync import importer
+        from .textsync import bulk, importer
 
         self.require_team_memory()
         store = self._store
-        with store.write():
+        with bulk.foreign_keys_checked_at_end(store), store.write():
             untracked = sum(store.scalar(f"SELECT count(*) FROM {table} WHERE id NOT IN "
                                          f"(SELECT record_id FROM text_versions)") for table in TABLES.values())
             if untracked and not force:
@@ -690,6 +690,7 @@ class Project:
                 raise Conflict(f"cannot rebuild: .imi/records/{', .imi/records/'.join(unreadable[:3])}{more} cannot "
                                "be read (conflict markers?): fix them first (`imi doctor` lists them), or --force "
                                "to rebuild without them")
+            bulk.check_foreign_keys(store)
             return report
 
     def is_memory_file(self, target: Path) -> bool:

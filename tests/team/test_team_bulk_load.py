@@ -116,3 +116,24 @@ def test_a_fresh_clone_of_packed_memory_loads_what_the_packs_hold(team):
     bob = team("bob", init=False)
     assert bob.run("context").code == 0
     same_records(alice, bob)
+
+
+def test_a_rebuild_refuses_a_row_naming_a_missing_parent_though_it_checks_keys_only_at_the_end(team):
+    # `imi rebuild` stores rows with SQLite's row-by-row key checks off (a delete of every row costs one
+    # truncation then) and checks every key before it commits: a broken link still rolls it all back.
+    import apsw
+    import pytest
+
+    from imi_cli.memory.opening import open_store
+    from imi_cli.memory.textsync import bulk
+
+    alice = alice_with_a_history(team)
+    store = open_store(alice.db)
+    before = alice.snapshot()
+    with pytest.raises(apsw.ConstraintError, match="row .* names a missing goals row"):
+        with bulk.foreign_keys_checked_at_end(store), store.write():
+            store.execute("DELETE FROM goals")
+            bulk.check_foreign_keys(store)
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    store.close()
+    assert alice.snapshot() == before

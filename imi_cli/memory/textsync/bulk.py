@@ -8,6 +8,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+import apsw
+
 from ..store import Store
 from ..store.migrations import rebuild_search_index
 from ..store.queries import TABLES
@@ -39,6 +41,28 @@ def large_cache(store: Store) -> Iterator[None]:
         yield
     finally:
         store.execute(f"PRAGMA cache_size = {int(size)}")
+
+
+@contextmanager
+def foreign_keys_checked_at_end(store: Store) -> Iterator[None]:
+    """Foreign keys not enforced row by row for the block (`imi rebuild`: deleting every row of a table
+    that other tables reference costs a lookup per row instead of one truncation, and every insert
+    looks its parent up); the block calls `check_foreign_keys` before it commits. SQLite takes this
+    setting only outside a transaction."""
+    store.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        store.execute("PRAGMA foreign_keys = ON")
+
+
+def check_foreign_keys(store: Store) -> None:
+    """Raise (apsw.ConstraintError, the transaction is then rolled back) when a row names a parent
+    row that does not exist: what the row-by-row checks would have refused."""
+    broken = store.one("PRAGMA foreign_key_check")
+    if broken:
+        raise apsw.ConstraintError(f"FOREIGN KEY constraint failed: {broken[0]} row {broken[1]} names a missing "
+                                   f"{broken[2]} row")
 
 
 _CACHE_KIB = 512 * 1024  # an upper bound: SQLite takes the memory only as pages are used
