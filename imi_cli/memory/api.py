@@ -676,7 +676,7 @@ class Project:
 
         self.require_team_memory()
         store = self._store
-        with bulk.foreign_keys_checked_at_end(store), store.write():
+        with bulk.foreign_keys_checked_at_end(store), store.write():  # (importer.sync checks them)
             untracked = sum(store.scalar(f"SELECT count(*) FROM {table} WHERE id NOT IN "
                                          f"(SELECT record_id FROM text_versions)") for table in TABLES.values())
             if untracked and not force:
@@ -690,7 +690,6 @@ class Project:
                 raise Conflict(f"cannot rebuild: .imi/records/{', .imi/records/'.join(unreadable[:3])}{more} cannot "
                                "be read (conflict markers?): fix them first (`imi doctor` lists them), or --force "
                                "to rebuild without them")
-            bulk.check_foreign_keys(store)
             return report
 
     def is_memory_file(self, target: Path) -> bool:

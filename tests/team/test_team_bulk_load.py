@@ -137,3 +137,14 @@ def test_a_rebuild_refuses_a_row_naming_a_missing_parent_though_it_checks_keys_o
     assert store.scalar("PRAGMA foreign_keys") == 1
     store.close()
     assert alice.snapshot() == before
+
+
+def test_a_rebuild_empties_the_search_index_and_fills_it_again_once(team):
+    alice = alice_with_a_history(team)
+    indexed = alice.sqlite("SELECT count(*) FROM search_index")
+    alice.imi("rebuild")
+    assert alice.sqlite("SELECT count(*) FROM search_index") == indexed  # no entry twice, none left over
+    found = alice.json("search", "importer")
+    assert any("Ship the importer" in json.dumps(hit) for hit in found["results"]), found
+    alice.new("decide", "search after a rebuild", "the triggers are back")
+    assert alice.json("search", "triggers")["results"], "a record written after the rebuild is not searchable"

@@ -35,7 +35,13 @@ def attach(store: Store) -> None:
     import apsw
 
     try:
-        _catch_up(store)
+        if store.built_from_records:  # a fresh clone: every record loaded at once, keys checked at the end
+            from .bulk import foreign_keys_checked_at_end
+
+            with foreign_keys_checked_at_end(store):
+                _catch_up(store)
+        else:
+            _catch_up(store)
     except apsw.FullError:  # no room to record the catch-up: reads go on; a write says the disk is full
         pass
     store.on_begin = _catch_up

@@ -30,6 +30,15 @@ def search_triggers_off(store: Store) -> Iterator[None]:
         store.execute(sql)
 
 
+def empty_search_index(store: Store) -> None:
+    """The full-text index emptied by dropping and creating it again: deleting its rows takes each
+    record's words out of the index one by one (a second for a year of memory). Call it with the
+    search triggers off."""
+    (sql,) = store.one("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_index'")
+    store.execute("DROP TABLE search_index")
+    store.execute(sql)
+
+
 @contextmanager
 def large_cache(store: Store) -> Iterator[None]:
     """A page cache that holds the whole load for the block: with SQLite's default 2 MB, inserting a
@@ -47,8 +56,8 @@ def large_cache(store: Store) -> Iterator[None]:
 def foreign_keys_checked_at_end(store: Store) -> Iterator[None]:
     """Foreign keys not enforced row by row for the block (`imi rebuild`: deleting every row of a table
     that other tables reference costs a lookup per row instead of one truncation, and every insert
-    looks its parent up); the block calls `check_foreign_keys` before it commits. SQLite takes this
-    setting only outside a transaction."""
+    looks its parent up; a fresh clone's first load). `importer.sync` calls `check_foreign_keys` before
+    it commits. SQLite takes this setting only outside a transaction."""
     store.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
@@ -57,8 +66,11 @@ def foreign_keys_checked_at_end(store: Store) -> Iterator[None]:
 
 
 def check_foreign_keys(store: Store) -> None:
-    """Raise (apsw.ConstraintError, the transaction is then rolled back) when a row names a parent
-    row that does not exist: what the row-by-row checks would have refused."""
+    """When foreign keys are not enforced row by row (`foreign_keys_checked_at_end`): raise
+    (apsw.ConstraintError, the transaction is then rolled back) if a row names a parent row that does
+    not exist, what the row-by-row checks would have refused."""
+    if store.scalar("PRAGMA foreign_keys"):
+        return
     broken = store.one("PRAGMA foreign_key_check")
     if broken:
         raise apsw.ConstraintError(f"FOREIGN KEY constraint failed: {broken[0]} row {broken[1]} names a missing "

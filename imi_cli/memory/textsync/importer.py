@@ -180,6 +180,7 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
             state.put(store, UNREPORTED_CLAIMS, json.dumps(unreported_claims(store) + report.claims))
         _watch_unreadable(store, report)
         state.mark_current(store)
+        bulk.check_foreign_keys(store)
     return report
 
 
@@ -241,6 +242,7 @@ def forget_all(store: Store) -> None:
     with bulk.search_triggers_off(store):  # not a trigger per row: the index is emptied with the tables
         for table in ("task_deps", "refs", "text_versions", *reversed(list(TABLES.values()))):
             store.execute(f"DELETE FROM {table}")
+        bulk.empty_search_index(store)
     store.execute("DELETE FROM settings WHERE key IN (?, ?, ?)", (DANGLING, UNREPORTED, UNREPORTED_CLAIMS))
 
 
