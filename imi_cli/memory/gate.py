@@ -10,7 +10,7 @@ escape, a spoofing format character, a secret or a value the code cannot read.
 from __future__ import annotations
 
 from .priorities import NAMES as PRIORITIES
-from .redaction import find, redact
+from .redaction import holds_secret, redact
 from .text import scrub
 
 # Fields that are structure, not prose: never redacted (ids, hashes, clock stamps, enums).
@@ -42,14 +42,15 @@ def admit(kind: str, fields: dict, what: str = "", *, check_enums: bool = True) 
     out = {}
     for name, value in fields.items():
         if isinstance(value, str):
-            value = scrub(value)
+            if not (value.isascii() and value.isprintable()):  # (scrub's own first test, without a call per field)
+                value = scrub(value)
             if (kind, name) in ONE_LINE:
                 value = " ".join(value.split())
             allowed = ALLOWED.get((kind, name)) if check_enums else None
             if allowed is not None and value not in allowed:
                 raise Refused(f"{kind} {name} {value[:40]!r} is not one of {', '.join(allowed)}"
                               + (f" ({what})" if what else ""))
-            if name not in STRUCTURAL and value and find(value):  # (find remembers recent texts: cheap twice)
+            if name not in STRUCTURAL and value and holds_secret(value):  # (remembers recent texts: cheap twice)
                 value = redact(value, name.replace("_", " "))
         elif name == "files" and isinstance(value, list):
             value = [admit_ref(ref) if isinstance(ref, dict) else ref for ref in value]

@@ -308,6 +308,11 @@ def find(text: str) -> list[tuple[str, int, int]]:
     return list(_find(text))
 
 
+def holds_secret(text: str) -> bool:
+    """Whether `find` would name a credential in the text (without building the list)."""
+    return bool(_find(text))
+
+
 @lru_cache(maxsize=4096)  # a bulk load meets the same texts again and again (empty lists, names, sources)
 def _find(text: str) -> tuple[tuple[str, int, int], ...]:
     lower = text.lower()

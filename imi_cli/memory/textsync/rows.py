@@ -92,15 +92,16 @@ def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> t
     ids of linked records that are missing). `exists(table, id)` says whether a linked record is
     here. Raises Refused or ValueError for a value the database cannot hold."""
     table = TABLES[kind]
-    names = [c for c in columns(store, table) if c in record and c not in LOCAL_COLUMNS and c != "id"]
-    values = dict((c, record[c]) for c in names)
+    table_columns = columns(store, table)
+    names = [c for c in table_columns if c in record and c not in LOCAL_COLUMNS and c != "id"]
+    values = {c: record[c] for c in names}
     missing = []
     for column, target in (("goal_id", "goals"), ("task_id", "tasks")):
         if values.get(column) and not exists(target, values[column]):
             missing.append(values[column])
             values[column] = None
     values = admit(kind, values, f"{kind} {record_id}")
-    if "workspace_path" in columns(store, table):
+    if "workspace_path" in table_columns:
         names.append("workspace_path")
         values["workspace_path"] = str(store.root)
     check_types(store, table, values)
