@@ -139,6 +139,24 @@ def test_a_rebuild_refuses_a_row_naming_a_missing_parent_though_it_checks_keys_o
     assert alice.snapshot() == before
 
 
+def test_a_long_lived_process_enforces_foreign_keys_again_after_a_rebuild(team):
+    # The language server and the MCP server keep one connection: a rebuild must not leave it unchecked.
+    from pathlib import Path
+
+    from imi_cli.memory.api import Project
+
+    alice = alice_with_a_history(team)
+    with Project.open(Path(alice.db)) as project:
+        report = project.rebuild()
+        assert report.records > MANY
+        store = project._store
+        assert store.scalar("PRAGMA foreign_keys") == 1
+        goal = store.scalar("SELECT goal_id FROM tasks WHERE goal_id IS NOT NULL LIMIT 1")
+        with store.write():
+            store.execute("DELETE FROM goals WHERE id = ?", (goal,))
+            assert store.scalar("SELECT count(*) FROM tasks WHERE goal_id = ?", (goal,)) == 0  # ON DELETE SET NULL
+
+
 def test_a_rebuild_empties_the_search_index_and_fills_it_again_once(team):
     alice = alice_with_a_history(team)
     indexed = alice.sqlite("SELECT count(*) FROM search_index")
