@@ -89,7 +89,7 @@ def pack(store: Store) -> PackReport:
                 pass
         report.packed = len(folded)
         if not layout.is_sharded(root):
-            layout.write_atomic(base / layout.MARKER, "2\n")
+            layout.write_atomic(base / layout.MARKER, layout.MARKER_TEXT)
             report.migrated = True
         for rel, name, kind, *_ in loose:
             if rel not in committed and rel.count("/") == 1 and (base / rel).is_file():
