@@ -99,6 +99,7 @@ def test_a_purged_pack_keeps_its_name_and_is_a_note_not_a_failure(solo):
     written = solo.bulk(6, "secret-ghp")
     solo.commit("memory")
     solo.imi("pack")
+    assert not [d for d in _records(solo).glob("*/*") if d.is_dir() and not any(d.iterdir())]  # no empty shards
     solo.commit("pack")
     [pack] = _packs(solo)
     pack.write_text(pack.read_text().replace("secret-ghp", "REMOVED"))  # what --replace-text does to it
