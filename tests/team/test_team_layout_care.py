@@ -127,3 +127,28 @@ def test_status_and_sync_say_when_packing_would_pay(team):
     alice.commit("pack")
     assert "imi pack" not in alice.imi("status").out
     assert alice.json("status")["pack_hint"] is None
+
+
+@pytest.mark.parametrize("layout", ["sharded"])
+def test_a_damaged_pack_does_not_hide_a_good_copy_of_its_versions_in_another_pack(solo):
+    from imi_cli.memory.textsync import layout
+
+    written = solo.bulk(6, "twice")
+    solo.commit("memory")
+    solo.imi("pack")
+    solo.commit("pack")
+    [whole] = _packs(solo)
+    header, *lines = whole.read_text().splitlines()
+    payloads = {name: json.loads(line) for (name, _kind), line in zip(json.loads(header)["versions"], lines)}
+    part = layout.pack_text(dict(sorted(payloads.items())[1:]))  # another clone packed five of them
+    other = _records(solo) / layout.pack_rel(part)
+    other.write_text(part)
+    first = min(whole, other)  # the reader meets this one first: damage a version both hold in it
+    shared = sorted(payloads)[1]
+    text = first.read_text()
+    line = next(line for line in text.splitlines()[1:] if json.loads(line)["hlc"] == payloads[shared]["hlc"])
+    first.write_text(text.replace(line, '{"format": 1}'))
+    assert first.name in solo.run("doctor").out
+    rebuilt = solo.run("rebuild", "--force")
+    assert rebuilt.code == 0, str(rebuilt)
+    assert_has(solo, written)

@@ -241,8 +241,21 @@ def read_named(root: Path, kind: str, name: str) -> dict | None:
     if rel is None:
         return None
     if is_pack(rel):
-        return read_pack(root, rel).get(name)
+        return _from_packs(root, rel, name)
     return read_version(f"{records_dir(root)}/{rel}")
+
+
+def _from_packs(root: Path, rel: str, name: str) -> dict | None:
+    """A packed version's content from the pack `rel`, else from any other pack that holds it readable
+    (a damaged pack that `imi doctor` names must not hide a good copy elsewhere)."""
+    payload = read_pack(root, rel).get(name)
+    if payload is None:
+        for other in pack_files(root):
+            if other != rel and any(listed == name for listed, _kind in pack_names(root, other)):
+                payload = read_pack(root, other).get(name)
+                if payload is not None:
+                    break
+    return payload
 
 
 def iter_versions(root: Path) -> Iterator[Version]:
@@ -254,13 +267,19 @@ def iter_versions(root: Path) -> Iterator[Version]:
         if name not in seen:
             seen.add(name)
             yield Version(name, kind, record_id, stamp, rel, read_version(f"{base}/{rel}"))
+    unreadable: dict[str, Version] = {}  # packed versions whose line could not be read: another pack may hold them
     for rel in pack_files(root):
         payloads = read_pack(root, rel)
         for name, kind in pack_names(root, rel):
             if name not in seen:
-                seen.add(name)
                 record_id, _, rest = name.partition(".")
-                yield Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
+                version = Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
+                if version.payload is None:
+                    unreadable.setdefault(name, version)
+                    continue
+                seen.add(name)
+                yield version
+    yield from (version for name, version in unreadable.items() if name not in seen)
 
 
 def versions_at(root: Path, paths: list[str]) -> dict[str, tuple[str, str, str]]:
@@ -298,7 +317,7 @@ def versions_in(root: Path, paths: list[str]) -> Iterator[Version]:
         rel = locate(root, kind, name)
         if rel is None:
             continue
-        payload = read_pack(root, rel).get(name) if is_pack(rel) else read_version(f"{base}/{rel}")
+        payload = _from_packs(root, rel, name) if is_pack(rel) else read_version(f"{base}/{rel}")
         yield Version(name, kind, record_id, stamp, rel, payload)
 
 
