@@ -98,6 +98,9 @@ def make_project(workdir: Path, records: int, env: dict[str, str]) -> Path:
     scale = generate.scale_named(str(max(50, round(records / RECORDS_PER_SCALE))))
     generate.generate(root, scale, quiet=True)
     git("init", "-q", "-b", "main", cwd=root)
+    # the flat layout, as the project of issue 20's simulation had it: `imi init` starts a project
+    # without `.imi/records/` sharded, and keeps one that has the folder (an older project) flat
+    (root / ".imi" / "records").mkdir(parents=True, exist_ok=True)
     imi(["init"], root, env)  # writes every record to .imi/records/ (bulk, one flush)
     git("add", "-A", cwd=root)
     git("commit", "-q", "-m", "generated project", cwd=root)

@@ -67,7 +67,7 @@ def test_a_secret_in_a_record_file_fails_the_gate_and_nothing_changes(gated):
 def test_a_duplicate_id_and_a_dangling_link_fail_the_gate(gated):
     [version] = [p for p in (gated.root / ".imi/records").rglob("*.json") if "use WAL" in p.read_text()]
     record_id = json.loads(version.read_text())["id"]
-    lessons = version.parent.parent / "lessons"
+    lessons = gated.root / ".imi/records/lessons"
     lessons.mkdir(exist_ok=True)
     (lessons / version.name).write_text(version.read_text().replace('"kind": "decision"', '"kind": "lesson"'))
     gated.sql("UPDATE decisions SET supersedes = 'zzzzzzzzzzzzzzzz'")

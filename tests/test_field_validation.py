@@ -18,7 +18,7 @@ def test_a_version_file_from_git_with_a_bad_status_is_named(bare):
     bare.ok("init")
     goal = bare.new("goal", "G")
     task = bare.new("task", goal, "T")
-    [version] = (bare.root / ".imi" / "records" / "tasks").glob(f"{task}.*.json")
+    [version] = (bare.root / ".imi" / "records" / "tasks").rglob(f"{task}.*.json")
     payload = json.loads(version.read_text())
     payload["record"]["status"] = "banana"  # as a teammate's tool, or a bad hand merge, might write it
     version.write_text(json.dumps(payload))

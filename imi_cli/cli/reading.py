@@ -31,10 +31,11 @@ def status(app: App):
     stale_ids = {t.id for t in stale}
     ready_count = project.ready_count()
     pending = project.pending_count()
+    hint = project.pack_hint()
     if app.out.as_json:
         app.out.json({"db_path": str(project.db_path), "counts": counts, "ready": ready_count,
                       "in_progress": [t.to_json() for t in wip], "stale": [t.id for t in stale],
-                      "pending_review": pending})
+                      "pending_review": pending, "pack_hint": hint})
         return
     lines = [f"{project.db_path}",
              f"{counts['goals']} goals · {counts['tasks']} tasks ({counts['todo']} todo, {counts['wip']} in progress, "
@@ -45,6 +46,8 @@ def status(app: App):
         lines.append(f"  in progress: {t.title}  {t.id}  @{t.claimant}  heartbeat {ago(t.last_ping_at, now)}{mark}")
     if pending:
         lines.append(f"{pending} proposal{'s' if pending != 1 else ''} from agents' sessions wait{'s' if pending == 1 else ''} for review: imi review")
+    if hint:
+        lines.append(hint)
     app.out.text("\n".join(lines))
 
 

@@ -35,11 +35,13 @@ def sync(app: App, quiet):
     report = app.project().sync()
     app.warn_if_database_in_git()
     claims = app.project().team_claim_report()
-    lines = _report_lines(report) + claims
     if quiet and not (report.conflicts or report.claims or report.unresolved or report.skipped or report.notices()
                       or claims):
         return
-    app.out.result(report.to_json() | ({"team_claims": claims} if claims else {}), "\n".join(lines) or "Up to date.")
+    hint = None if quiet else app.project().pack_hint()  # quiet is the git hooks: they stay silent about it
+    lines = _report_lines(report) + claims + ([hint] if hint else [])
+    app.out.result(report.to_json() | ({"team_claims": claims} if claims else {}) | {"pack_hint": hint},
+                   "\n".join(lines) or "Up to date.")
 
 
 @click.command()
@@ -66,17 +68,18 @@ def rebuild(app: App, force):
                                                   "dangling links and secrets in .imi/records; exit 1 on any problem.")
 @pass_app
 def doctor(app: App, fix, gate):
-    """Check the memory on disk: a tracked or damaged database, stray files, conflict markers, orphan rows."""
+    """Check memory on disk: a tracked or damaged database, stray files, conflict markers, bad packs, orphan rows."""
     if fix and gate:
         raise click.UsageError("--check repairs nothing: use --fix or --check, not both")
     found, left = app.project().doctor(fix=fix, gate=gate)
     fixed = [f for f in found if f not in left]
-    lines = [f"fixed: {f.line}" for f in fixed] + [f"{'' if f.fixable else 'needs you: '}{f.line}" for f in left]
+    lines = [f"fixed: {f.line}" for f in fixed] + [
+        f"{'note: ' if f.note else '' if f.fixable else 'needs you: '}{f.line}" for f in left]
     if left and not fix and any(f.fixable for f in left):
         lines.append("`imi doctor --fix` repairs what needs no person")
     app.out.result({"fixed": [f.to_json() for f in fixed], "problems": [f.to_json() for f in left]},
                    "\n".join(lines) or "Nothing wrong found.")
-    return 1 if left else 0
+    return 1 if any(not f.note for f in left) else 0
 
 
 @click.command("export")

@@ -624,6 +624,12 @@ class Project:
             report.claims[:0] = importer.unreported_claims(store, clear=True)
         return report
 
+    def pack_hint(self) -> str | None:
+        """One line suggesting `imi pack` when many version files are loose (status and sync show it)."""
+        from .textsync import layout
+
+        return layout.pack_hint(self.root)
+
     def pack(self):
         """Fold the version files the checked-out commit holds into packs, moving the project to the
         sharded layout the first time (`imi pack`). A PackReport."""

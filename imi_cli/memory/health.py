@@ -22,15 +22,18 @@ _TEMP = re.compile(r"\..+\.(\d+)\.tmp")  # layout.write_atomic's temporary name:
 
 @dataclass(slots=True)
 class Finding:
-    """One problem: what it is (one line) and whether `imi doctor --fix` repairs it."""
+    """One problem: what it is (one line) and whether `imi doctor --fix` repairs it. A note is worth
+    knowing but wrong with nothing: it neither fails `imi doctor` nor the CI gate."""
 
     kind: str
     line: str
     fixable: bool
     target: str = ""
+    note: bool = False
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "problem": self.line, "fixable": self.fixable, "target": self.target}
+        return {"kind": self.kind, "problem": self.line, "fixable": self.fixable, "target": self.target,
+                "note": self.note}
 
 
 def _pid_alive(pid: int) -> bool:
@@ -102,6 +105,10 @@ def examine(store: Store) -> list[Finding]:
                else "cannot be read: restore it from git (`git checkout -- FILE`) or delete it")
         findings.append(Finding("conflict_markers" if markers else "unreadable_file",
                                 f".imi/records/{rel_file} {why}", False, rel_file))
+    from . import packcheck
+
+    for kind, line, rel_pack in packcheck.problems(store.root):
+        findings.append(Finding(kind, line, False, rel_pack, note=kind == "pack_name_mismatch"))
     return findings
 
 

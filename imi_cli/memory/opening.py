@@ -19,8 +19,8 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
     except BaseException:
         store.close()
         raise
-    if store.built_from_records:  # a fresh clone: say once what happened, and what `imi init` would add
-        loaded = store.caught_up.records if store.caught_up else 0
+    loaded = store.caught_up.records if store.caught_up else 0
+    if store.built_from_records and loaded:  # a fresh clone: say once what happened, and what `imi init` would add
         store.notice(f"built .imi/state.db from the {loaded} records in .imi/records/ (a fresh clone); "
                      "`imi init` adds git hooks that keep it current after `git pull`")
     return store

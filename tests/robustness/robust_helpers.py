@@ -93,7 +93,7 @@ def seed(project: Project, goals: int, tasks_per_goal: int) -> dict[str, list[st
 # what is on disk ---------------------------------------------------------------------------------
 def version_files(root: Path, kind: str, record_id: str) -> list[Path]:
     """The version files of one record, oldest first."""
-    return sorted((root / ".imi" / "records" / KIND_DIRS[kind]).glob(f"{record_id}.*.json"))
+    return sorted((root / ".imi" / "records" / KIND_DIRS[kind]).rglob(f"{record_id}.*.json"), key=lambda p: p.name)
 
 
 def all_version_files(root: Path) -> list[Path]:

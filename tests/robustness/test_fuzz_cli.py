@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from imi_cli.memory import hlc
 from imi_cli.memory.clock import now_ms
+from imi_cli.memory.textsync.layout import version_path
 from imi_testing import IMI, assert_clean_failure
 from robust_helpers import KIND_DIRS
 
@@ -56,7 +57,7 @@ def seeded(project):
 def _template(project, kind: str, record_id: str) -> dict:
     """The newest version file of a record, as a dict."""
     folder = project.root / ".imi" / "records" / KIND_DIRS[kind]
-    return json.loads(sorted(folder.glob(f"{record_id}.*.json"))[-1].read_text())
+    return json.loads(max(folder.rglob(f"{record_id}.*.json"), key=lambda p: p.name).read_text())
 
 
 FIELDS = sorted({"id", "name", "title", "description", "status", "priority", "goal_id", "task_id", "created_at",
@@ -86,7 +87,8 @@ def test_version_files_with_wrong_types_never_break_a_command(seeded, project, k
     record_id = "mwfuzzfuzzfuzz01" if new_record else seeded[kind]
     stamp = hlc.format_stamp(now_ms() + 86_400_000, 0, "fuzz00")  # newer than every real version
     payload.update({"id": record_id, "hlc": stamp})
-    path = project.root / ".imi" / "records" / KIND_DIRS[kind] / f"{record_id}.{stamp}.json"
+    path = version_path(project.root, kind, record_id, stamp)
+    path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(payload, ensure_ascii=False))
     try:
         synced = project.run("sync", "--json")

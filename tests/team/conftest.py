@@ -32,16 +32,27 @@ def _configure(clone: Clone) -> None:
 
 @pytest.fixture
 def layout() -> str:
-    """The on-disk layout the `team` and `solo` projects start with. "flat" (the first layout); a test
-    module that must hold on both overrides this fixture with params ["flat", "sharded"]."""
+    """The on-disk layout the `team` and `solo` projects start with. "flat": a project an older imi
+    made (the first layout: `imi init` now writes the sharded layout's marker, the fixture takes it
+    away before the first commit); "sharded": what `imi init` makes today. A test module that must
+    hold on both overrides this fixture with params ["flat", "sharded"]."""
     return "flat"
+
+
+def start_layout(clone: Clone, layout: str, new: bool = True) -> None:
+    """Give a just-initialised project the layout a test asks for (see the `layout` fixture); `new`:
+    a new project (else a clone of one, which init shards only if nothing is committed in it yet)."""
+    marker = clone.root / ".imi" / "records" / "LAYOUT"
+    assert marker.is_file() or not new, "imi init starts a new project sharded"
+    if layout == "flat":
+        marker.unlink(missing_ok=True)
 
 
 @pytest.fixture
 def team(tmp_path, git_env, layout):
     """make(name) -> a Clone. The first is a new repository with a first commit, pushed to a bare
     `origin`; later ones are clones of origin. All have `imi init` run once. With the "sharded"
-    `layout`, the first commit carries the sharded layout's marker (`imi pack` writes it)."""
+    `layout` (what `imi init` makes), the first commit carries the sharded layout's marker."""
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True, env=_env(git_env))
     clones: list[Clone] = []
@@ -57,8 +68,7 @@ def team(tmp_path, git_env, layout):
             clone.file("README.md", "a project\n")
             if init:
                 clone.imi("init")
-                if layout == "sharded":
-                    clone.imi("pack")
+                start_layout(clone, layout)
             clone.commit("start")
             clone.git("push", "-q", "-u", "origin", "main")
         else:
@@ -68,6 +78,7 @@ def team(tmp_path, git_env, layout):
             _configure(clone)
             if init:
                 clone.imi("init")
+                start_layout(clone, layout, new=False)
         clones.append(clone)
         return clone
 
@@ -94,7 +105,6 @@ def solo(tmp_path, git_env, layout) -> Clone:
     _configure(project)
     project.file("README.md", "a project\n")
     project.imi("init")
-    if layout == "sharded":
-        project.imi("pack")
+    start_layout(project, layout)
     project.commit("start")
     return project

@@ -69,9 +69,14 @@ def _catch_up(store: Store) -> None:
 def enable(store: Store):
     """Turn team memory on for a project (what `imi init` does): create `.imi/records/`, write
     every record the text lacks, and install the git hooks. Returns (sync report, hooks changed)."""
-    from . import githooks, importer, layout
+    from . import githooks, importer, layout, state
 
-    layout.records_dir(store.root).mkdir(parents=True, exist_ok=True)
+    records = layout.records_dir(store.root)
+    if not records.is_dir() and state.get(store, "text_signature") is None:
+        # a new project starts sharded, so a team never has a flat folder to migrate; a project whose
+        # folder a checkout removed (it synced before) keeps whatever layout its commits carry
+        layout.write_atomic(records / layout.MARKER, layout.MARKER_TEXT)
+    records.mkdir(parents=True, exist_ok=True)
     store.before_commit = _before_commit
     report = importer.sync(store, export_untracked=True)
     if store.caught_up is not None:  # opening the store already loaded what git brought (a fresh clone)

@@ -7,7 +7,7 @@ the merge. The newest version of a record is its state; the older ones are its h
 
 Two layouts, both read forever (docs/team.md, "How it is laid out"):
 - flat (the first one): `<kind folder>/<name>`;
-- sharded (once `imi pack` has written the `LAYOUT` marker): new files go to
+- sharded (a new project's `imi init`, or the first `imi pack`, writes the `LAYOUT` marker): new files go to
   `<kind folder>/<shard>/<name>`, the shard being the record id's last character, so a commit
   rewrites only the small trees of the shards it touches; and committed versions are folded into
   immutable packs, `packs/<content hash>.jsonl`, so disk use and file count stay small.
@@ -29,6 +29,7 @@ KIND_DIRS = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson"
              "memory": "memories"}
 DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
 MARKER = "LAYOUT"  # in .imi/records: present (holding "2") once the team moved to shards and packs
+MARKER_TEXT = "2\n"
 PACKS = "packs"
 _NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{18})\.json")  # a stamp is 18 of [0-9a-z] (hlc.py)
 _PACK = re.compile(r"[0-9a-f]{40}\.jsonl")
@@ -159,6 +160,22 @@ def loose_files(root: Path) -> list[tuple[str, str, str, str, str]]:
     return found
 
 
+# `imi status` and `imi sync` suggest `imi pack` from this many loose version files on: about 4 MiB of
+# 4 KiB blocks for 1 MiB of text, and two to three weeks of an 8-person team's memory (issue 20's
+# simulation wrote ~170 versions a day). Below it a pack saves too little to ask a person for a commit.
+PACK_HINT_AT = 1000
+
+
+def pack_hint(root: Path) -> str | None:
+    """One line suggesting `imi pack` when the loose version files are many, else None. Counts names in
+    the record folders (a few hundred `listdir` calls at most): for status and sync, not every command."""
+    loose = len(loose_files(root))
+    if loose < PACK_HINT_AT:
+        return None
+    return (f"{loose} loose version files in .imi/records/: `imi pack` folds the committed ones into packs "
+            "(then commit: git add -A .imi/records && git commit)")
+
+
 def pack_files(root: Path) -> list[str]:
     """Every pack on disk, relative to .imi/records, in name order."""
     return sorted(f"{PACKS}/{name}" for name in _listdir(f"{records_dir(root)}/{PACKS}") if _PACK.fullmatch(name))
@@ -224,8 +241,21 @@ def read_named(root: Path, kind: str, name: str) -> dict | None:
     if rel is None:
         return None
     if is_pack(rel):
-        return read_pack(root, rel).get(name)
+        return _from_packs(root, rel, name)
     return read_version(f"{records_dir(root)}/{rel}")
+
+
+def _from_packs(root: Path, rel: str, name: str) -> dict | None:
+    """A packed version's content from the pack `rel`, else from any other pack that holds it readable
+    (a damaged pack that `imi doctor` names must not hide a good copy elsewhere)."""
+    payload = read_pack(root, rel).get(name)
+    if payload is None:
+        for other in pack_files(root):
+            if other != rel and any(listed == name for listed, _kind in pack_names(root, other)):
+                payload = read_pack(root, other).get(name)
+                if payload is not None:
+                    break
+    return payload
 
 
 def iter_versions(root: Path) -> Iterator[Version]:
@@ -237,13 +267,19 @@ def iter_versions(root: Path) -> Iterator[Version]:
         if name not in seen:
             seen.add(name)
             yield Version(name, kind, record_id, stamp, rel, read_version(f"{base}/{rel}"))
+    unreadable: dict[str, Version] = {}  # packed versions whose line could not be read: another pack may hold them
     for rel in pack_files(root):
         payloads = read_pack(root, rel)
         for name, kind in pack_names(root, rel):
             if name not in seen:
-                seen.add(name)
                 record_id, _, rest = name.partition(".")
-                yield Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
+                version = Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
+                if version.payload is None:
+                    unreadable.setdefault(name, version)
+                    continue
+                seen.add(name)
+                yield version
+    yield from (version for name, version in unreadable.items() if name not in seen)
 
 
 def versions_at(root: Path, paths: list[str]) -> dict[str, tuple[str, str, str]]:
@@ -281,7 +317,7 @@ def versions_in(root: Path, paths: list[str]) -> Iterator[Version]:
         rel = locate(root, kind, name)
         if rel is None:
             continue
-        payload = read_pack(root, rel).get(name) if is_pack(rel) else read_version(f"{base}/{rel}")
+        payload = _from_packs(root, rel, name) if is_pack(rel) else read_version(f"{base}/{rel}")
         yield Version(name, kind, record_id, stamp, rel, payload)
 
 

@@ -87,9 +87,14 @@ def pack(store: Store) -> PackReport:
                 os.unlink(f"{folder}/{rel}")
             except FileNotFoundError:
                 pass
+        for shard in {rel.rpartition("/")[0] for rel in folded if rel.count("/") == 2}:
+            try:  # an emptied shard folder: git keeps no empty folders, and each takes a disk block
+                os.rmdir(f"{folder}/{shard}")
+            except OSError:  # not empty (uncommitted versions stay loose)
+                pass
         report.packed = len(folded)
         if not layout.is_sharded(root):
-            layout.write_atomic(base / layout.MARKER, "2\n")
+            layout.write_atomic(base / layout.MARKER, layout.MARKER_TEXT)
             report.migrated = True
         for rel, name, kind, *_ in loose:
             if rel not in committed and rel.count("/") == 1 and (base / rel).is_file():
