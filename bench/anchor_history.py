@@ -17,7 +17,6 @@ of that file still has the symbol and with the same code as when it was anchored
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import shutil
 import subprocess

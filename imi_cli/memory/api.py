@@ -608,7 +608,7 @@ class Project:
     def sync(self):
         """Bring the database and `.imi/records/` in step; a SyncReport that also counts what opening
         the project already took in, and every conflict not yet reported."""
-        from .textsync import bulk, importer
+        from .textsync import importer
 
         self.require_team_memory()
         store = self._store
