@@ -133,14 +133,8 @@ class BulkLoad:
 
     def apply_blockers(self, task_id: str, record: dict | None) -> list[str]:
         """As rows.apply_blockers."""
-        missing = []
-        for blocker in (record or {}).get("blocked_by") or []:
-            if not isinstance(blocker, str) or blocker == task_id:
-                continue
-            if self.exists("tasks", blocker):
-                self.deps.append((task_id, blocker))
-            else:
-                missing.append(blocker)
+        present, missing = rows.split_blockers(task_id, record, self.exists)
+        self.deps += [(task_id, blocker) for blocker in present]
         return missing
 
     def write(self) -> None:

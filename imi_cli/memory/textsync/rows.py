@@ -147,17 +147,21 @@ def apply_blockers(store: Store, task_id: str, record: dict | None) -> list[str]
     """A task's dependencies, once every task is in place; returns the blockers that do not exist
     here (they are skipped)."""
     store.execute("DELETE FROM task_deps WHERE task_id = ?", (task_id,))
-    if record is None:
-        return []
-    missing = []
-    for blocker in record.get("blocked_by") or []:
+    present, missing = split_blockers(task_id, record, lambda table, record_id: _exists(store, table, record_id))
+    for blocker in present:
+        store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (task_id, blocker))
+    return missing
+
+
+def split_blockers(task_id: str, record: dict | None, exists) -> tuple[list[str], list[str]]:
+    """(blockers that `exists(table, id)` finds, those it does not) named by a task's record; a
+    blocker that is not an id, or the task itself, is skipped."""
+    present, missing = [], []
+    for blocker in (record or {}).get("blocked_by") or []:
         if not isinstance(blocker, str) or blocker == task_id:
             continue
-        if _exists(store, "tasks", blocker):
-            store.execute("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", (task_id, blocker))
-        else:
-            missing.append(blocker)
-    return missing
+        (present if exists("tasks", blocker) else missing).append(blocker)
+    return present, missing
 
 
 def dependents(store: Store, kind: str, record_id: str) -> list[str]:
