@@ -102,8 +102,9 @@ class BulkLoad:
     """Records for an empty database, written at once by `write`: what `rows.apply_record` and
     `rows.apply_blockers` do one record at a time."""
 
-    def __init__(self, store: Store, versions: list[tuple]):
+    def __init__(self, store: Store, versions: list[tuple], helper=None):
         self.store = store
+        self.helper = helper  # a share.Helper doing the records of its kinds in another process, or None
         self.version_rows = versions  # (name, kind, record_id, stamp, base, deleted, agent) of every version
         self.present: dict[str, set[str]] = {}  # table -> ids loaded so far
         self.statements: dict[str, list[list]] = {}  # insert statement -> rows for it (a plain insert: the
@@ -140,9 +141,18 @@ class BulkLoad:
     def write(self) -> None:
         """Every gathered row, in one pass per table (raises apsw.Error when one cannot be stored)."""
         conn = self.store.conn
+        refs = self.refs + self.helper.refs(self.store) if self.helper else self.refs
         with search_triggers_off(self.store):
-            for sql, params in self.statements.items():  # in key order: each page of the index is filled once
-                conn.executemany(sql, sorted(params, key=_first))
-            conn.executemany(rows._INSERT_REFS, sorted(self.refs, key=_by_record_id))
+            self.write_rows(refs)
+            if self.helper:
+                self.helper.copy_rows(self.store)
             conn.executemany("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", self.deps)
         self.statements, self.refs, self.deps = {}, [], []
+
+    def write_rows(self, refs: list[tuple]) -> None:
+        """The gathered records' rows and these file references' rows, each table in key order (each
+        page of its index is filled once)."""
+        conn = self.store.conn
+        for sql, params in self.statements.items():
+            conn.executemany(sql, sorted(params, key=_first))
+        conn.executemany(rows._INSERT_REFS, sorted(refs, key=_by_record_id))

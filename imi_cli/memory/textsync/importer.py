@@ -11,12 +11,13 @@ Two versions made from the same base are a conflict; `imi sync` reports it.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 
 from ..store import Store
 from ..store.queries import TABLES
-from . import bulk, incremental, layout, rows, state, vanished
+from . import bulk, incremental, layout, rows, share, state, vanished
 
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
@@ -142,34 +143,26 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
             affected[known[name][1]] = known[name][0]
         report.forgotten = len(gone)
         loading = len(new) > _BULK and not known and bulk.empty(store)  # a rebuild, a fresh clone
-        payloads: dict[str, dict] = {}  # read once: the winner is usually one of the new files
-        inserts = []
-        newest = None
         marked = {rel.rpartition("/")[2] for rel in report.unresolved}
-        # Loading everything: one pass over the loose files and packs, not a search for each version.
-        everything = {v.name: v.payload for v in layout.iter_versions(root)} if loading else {}
-        for name in new:
-            kind, record_id, stamp = on_disk[name]
-            if name in marked:
-                continue  # reported as holding conflict markers
-            payload = payloads.get(name) or everything.get(name) or layout.read_named(root, kind, name)
-            if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
-                report.skipped.append(layout.locate(root, kind, name) or layout.loose_rel(kind, name))
-                continue
-            payloads[name] = payload
-            base = payload.get("base") if isinstance(payload.get("base"), str) else None
-            inserts.append((name, kind, record_id, stamp, base, int(bool(payload.get("deleted"))),
-                            _text(payload.get("agent"))))
-            affected[record_id] = kind
-            newest = max(newest or stamp, stamp)
-        if inserts:
-            inserts.sort()  # in name order: each page of the index is filled once (a fresh clone: 100k rows)
-            store.conn.executemany("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, "
-                                   "agent) VALUES (?,?,?,?,?,?,?)", inserts)
-        report.imported = len(inserts)
-        if newest:
-            state.observe(store, newest)
-        _apply(store, affected, report, set(payloads), payloads, inserts if loading else None)
+        helper = share.start(store, on_disk, new, marked) if loading else None
+        if helper is not None:
+            before, affected_before = copy.deepcopy(report), dict(affected)
+            store.execute("SAVEPOINT shared_load")
+            try:
+                _take_in(store, new, on_disk, marked, report, affected, loading, helper)
+            except share.Failed:  # the helper could not do its part: this process does it all, as without one
+                store.execute("ROLLBACK TO shared_load")
+                _restore(report, before)
+                affected.clear()
+                affected.update(affected_before)
+                helper.close(store)
+                helper = None
+            finally:
+                store.execute("RELEASE shared_load")
+                if helper is not None:
+                    helper.close(store)
+        if helper is None:
+            _take_in(store, new, on_disk, marked, report, affected, loading)
         if export_untracked and only is None:
             report.exported = _touch_untracked(store)
         incremental.remember(store, head)
@@ -182,6 +175,72 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         state.mark_current(store)
         bulk.check_foreign_keys(store)
     return report
+
+
+@dataclass(slots=True)
+class NewVersions:
+    """What reading new version files found: their contents, their rows for text_versions, the
+    records they touch (in the order met), the newest stamp, and (name, file) of those unreadable."""
+
+    payloads: dict[str, dict] = field(default_factory=dict)
+    inserts: list[tuple] = field(default_factory=list)
+    affected: dict[str, str] = field(default_factory=dict)
+    newest: str | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_new(root, names: list[str], on_disk: dict, marked: set[str], everything: dict) -> NewVersions:
+    """Read these new versions (`everything`: contents already read, by name)."""
+    found = NewVersions()
+    payloads = found.payloads  # read once: the winner is usually one of the new files
+    for name in names:
+        kind, record_id, stamp = on_disk[name]
+        if name in marked:
+            continue  # reported as holding conflict markers
+        payload = payloads.get(name) or everything.get(name) or layout.read_named(root, kind, name)
+        if payload is None or payload.get("id") != record_id or payload.get("hlc") != stamp:
+            found.skipped.append((name, layout.locate(root, kind, name) or layout.loose_rel(kind, name)))
+            continue
+        payloads[name] = payload
+        base = payload.get("base") if isinstance(payload.get("base"), str) else None
+        found.inserts.append((name, kind, record_id, stamp, base, int(bool(payload.get("deleted"))),
+                              _text(payload.get("agent"))))
+        found.affected[record_id] = kind
+        found.newest = max(found.newest or stamp, stamp)
+    found.inserts.sort()  # in name order: each page of the index is filled once (a fresh clone: 100k rows)
+    return found
+
+
+INSERT_VERSIONS = ("INSERT OR REPLACE INTO text_versions(name, kind, record_id, hlc, base, deleted, agent) "
+                   "VALUES (?,?,?,?,?,?,?)")
+
+
+def _take_in(store: Store, new: list[str], on_disk: dict, marked: set[str], report: SyncReport,
+             affected: dict[str, str], loading: bool, helper: share.Helper | None = None) -> None:
+    """Import the new versions and set every record they touch to its winning version. With a
+    `helper` (a large bulk load), another process does the records of its kinds meanwhile."""
+    root = store.root
+    kinds = None if helper is None else [kind for kind in layout.KIND_DIRS if kind not in helper.kinds]
+    # Loading everything: one pass over the loose files and packs, not a search for each version.
+    everything = {v.name: v.payload for v in layout.iter_versions(root, kinds)} if loading else {}
+    found = read_new(root, new if helper is None else [n for n in new if on_disk[n][0] in kinds], on_disk,
+                     marked, everything)
+    if helper is not None:
+        helper.read_here(found.skipped, len(report.skipped))
+    report.skipped += [rel for _name, rel in found.skipped]
+    if found.inserts:
+        store.conn.executemany(INSERT_VERSIONS, found.inserts)
+    for record_id, kind in found.affected.items():
+        affected[record_id] = kind
+    report.imported = len(found.inserts)
+    if found.newest:
+        state.observe(store, found.newest)
+    _apply(store, affected, report, set(found.payloads), found.payloads, found.inserts if loading else None, helper)
+
+
+def _restore(report: SyncReport, before: SyncReport) -> None:
+    for name in report.__slots__:
+        setattr(report, name, getattr(before, name))
 
 
 def _fixed_by_hand(store: Store, known: dict, on_disk: dict, report: SyncReport) -> list[str]:
@@ -269,6 +328,38 @@ def _versions(store: Store, record_ids) -> dict[str, list[Version]]:
     return found
 
 
+def apply_kinds(store: Store, affected: dict[str, str], versions_of: dict[str, list[Version]], links: Links,
+                report: SyncReport, new_names: set[str], payloads: dict[str, dict]) -> dict[str, dict | None]:
+    """Set each affected record to its winning version, kind by kind in APPLY_ORDER; returns the
+    tasks' states, for their blockers."""
+    by_kind: dict[str, list[str]] = {}
+    for record_id, kind in affected.items():
+        by_kind.setdefault(kind, []).append(record_id)
+    task_states: dict[str, dict | None] = {}
+    for kind in APPLY_ORDER:
+        for record_id in by_kind.get(kind, []):
+            versions = versions_of.get(record_id, [])
+            while True:
+                chosen, record = _winning_record(store, kind, record_id, versions, payloads, report)
+                if links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]):
+                    break
+                # The winning file cannot be stored (hand-made, or from a foreign tool): it was
+                # reported; forget it so the next sync reads and reports it again, and let the
+                # next version hold.
+                store.execute("DELETE FROM text_versions WHERE name = ?", (layout.file_name(record_id, chosen[0]),))
+                versions = [v for v in versions if v[0] != chosen[0]]
+            if kind == "task":
+                task_states[record_id] = record
+                race = _claim_race(store, record_id, versions, chosen, payloads, new_names)
+                if race:
+                    report.claims.append(race)
+            report.records += 1
+            conflict = _conflict(kind, record_id, versions, chosen, new_names)
+            if conflict:
+                report.conflicts.append(conflict)
+    return task_states
+
+
 def _winning_record(store: Store, kind: str, record_id: str, versions: list[Version], payloads: dict[str, dict],
                     report: SyncReport) -> tuple[tuple | None, dict | None]:
     """The winning version of a record and the record it holds (None when it is deleted or unreadable)."""
@@ -344,24 +435,24 @@ def describe_claim_race(race: dict) -> str:
 
 
 def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
-           payloads: dict[str, dict], loading: list[tuple] | None = None) -> None:
+           payloads: dict[str, dict], loading: list[tuple] | None = None, helper: share.Helper | None = None) -> None:
     """Set every affected record to its winning version. `loading`: the rows of every version of an
     empty database, loaded in bulk (a row the bulk write cannot store sends the whole load the
-    per-record way, which skips that record)."""
-    if loading:
-        import copy
-
+    per-record way, which skips that record); `helper`: the process doing the records of its kinds."""
+    if loading or helper is not None:
         import apsw
 
         before = copy.deepcopy(report)
         store.execute("SAVEPOINT bulk_load")
         try:
             with bulk.large_cache(store):
-                _apply_versions(store, affected, report, new_names, payloads, bulk.BulkLoad(store, loading))
-        except apsw.Error:
+                _apply_versions(store, affected, report, new_names, payloads,
+                                bulk.BulkLoad(store, loading or [], helper))
+        except apsw.Error as exc:
             store.execute("ROLLBACK TO bulk_load")
-            for name in report.__slots__:
-                setattr(report, name, getattr(before, name))
+            _restore(report, before)
+            if helper is not None:  # the load is done again without the helper, which goes record by record
+                raise share.Failed(f"the bulk write failed: {exc}") from exc
         else:
             return
         finally:
@@ -371,35 +462,14 @@ def _apply(store: Store, affected: dict[str, str], report: SyncReport, new_names
 
 def _apply_versions(store: Store, affected: dict[str, str], report: SyncReport, new_names: set[str],
                     payloads: dict[str, dict], loader: bulk.BulkLoad | None) -> None:
-    if not affected:
+    helper = loader.helper if loader else None
+    if not affected and helper is None:
         return
-    by_kind: dict[str, list[str]] = {}
-    for record_id, kind in affected.items():
-        by_kind.setdefault(kind, []).append(record_id)
     versions_of = loader.versions() if loader else _versions(store, list(affected))
-    links = _Links(store, loader)
-    task_states: dict[str, dict | None] = {}
-    for kind in APPLY_ORDER:
-        for record_id in by_kind.get(kind, []):
-            versions = versions_of.get(record_id, [])
-            while True:
-                chosen, record = _winning_record(store, kind, record_id, versions, payloads, report)
-                if links.apply(kind, record_id, record, report, deleted=chosen is None or chosen[2]):
-                    break
-                # The winning file cannot be stored (hand-made, or from a foreign tool): it was
-                # reported; forget it so the next sync reads and reports it again, and let the
-                # next version hold.
-                store.execute("DELETE FROM text_versions WHERE name = ?", (layout.file_name(record_id, chosen[0]),))
-                versions = [v for v in versions if v[0] != chosen[0]]
-            if kind == "task":
-                task_states[record_id] = record
-                race = _claim_race(store, record_id, versions, chosen, payloads, new_names)
-                if race:
-                    report.claims.append(race)
-            report.records += 1
-            conflict = _conflict(kind, record_id, versions, chosen, new_names)
-            if conflict:
-                report.conflicts.append(conflict)
+    links = Links(store, loader)
+    task_states = apply_kinds(store, affected, versions_of, links, report, new_names, payloads)
+    if helper is not None:  # its kinds come last in APPLY_ORDER: its results join here, in that order
+        helper.join(store, loader, links, report, Conflict.from_json)
     for task_id, record in task_states.items():
         links.blockers(task_id, record)
     if loader is not None:
@@ -415,7 +485,7 @@ def _apply_versions(store: Store, affected: dict[str, str], report: SyncReport, 
     links.save()
 
 
-class _Links:
+class Links:
     """Links (a task's goal and blockers, a memory's goal and task) to records that are not in the
     database: cleared there, remembered here, restored when the record arrives."""
 

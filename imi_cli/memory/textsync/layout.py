@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from .. import hlc
@@ -258,20 +258,20 @@ def _from_packs(root: Path, rel: str, name: str) -> dict | None:
     return payload
 
 
-def iter_versions(root: Path) -> Iterator[Version]:
-    """Every version on disk with its content: loose files, then packs; a version found in several
-    places is yielded once (its loose file first)."""
+def iter_versions(root: Path, kinds: Collection[str] | None = None) -> Iterator[Version]:
+    """Every version on disk with its content (with `kinds`: only versions of those kinds): loose files,
+    then packs; a version found in several places is yielded once (its loose file first)."""
     seen: set[str] = set()
     base = str(records_dir(root))
     for rel, name, kind, record_id, stamp in loose_files(root):
-        if name not in seen:
+        if name not in seen and (kinds is None or kind in kinds):
             seen.add(name)
             yield Version(name, kind, record_id, stamp, rel, read_version(f"{base}/{rel}"))
     unreadable: dict[str, Version] = {}  # packed versions whose line could not be read: another pack may hold them
     for rel in pack_files(root):
-        payloads = read_pack(root, rel)
+        payloads = read_pack(root, rel) if kinds is None else read_pack_kinds(root, rel, kinds)
         for name, kind in pack_names(root, rel):
-            if name not in seen:
+            if name not in seen and (kinds is None or kind in kinds):
                 record_id, _, rest = name.partition(".")
                 version = Version(name, kind, record_id, rest[:-5], rel, payloads.get(name))
                 if version.payload is None:
@@ -447,18 +447,32 @@ def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
 
 def read_pack(root: Path, rel: str) -> dict[str, dict | None]:
     """name -> content of every version in a pack (None for a line that cannot be read)."""
-    import json
-
-    listed = pack_names(root, rel)
     key = (str(root), rel)
+    listed = pack_names(root, rel)
     cached = _PACKS_READ.get(key)
     if cached and cached[2] is not None:
         return cached[2]
+    payloads = _pack_lines(root, rel, listed, None)
+    if cached:
+        _PACKS_READ[key] = (cached[0], cached[1], payloads)
+    return payloads
+
+
+def read_pack_kinds(root: Path, rel: str, kinds: Collection[str]) -> dict[str, dict | None]:
+    """As read_pack, for the versions of these kinds only (the other lines are not parsed; not cached)."""
+    return _pack_lines(root, rel, pack_names(root, rel), kinds)
+
+
+def _pack_lines(root: Path, rel: str, listed: list[tuple[str, str]], kinds) -> dict[str, dict | None]:
+    import json
+
     payloads: dict[str, dict | None] = {}
     try:
         with open(f"{records_dir(root)}/{rel}", encoding="utf-8") as handle:
             handle.readline()
-            for (name, _kind), line in zip(listed, handle):
+            for (name, kind), line in zip(listed, handle):
+                if kinds is not None and kind not in kinds:
+                    continue
                 try:
                     payload = json.loads(line)
                 except ValueError:
@@ -467,6 +481,4 @@ def read_pack(root: Path, rel: str) -> dict[str, dict | None]:
                     str(payload.get("id")), str(payload.get("hlc"))) == name else None
     except (OSError, UnicodeDecodeError):
         pass
-    if cached:
-        _PACKS_READ[key] = (cached[0], cached[1], payloads)
     return payloads
