@@ -138,21 +138,23 @@ class BulkLoad:
         self.deps += [(task_id, blocker) for blocker in present]
         return missing
 
-    def write(self) -> None:
-        """Every gathered row, in one pass per table (raises apsw.Error when one cannot be stored)."""
+    def write(self, join=None) -> None:
+        """Every gathered row, in one pass per table (raises apsw.Error when one cannot be stored); `join`
+        runs once this load's records are written, before the helper's rows are copied (meanwhile the
+        helper works on)."""
         conn = self.store.conn
-        refs = self.refs + self.helper.refs(self.store) if self.helper else self.refs
         with search_triggers_off(self.store):
-            self.write_rows(refs)
+            self.write_records()
+            if join is not None:
+                join()
+            refs = self.refs + self.helper.refs(self.store) if self.helper else self.refs
+            conn.executemany(rows._INSERT_REFS, sorted(refs, key=_by_record_id))
             if self.helper:
                 self.helper.copy_rows(self.store)
             conn.executemany("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", self.deps)
         self.statements, self.refs, self.deps = {}, [], []
 
-    def write_rows(self, refs: list[tuple]) -> None:
-        """The gathered records' rows and these file references' rows, each table in key order (each
-        page of its index is filled once)."""
-        conn = self.store.conn
+    def write_records(self) -> None:
+        """The gathered records' rows, each table in key order (each page of its index is filled once)."""
         for sql, params in self.statements.items():
-            conn.executemany(sql, sorted(params, key=_first))
-        conn.executemany(rows._INSERT_REFS, sorted(refs, key=_by_record_id))
+            self.store.conn.executemany(sql, sorted(params, key=_first))

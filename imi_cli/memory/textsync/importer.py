@@ -468,12 +468,12 @@ def _apply_versions(store: Store, affected: dict[str, str], report: SyncReport, 
     versions_of = loader.versions() if loader else _versions(store, list(affected))
     links = Links(store, loader)
     task_states = apply_kinds(store, affected, versions_of, links, report, new_names, payloads)
-    if helper is not None:  # its kinds come last in APPLY_ORDER: its results join here, in that order
-        helper.join(store, loader, links, report, Conflict.from_json)
     for task_id, record in task_states.items():
         links.blockers(task_id, record)
     if loader is not None:
-        loader.write()
+        # with a helper: its kinds come last in APPLY_ORDER (blockers add nothing to the report), so
+        # its results join in that order, once this process's rows are written
+        loader.write(lambda: helper.join(store, loader, links, report, Conflict.from_json) if helper else None)
         links.loader = None  # in the database now: what follows reads and writes it
     # Records linking to one that was missing and has now arrived (a task cherry-picked before its
     # goal, a goal back after a branch switch): apply them again so the link holds, as a rebuild would.

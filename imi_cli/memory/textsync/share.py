@@ -27,7 +27,7 @@ from ..store import Store
 from ..store.queries import TABLES
 from . import rows
 
-KINDS = ("decision", "lesson", "note", "memory")  # the helper's share: the end of importer.APPLY_ORDER
+KINDS = ("lesson", "note", "memory")  # the helper's share: the end of importer.APPLY_ORDER
 MIN_LOAD = 5_000  # fewer new versions than this: starting a process costs more than it saves
 MIN_SHARE = 2_000  # nor when the helper's share is smaller than this
 LINKS = {"goals": "goal_id", "tasks": "task_id"}  # what the helper's records link to, and the column holding it

@@ -12,7 +12,7 @@ import apsw
 
 from ..secrets import Policy, Scope
 from ..store import Store
-from . import layout
+from . import layout, rows
 from .bulk import BulkLoad
 from .importer import INSERT_VERSIONS, SyncReport, Links, apply_kinds, read_new
 from .share import LINKS, KINDS, digest
@@ -68,7 +68,8 @@ def _load(store: Store, job: dict) -> dict:
         apply_kinds(store, found.affected, loader.versions(), Links(store, loader), report, set(found.payloads),
                     found.payloads)
     try:
-        loader.write_rows(loader.refs)
+        loader.write_records()
+        store.conn.executemany(rows._INSERT_REFS, loader.refs)
     except apsw.Error as exc:
         return {"failed": f"the bulk write failed: {exc}"}
     store.conn.executemany("INSERT INTO share_checks VALUES (?, ?, ?, ?, ?, ?)", loader.checked)
