@@ -15,12 +15,9 @@ bulk write fails) raises `Failed`, and the caller loads everything in this proce
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from ..store import Store
@@ -40,12 +37,17 @@ class Failed(Exception):
 
 def digest(names: list[str]) -> str:
     """What both processes compare to be sure they load the same versions."""
+    import hashlib
+
     return hashlib.sha1("\n".join(names).encode("utf-8")).hexdigest()
 
 
 def start(store: Store, on_disk: dict, new: list[str], marked: set[str]) -> Helper | None:
     """A helper loading the versions of KINDS among `new`, started now; None when the load is too
     small for one, or no process can be started."""
+    import subprocess
+    import tempfile
+
     if len(new) < MIN_LOAD or not sys.executable:
         return None
     names = [name for name in new if on_disk[name][0] in KINDS]
@@ -85,7 +87,7 @@ def start(store: Store, on_disk: dict, new: list[str], marked: set[str]) -> Help
 class Helper:
     """The helper process of one load, seen from the process that started it."""
 
-    def __init__(self, process: subprocess.Popen, path: str, new: list[str]):
+    def __init__(self, process, path: str, new: list[str]):
         self.process = process
         self.path = path
         self.new = new  # every new version's name, in the order the load meets them
