@@ -131,7 +131,15 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         only = incremental.scope(store, head) if incremental.requested() else None
         on_disk, known = _listing(store, only)
         new = [name for name in on_disk if name not in known]
-        new += _fixed_by_hand(store, known, on_disk, report)
+        fresh = not known and bulk.empty(store)  # a rebuild, a fresh clone
+        # (a helper starts before git is asked for conflict markers: it asks git itself)
+        helper = share.start(store, on_disk, new) if fresh and len(new) > _BULK else None
+        try:
+            new += _fixed_by_hand(store, known, on_disk, report)
+        except BaseException:
+            if helper is not None:
+                helper.close(store)
+            raise
         gone = [name for name in known if name not in on_disk]
         affected: dict[str, str] = {}
         if gone:  # absence is not deletion: only what git moved elsewhere is forgotten
@@ -142,9 +150,8 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         for name in gone:
             affected[known[name][1]] = known[name][0]
         report.forgotten = len(gone)
-        loading = len(new) > _BULK and not known and bulk.empty(store)  # a rebuild, a fresh clone
+        loading = len(new) > _BULK and fresh
         marked = {rel.rpartition("/")[2] for rel in report.unresolved}
-        helper = share.start(store, on_disk, new, marked) if loading else None
         if helper is not None:
             before, affected_before = copy.deepcopy(report), dict(affected)
             store.execute("SAVEPOINT shared_load")
@@ -243,13 +250,18 @@ def _restore(report: SyncReport, before: SyncReport) -> None:
         setattr(report, name, getattr(before, name))
 
 
-def _fixed_by_hand(store: Store, known: dict, on_disk: dict, report: SyncReport) -> list[str]:
-    """Known version files to read again: those git left with conflict markers are reported (the
-    database keeps the version it had); those last found unreadable are read again once readable."""
+def marked_files(root) -> list[str]:
+    """Version files (relative to .imi/records) that git left with conflict markers."""
     from . import gitview
 
     prefix = f"{layout.RECORDS}/"
-    marked = {path[len(prefix):] for path in gitview.conflicted(store.root, layout.RECORDS) if path.startswith(prefix)}
+    return [path[len(prefix):] for path in gitview.conflicted(root, layout.RECORDS) if path.startswith(prefix)]
+
+
+def _fixed_by_hand(store: Store, known: dict, on_disk: dict, report: SyncReport) -> list[str]:
+    """Known version files to read again: those git left with conflict markers are reported (the
+    database keeps the version it had); those last found unreadable are read again once readable."""
+    marked = set(marked_files(store.root))
     report.unresolved += sorted(marked)
     again = []
     for rel in state.watched(store):

@@ -42,7 +42,7 @@ def digest(names: list[str]) -> str:
     return hashlib.sha1("\n".join(names).encode("utf-8")).hexdigest()
 
 
-def start(store: Store, on_disk: dict, new: list[str], marked: set[str]) -> Helper | None:
+def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
     """A helper loading the versions of KINDS among `new`, started now; None when the load is too
     small for one, or no process can be started."""
     import subprocess
@@ -65,7 +65,7 @@ def start(store: Store, on_disk: dict, new: list[str], marked: set[str]) -> Help
         os.close(handle)
     except OSError:
         return None
-    job = {"root": str(store.root), "db": path, "schema": schema, "marked": sorted(marked), "names": digest(names),
+    job = {"root": str(store.root), "db": path, "schema": schema, "names": digest(names),
            "allow": bool(current and current.allow), "record": current is not None}
     package = str(Path(__file__).resolve().parents[3])  # the folder holding imi_cli: the same code runs there
     code = f"import sys; sys.path.insert(0, {package!r}); from imi_cli.memory.textsync.share_worker import main; main()"

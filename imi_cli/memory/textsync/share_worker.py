@@ -14,7 +14,7 @@ from ..secrets import Policy, Scope
 from ..store import Store
 from . import layout, rows
 from .bulk import BulkLoad
-from .importer import INSERT_VERSIONS, SyncReport, Links, apply_kinds, read_new
+from .importer import INSERT_VERSIONS, Links, SyncReport, apply_kinds, marked_files, read_new
 from .share import LINKS, KINDS, digest
 
 
@@ -58,7 +58,8 @@ def _load(store: Store, job: dict) -> dict:
     if digest(names) != job["names"]:
         return {"failed": "the version files changed while loading"}
     everything = {v.name: v.payload for v in layout.iter_versions(root, KINDS)}
-    found = read_new(root, names, on_disk, set(job["marked"]), everything)
+    marked = {rel.rpartition("/")[2] for rel in marked_files(root)}  # as the loading process skips them
+    found = read_new(root, names, on_disk, marked, everything)
     store.conn.executemany(INSERT_VERSIONS, found.inserts)
     store.conn.executemany("INSERT INTO share_affected VALUES (?)", [(record_id,) for record_id in found.affected])
     report = SyncReport()
