@@ -42,7 +42,7 @@ def main() -> None:
     for sql in job["schema"]:
         conn.execute(sql)
     conn.execute("CREATE TABLE share_checks (record_id TEXT, kind TEXT, col TEXT, tbl TEXT, value TEXT, missing TEXT);"
-                 "CREATE TABLE share_affected (record_id TEXT)")
+                 "CREATE TABLE share_affected (kind TEXT, record_id TEXT)")
     store = Store(conn, Path(job["db"]), Path(job["root"]), False)
     conn.execute("BEGIN")
     answer = _load(store, job)
@@ -61,7 +61,8 @@ def _load(store: Store, job: dict) -> dict:
     marked = {rel.rpartition("/")[2] for rel in marked_files(root)}  # as the loading process skips them
     found = read_new(root, names, on_disk, marked, everything)
     store.conn.executemany(INSERT_VERSIONS, found.inserts)
-    store.conn.executemany("INSERT INTO share_affected VALUES (?)", [(record_id,) for record_id in found.affected])
+    store.conn.executemany("INSERT INTO share_affected VALUES (?, ?)",
+                           [(kind, record_id) for record_id, kind in found.affected.items()])
     report = SyncReport()
     policy = _Keeping(job["allow"])
     loader = _ShareLoad(store, found.inserts)
