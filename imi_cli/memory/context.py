@@ -13,7 +13,7 @@ from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
-from .usage import mark_aging
+from .usage import aging_days, mark_aging
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
@@ -27,15 +27,17 @@ IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decis
 FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
-PAGE = 20  # records read, prepared and rendered together as the budget reaches them
+PAGE = 20  # records read together as the budget reaches them
+FIRST_BATCH = 4  # records prepared together first (about what a section shows in a session's budget); then doubling
 
 
 class Section:
-    """One heading of the context: its records, rendered one by one only as far as the budget reaches.
-    With `load(offset, limit)`, the records are read a page at a time too, up to `cap` of them."""
+    """One heading of the context: its records, prepared (files, anchors...) in growing batches and
+    rendered one by one, only as far as the budget reaches. With `load(offset, limit)`, the records are
+    read a page at a time too, up to `cap` of them."""
 
     __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
-                 "load", "cap", "_items")
+                 "load", "cap", "_items", "_prepared")
 
     def __init__(self, key: str, title: str, records: list, render_item, total: int | None = None,
                  empty_text: str = "", more: str = "", prepare=None, load=None, cap: int = 0):
@@ -45,24 +47,30 @@ class Section:
         self.load, self.cap = load, cap
         self.shown = 0
         self._items: list[str] = []
+        self._prepared = 0
 
     def item(self, index: int) -> str | None:
-        """The rendered text of record `index` (records are read and prepared in pages as they are
-        reached), or None when there is no such record."""
-        while len(self._items) <= index:
-            start = len(self._items)
-            if self.load and start >= len(self.records):
+        """The rendered text of record `index`, or None when there is no such record. Records are read
+        a page at a time and prepared in batches as they are reached; each is rendered when asked for."""
+        records, items = self.records, self._items
+        if index < len(items):
+            return items[index]
+        while self._prepared <= index:
+            start = self._prepared
+            if self.load and start >= len(records):
                 page = self.load(start, PAGE)
-                self.records.extend(page)
+                records.extend(page)
                 if len(page) < PAGE:  # fewer than counted (a concurrent change): what there is
-                    self.cap = min(self.cap, len(self.records))
-            batch = self.records[start:start + PAGE]
+                    self.cap = min(self.cap, len(records))
+            batch = records[start:start + max(FIRST_BATCH, start)]
             if not batch:
                 return None
             if self.prepare:
                 self.prepare(batch)
-            self._items.extend(self.render_item(r) for r in batch)
-        return self._items[index]
+            self._prepared += len(batch)
+        while len(items) <= index:
+            items.append(self.render_item(records[len(items)]))
+        return items[index]
 
     @property
     def available(self) -> int:
@@ -343,13 +351,35 @@ def _footer(sections: list[Section], budget: int) -> str:
     return f"Left out ({budget} character budget): {listed}. See: " + ", ".join(f"`{c}`" for c in commands)
 
 
-def _annotate(store: Store, records) -> None:
-    """Where anchored code is now, for records that have anchors (reads their files)."""
-    if any(ref.is_anchor and (ref.anchor_text or ref.symbol)
-           for record in records for ref in getattr(record, "files", ())):
-        from .anchors.review import annotate
+class _Preparer:
+    """Fills in what shown records need besides their row: files, where anchored code is now, aging.
+    One per build, so that a file read or a setting looked up serves every batch of records."""
 
-        annotate(store.root, records)
+    __slots__ = ("store", "now", "_anchors", "_aging_days")
+
+    def __init__(self, store: Store, now: int):
+        self.store, self.now = store, now
+        self._anchors = None  # (git renames, files read), made when a record first has an anchor
+        self._aging_days = None
+
+    def __call__(self, records, blockers: bool = True) -> None:
+        store = self.store
+        queries.attach_files(store, records, blockers=blockers)
+        self.annotate(records)
+        if any(hasattr(r, "aging") for r in records):
+            if self._aging_days is None:
+                self._aging_days = aging_days(store)
+            mark_aging(store, records, self.now, self._aging_days)
+
+    def annotate(self, records) -> None:
+        """Where anchored code is now, for records that have anchors (reads their files)."""
+        if any(ref.is_anchor and (ref.anchor_text or ref.symbol)
+               for record in records for ref in getattr(record, "files", ())):
+            from .anchors.review import Files, Renames, annotate
+
+            if self._anchors is None:
+                self._anchors = (Renames(self.store.root), Files())
+            annotate(self.store.root, records, *self._anchors)
 
 
 def _count(store: Store, sql: str, bindings: tuple = ()) -> int:
@@ -364,10 +394,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     completions = queries.completions(store, limit=5, goal_id=goal_id)
     finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
 
-    def attach(records):
-        queries.attach_files(store, records)
-        _annotate(store, records)
-        mark_aging(store, records, now)
+    attach = _Preparer(store, now)
 
     goal_parts: dict[str, tuple] = {}  # goal id -> (open tasks shown, open count, done count)
 
@@ -377,7 +404,8 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         counts = queries.task_counts_by_goal(store, ids)
         shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
                                            f"status != 'in_progress', {rank_sql('priority')}, created_at")
-        attach([t for tasks in shown.values() for t in tasks])
+        # a goal's task lines show their blockers, not their files
+        queries.attach_files(store, [t for tasks in shown.values() for t in tasks], files=False)
         for gid in ids:
             c = counts[gid]
             goal_parts[gid] = (shown.get(gid, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
@@ -501,10 +529,10 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     goals = [r for r in newest if r.kind == "goal"]
     notes = [r for r in newest if r.kind in ("note", "memory")]
 
+    preparer = _Preparer(store, now)
+
     def prepare(batch) -> None:  # files, where anchored code is now and aging: only for what is reached
-        queries.attach_files(store, batch, blockers=False)
-        _annotate(store, batch)
-        mark_aging(store, batch, now)
+        preparer(batch, blockers=False)
 
     def section(key, title, records, render):
         return Section(key, title, records, render, prepare=prepare)

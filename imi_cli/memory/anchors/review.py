@@ -126,9 +126,10 @@ def verify(store: Store, kind: str, record_id: str, read=read_lines) -> list[tup
     return done
 
 
-def annotate(root: Path, records) -> None:
-    """Set `ref.now` on every anchored reference of these records (for context and hooks)."""
-    renames, files = Renames(root), Files()
+def annotate(root: Path, records, renames: Renames | None = None, files: Files | None = None) -> None:
+    """Set `ref.now` on every anchored reference of these records (for context and hooks); `renames` and
+    `files` may be shared by several calls (each file read once, git asked once)."""
+    renames, files = renames or Renames(root), files or Files()
     for item in records:
         for ref in getattr(item, "files", ()):
             if ref.is_anchor and (ref.anchor_text or ref.symbol):  # a bare line number has nothing to compare
