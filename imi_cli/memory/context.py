@@ -27,14 +27,14 @@ IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decis
 FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
-PAGE = 20  # records read together as the budget reaches them
-FIRST_BATCH = 4  # records prepared together first (about what a section shows in a session's budget); then doubling
+FIRST_BATCH = 6  # records read and prepared together first (about what a section shows in a session's
+                 # budget, and one more to see that it does not fit); then batches double
 
 
 class Section:
     """One heading of the context: its records, prepared (files, anchors...) in growing batches and
     rendered one by one, only as far as the budget reaches. With `load(offset, limit)`, the records are
-    read a page at a time too, up to `cap` of them."""
+    read batch by batch too, up to `cap` of them."""
 
     __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
                  "load", "cap", "_items", "_prepared")
@@ -51,18 +51,20 @@ class Section:
 
     def item(self, index: int) -> str | None:
         """The rendered text of record `index`, or None when there is no such record. Records are read
-        a page at a time and prepared in batches as they are reached; each is rendered when asked for."""
+        (with `load`) and prepared in batches as the budget reaches them; each is rendered when asked for."""
         records, items = self.records, self._items
         if index < len(items):
             return items[index]
         while self._prepared <= index:
             start = self._prepared
-            if self.load and start >= len(records):
-                page = self.load(start, PAGE)
+            end = start + max(FIRST_BATCH, start)
+            if self.load and end > len(records) and len(records) < self.cap:
+                wanted = min(end, self.cap) - len(records)
+                page = self.load(len(records), wanted)
                 records.extend(page)
-                if len(page) < PAGE:  # fewer than counted (a concurrent change): what there is
-                    self.cap = min(self.cap, len(records))
-            batch = records[start:start + max(FIRST_BATCH, start)]
+                if len(page) < wanted:  # fewer than counted (a concurrent change): what there is
+                    self.cap = len(records)
+            batch = records[start:end]
             if not batch:
                 return None
             if self.prepare:
@@ -382,15 +384,29 @@ class _Preparer:
             annotate(self.store.root, records, *self._anchors)
 
 
-def _count(store: Store, sql: str, bindings: tuple = ()) -> int:
-    return store.scalar(sql, bindings) or 0
+def _totals(store: Store, since: int, goal_id: str | None) -> dict[str, int]:
+    """How many records each paged section has, in one query."""
+    live = "archived_at IS NULL"
+    scope = " AND goal_id = ?" if goal_id else ""
+    counted = {
+        "killed": f"decisions WHERE {live} AND kind = 'killed'",
+        "notes": f"direction_notes WHERE {live} AND kind = 'note' AND created_at >= ?",
+        "decisions": f"decisions WHERE {live} AND kind = 'decision'",
+        "lessons": f"lessons WHERE {live} AND NOT ({queries.UNVERIFIED})",
+        "unverified": f"lessons WHERE {live} AND {queries.UNVERIFIED}",
+        "goals": f"goals WHERE {queries.ACTIVE_GOAL}" + (" AND id = ?" if goal_id else ""),
+        "in_progress": f"tasks WHERE status = 'in_progress' AND {live}{scope}",
+    }
+    row = store.one("SELECT " + ", ".join(f"(SELECT count(*) FROM {where})" for where in counted.values()),
+                    (since, *((goal_id, goal_id) if goal_id else ())))
+    return {key: n or 0 for key, n in zip(counted, row)}
 
 
 def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: int) -> list[Section]:
     fetch = max(20, budget // 50)  # no item is shorter than 50 characters: more could never be shown
     since = now - NOTE_DAYS * 86_400_000
     vision = queries.notes(store, "vision", limit=1)
-    scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
+    total = _totals(store, since, goal_id)
     completions = queries.completions(store, limit=5, goal_id=goal_id)
     finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
 
@@ -439,10 +455,8 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     def completion_item(task: Task) -> str:
         return render_completion(task, extras[task.id], now)
 
-    live = "archived_at IS NULL"
-
     def paged(key: str, title: str, render_item, total: int, empty_text: str, more: str, prepare, load) -> Section:
-        """A section whose records are read a page at a time as the budget reaches them (at most `fetch`)."""
+        """A section whose records are read batch by batch as the budget reaches them (at most `fetch`)."""
         return Section(key, title, [], render_item, total, empty_text, more, prepare, load, min(total, fetch))
 
     # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
@@ -452,35 +466,33 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
         paged("killed", "What was killed and why", lambda d: render_decision(d, now),
-              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
+              total["killed"],
               "(nothing)", "imi search killed", attach,
               lambda offset, limit: queries.decisions(store, "killed", limit=limit, offset=offset)),
         paged("notes", f"Direction notes (last {NOTE_DAYS} days)", lambda n: render_note(n, now),
-              _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
-                            "AND created_at >= ?", (since,)),
+              total["notes"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.notes(store, "note", since_ms=since, limit=limit, offset=offset)),
         paged("decisions", "Decisions", lambda d: render_decision(d, now),
-              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
+              total["decisions"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.decisions(store, "decision", limit=limit, offset=offset)),
         paged("lessons", "Verified Lessons", lambda l: render_lesson(l, now),
-              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+              total["lessons"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.lessons(store, limit=limit, verified=True, offset=offset)),
         paged("unverified", "Lessons (unverified)", lambda l: render_lesson(l, now),
-              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+              total["unverified"],
               "", "imi search WORDS", attach,
               lambda offset, limit: queries.lessons(store, limit=limit, verified=False, offset=offset)),
         paged("goals", "Active goals", goal_item,
-              _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
-                            + (" AND id = ?" if goal_id else ""), scope[1]),
+              total["goals"],
               "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals,
               lambda offset, limit: queries.goals(store, active_only=True, goal_id=goal_id, limit=limit,
                                                   offset=offset)),
         *recently_finished,
         paged("in_progress", "In progress", in_progress_item,
-              _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND {live}{scope[0]}", scope[1]),
+              total["in_progress"],
               "(nothing claimed)", "imi status", prepare_in_progress,
               lambda offset, limit: queries.tasks(store, goal_id=goal_id, status="in_progress", limit=limit,
                                                   offset=offset)),
