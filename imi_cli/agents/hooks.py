@@ -19,10 +19,10 @@ the top (no click, no database) because the tool hooks run on every file access.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
+from ..memory import json_dumps, json_loads
 from .hosts import HOSTS, Event, HookInputError, Outcome
 
 EVENTS = ("session-start", "pre-tool-use", "post-tool-use", "stop", "session-end")
@@ -42,7 +42,7 @@ class Reply:
 
     def stdout(self) -> str:
         """The hook JSON as the host reads it, or "" when there is nothing to say."""
-        return json.dumps(self.payload, ensure_ascii=False) + "\n" if self.payload else ""
+        return json_dumps(self.payload, ensure_ascii=False) + "\n" if self.payload else ""
 
 
 def parse_payload(text: str) -> dict:
@@ -50,7 +50,7 @@ def parse_payload(text: str) -> dict:
     if not text or not text.strip():
         raise HookInputError("no hook payload on stdin (expected the JSON object the agent host sends)")
     try:
-        data = json.loads(text)
+        data = json_loads(text)
     except ValueError as exc:
         raise HookInputError(f"the hook payload is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
@@ -69,9 +69,9 @@ _OPENING_NOTICES: list[str] = []  # what opening the project did (a fresh clone'
 def _open(start: str, agent_flag: str | None = None, db_path=None):
     """The project found from `start` (or IMI_DB), or the one whose database `_locate` found already;
     ImiError with one line when there is none."""
-    from pathlib import Path
+    from ..memory import Project  # first: it imports pathlib without what pathlib loads only for globs
 
-    from ..memory import Project
+    from pathlib import Path
 
     project = Project.open(db_path, start=Path(start), agent=agent_flag)
     _OPENING_NOTICES.extend(line for line in project.notices if line not in _OPENING_NOTICES)
@@ -80,9 +80,9 @@ def _open(start: str, agent_flag: str | None = None, db_path=None):
 
 def _locate(start: str):
     """The database of the project at `start` (or IMI_DB), or None."""
-    from pathlib import Path
+    from ..memory import Project  # first: it imports pathlib without what pathlib loads only for globs
 
-    from ..memory import Project
+    from pathlib import Path
 
     return Project.locate(Path(start))
 
@@ -107,7 +107,7 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
         def excess(text: str) -> int:  # JSON escapes newlines and quotes: keep the whole stdout within the limit
-            return len(json.dumps(intro + text, ensure_ascii=False)) + 100 - SESSION_BUDGET
+            return len(json_dumps(intro + text, ensure_ascii=False)) + 100 - SESSION_BUDGET
 
         packed = project.context(budget=SESSION_BUDGET - len(intro), first=("in_progress", "lessons"), excess=excess)
         text = intro + packed.render()
@@ -118,21 +118,16 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
     return Outcome(context=text)
 
 
-_CONTENT_FIELDS: dict = {}  # record class -> (its field names but files, a getter of their values)
+_CONTENT_FIELDS: dict = {}  # record class -> its field names but files
 
 
 def _content(record) -> tuple:
     """The record's fields as ((name, value), ...), without its files: what its stamp is made of. Taken
     when the record is read (showing it later sets fields such as `aging` that the stamp leaves out)."""
-    kind = type(record)
-    found = _CONTENT_FIELDS.get(kind)
-    if found is None:
-        from operator import attrgetter
-
-        names = tuple(name for name in record._fields if name != "files")
-        found = _CONTENT_FIELDS[kind] = (names, attrgetter(*names))
-    names, values = found
-    return tuple(zip(names, values(record)))
+    names = _CONTENT_FIELDS.get(type(record))
+    if names is None:
+        names = _CONTENT_FIELDS[type(record)] = tuple(name for name in record._fields if name != "files")
+    return tuple((name, getattr(record, name)) for name in names)
 
 
 def _stamp(content: tuple) -> str:

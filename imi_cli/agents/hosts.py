@@ -16,7 +16,7 @@ IMI does:
 
 from __future__ import annotations
 
-import re
+from ..memory import LazyPattern
 
 # Tool names across hosts: reading a file, changing one, running a shell command.
 READ_TOOLS = frozenset({"Read", "read_file", "readFile", "view", "NotebookRead"})
@@ -31,8 +31,8 @@ EDIT_TOOLS = frozenset({
 })
 SHELL_TOOLS = frozenset({"Bash", "Shell", "shell", "exec_command", "local_shell", "run_shell_command", "bash"})
 PATH_KEYS = ("file_path", "filePath", "notebook_path", "path", "target_file")
-_PATCH_PATH = re.compile(r"^\*\*\* (?:Update|Add|Delete) File: (.+?)\s*$|^\*\*\* Move to: (.+?)\s*$", re.MULTILINE)
-_SHELL_WORD = re.compile(r"[\w./@+-]+")
+_PATCH_PATH = LazyPattern(r"(?m)^\*\*\* (?:Update|Add|Delete) File: (.+?)\s*$|^\*\*\* Move to: (.+?)\s*$")
+_SHELL_WORD = LazyPattern(r"[\w./@+-]+")
 MAX_SHELL_PATHS = 20
 
 

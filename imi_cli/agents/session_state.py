@@ -9,9 +9,10 @@ the folder only means a lesson may be shown twice. Files older than two days go.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+
+from ..memory import json_dumps, json_loads
 
 try:  # Python's built-in hashes: the same digests without loading OpenSSL through hashlib, on every hook
     from _sha1 import sha1
@@ -44,7 +45,7 @@ class SessionState:
         key = sha256(f"{project}\0{session}".encode("utf-8", "replace")).hexdigest()[:32]
         self.path = _folder() / f"{key}.json"
         try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            loaded = json_loads(self.path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict):
                 self.data.update(loaded)
         except (OSError, ValueError):
@@ -63,7 +64,7 @@ class SessionState:
             tmp = self.path.parent / f".session.{os.getpid()}.{os.urandom(4).hex()}"  # not tempfile: its import
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)       # costs more than the hook
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.data, handle)
+                handle.write(json_dumps(self.data))
             os.replace(tmp, self.path)
             _prune(self.path.parent)
         except OSError:

@@ -15,10 +15,10 @@ class Output:
 
     def json(self, payload) -> None:
         """Print one JSON document (sorted keys, UTF-8)."""
-        import json
+        from ..memory import json_dumps
 
         indent = 2 if sys.stdout.isatty() else None  # pipes get one compact line: agents parse it, people read a terminal
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=indent) + "\n")
+        sys.stdout.write(json_dumps(payload, ensure_ascii=False, sort_keys=True, indent=indent) + "\n")
 
     def text(self, text: str = "") -> None:
         """Print text; `## ` headings are bold on a colour terminal."""

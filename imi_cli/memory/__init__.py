@@ -23,6 +23,8 @@ _EXPORTS = {
     "Lesson": "store.records", "Note": "store.records", "Memory": "store.records", "FileRef": "store.records",
     # time and text
     "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt", "one_line": "excerpt", "field": "excerpt",
+    # start-up-light tools: patterns compiled on first use, JSON without the json package
+    "LazyPattern": "lazyre", "json_loads": "jsontext", "json_dumps": "jsontext",
     # context and work
     "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
     "THINK_PROMPT": "signals",
@@ -45,10 +47,10 @@ _EXPORTS = {
 }
 # public names that differ from the defining module's own name
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
-            "secrets_allowed": "allow_secrets"}
+            "secrets_allowed": "allow_secrets", "json_loads": "loads", "json_dumps": "dumps"}
 
 # modules that import no pathlib (what `imi --version` and every command's start load)
-_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt"}
+_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt", "lazyre", "jsontext"}
 
 __all__ = sorted(_EXPORTS)
 

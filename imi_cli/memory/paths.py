@@ -7,17 +7,19 @@ repo-relative with POSIX separators; anything outside the workspace is refused.
 from __future__ import annotations
 
 import os
-import re
-from collections import namedtuple
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
 GLOB_CHARS = set("*?[")
 MAX_LINE = 100_000_000  # a line number beyond any real file (and far inside SQLite's 64-bit integers)
-# Patterns as text: `re` compiles and caches them on first use, so start-up does not pay for them.
-_RANGE = r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$"
+_SYMBOL_MARKS = frozenset("_.$:<>-")  # with letters and digits, what a symbol name may hold
+# Patterns as text: `re` is imported, and compiles and caches them, on first use, so start-up does
+# not pay for them (importing `re` alone costs two thirds of Python's own start).
 # A token that looks like a path: has a slash or a dotted extension.
 _TEXT_PATH = (r"(?<![\w@:/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*(?:/|\.[A-Za-z0-9]+))(?::(\d+)(?:-(\d+))?)?")
 
@@ -36,11 +38,32 @@ def _may_name_path(text: str) -> bool:
     return False
 
 
-class FileSpec(namedtuple("FileSpec", "path line_start line_end symbol text", defaults=(None, None, None, None))):
+class FileSpec:
     """A parsed `--files` entry: a repo-relative path or glob, optionally a line range or symbol, and
-    (`text`) the anchored lines as they were when the record was written."""
+    (`text`) the anchored lines as they were when the record was written. A value: equal when the
+    fields are (not a namedtuple, whose `collections` import costs a fifth of Python's start)."""
 
-    __slots__ = ()
+    __slots__ = ("path", "line_start", "line_end", "symbol", "text")
+
+    def __init__(self, path: str, line_start: int | None = None, line_end: int | None = None,
+                 symbol: str | None = None, text: str | None = None):
+        self.path, self.line_start, self.line_end, self.symbol, self.text = path, line_start, line_end, symbol, text
+
+    def _fields(self) -> tuple:
+        return self.path, self.line_start, self.line_end, self.symbol, self.text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, FileSpec) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "FileSpec(" + ", ".join(f"{name}={value!r}" for name, value in zip(self.__slots__, self._fields())) + ")"
+
+    def _replace(self, **changes) -> FileSpec:
+        """A copy with the named fields changed."""
+        return FileSpec(**{name: changes.get(name, value) for name, value in zip(self.__slots__, self._fields())})
 
     @property
     def is_glob(self) -> bool:
@@ -101,6 +124,21 @@ def _from_root_or_here(text: str, root: Path, here: Path) -> Path:
     return from_root
 
 
+def _line_range(text: str) -> tuple[str, int, int] | None:
+    """(path, first line, last line) of `path:10` or `path:10-15` (any decimal digits, as `\\d`);
+    None when the text names no range."""
+    colon = text.rfind(":")
+    if colon < 1 or "\n" in text[:colon]:
+        return None
+    numbers = text[colon + 1:]
+    if numbers.endswith("\n"):
+        numbers = numbers[:-1]
+    first, dash, last = numbers.partition("-")
+    if not first.isdecimal() or (dash and not last.isdecimal()):
+        return None
+    return text[:colon], int(first), int(last) if dash else int(first)
+
+
 def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
     """Parse `path`, `path:10`, `path:10-15` or `path#symbol` into a FileSpec."""
     text = raw.strip()
@@ -109,13 +147,11 @@ def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
     if "#" in text:
         text, symbol = text.split("#", 1)
         symbol = symbol.strip() or None
-        if symbol and not re.fullmatch(r"[\w.$:<>-]+", symbol):
+        if symbol and not all(char.isalnum() or char in _SYMBOL_MARKS for char in symbol):
             raise UsageError(f"invalid symbol {symbol!r} in {raw!r}")
-    match = re.match(_RANGE, text)
-    if match:
-        text = match["path"]
-        start = int(match["start"])
-        end = int(match["end"]) if match["end"] else start
+    line_range = _line_range(text)
+    if line_range:
+        text, start, end = line_range
         if start < 1 or end < start:
             raise UsageError(f"invalid line range in {raw!r}: lines start at 1 and the end comes after the start")
         if end > MAX_LINE:
@@ -123,45 +159,24 @@ def parse_spec(raw: str, root: Path, cwd: Path | None = None) -> FileSpec:
     return FileSpec(normalize(text, root, cwd), start, end, symbol)
 
 
-@lru_cache(maxsize=4096)
+_GLOBS: dict[str, re.Pattern[str]] = {}  # pattern -> compiled; emptied when it reaches 4,096
+
+
 def _glob_regex(pattern: str) -> re.Pattern[str]:
-    if pattern.endswith("/"):
-        pattern += "**"
-    out = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            start = i + 1
-            negate = pattern[start:start + 1] in ("!", "^")
-            first = start + negate
-            # as in fnmatch, a "]" right after "[" or "[!" is a literal member, not the end
-            close = pattern.find("]", first + 1 if pattern[first:first + 1] == "]" else first)
-            if close == -1:
-                out.append(re.escape(char))
-            else:
-                members = "".join("\\" + c if c in "\\[]^" else c for c in pattern[first:close])
-                out.append(f"[{'^' if negate else ''}{members}]")
-                i = close
-        else:
-            out.append(re.escape(char))
-        i += 1
-    try:
-        return re.compile("".join(out) + r"\Z")
-    except re.error:  # a class like [z-a]: match the pattern literally rather than fail a reader
-        return re.compile(re.escape(pattern) + r"\Z")
+    compiled = _GLOBS.get(pattern)
+    if compiled is None:
+        if len(_GLOBS) >= 4096:
+            _GLOBS.clear()
+        compiled = _GLOBS[pattern] = _compile_glob(pattern)
+    return compiled
+
+
+def _compile_glob(pattern: str) -> re.Pattern[str]:
+    import re
+
+    from .globs import regex
+
+    return re.compile(regex(pattern))
 
 
 def compile_glob(pattern: str) -> re.Pattern[str]:
@@ -172,7 +187,9 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 def glob_match(pattern: str, path: str) -> bool:
     """Match a repo-relative path against a glob: `*` stays in one folder, `**` crosses them,
     a trailing `/` means everything below that folder."""
-    return bool(_glob_regex(pattern).match(path))
+    from .globs import matches as glob_matches  # one path: no regular expression, no `re`
+
+    return glob_matches(pattern, path)
 
 
 def matches(ref_path: str, ref_is_glob: bool, path: str) -> bool:
@@ -197,6 +214,8 @@ def paths_in_text(text: str, root: Path, missing: list[str] | None = None) -> li
     found: dict[tuple, FileSpec] = {}
     if not text or not _may_name_path(text):
         return []
+    import re
+
     for match in re.finditer(_TEXT_PATH, text):
         token = match.group(1).rstrip(".")
         if token.startswith(("./", "../")) or token.startswith("/") or ".." in token.split("/"):

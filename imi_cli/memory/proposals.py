@@ -8,13 +8,11 @@ fingerprint of its text, so the same suggestion is not made again.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from .clock import now_ms
 from .errors import NotFound, UsageError
 from .gate import admit
 from .ids import new_id
+from .jsontext import dumps, loads
 from .store import Store
 from .store.writes import Provenance
 from .text import clean
@@ -65,13 +63,15 @@ class Proposal:
 
 
 def _proposal(row) -> Proposal:
-    fields = json.loads(row[2])
+    fields = loads(row[2])
     return Proposal(row[0], row[1], fields if isinstance(fields, dict) else {}, *row[3:])
 
 
 def fingerprint(kind: str, fields: dict) -> str:
     """The same suggestion in other spacing or case has the same fingerprint (files do not count)."""
     words = [" ".join(str(fields.get(name) or "").lower().split()) for name in FIELDS[kind]]
+    import hashlib  # only where proposals are made: loading OpenSSL costs every `imi status` otherwise
+
     return hashlib.sha256("\0".join([kind, *words]).encode("utf-8")).hexdigest()[:32]
 
 
@@ -105,12 +105,12 @@ def propose(store: Store, prov: Provenance, kind: str, fields: dict, *, session:
                             "session_id = ? AND json_extract(fields, '$.task_id') = ?", (session, fields["task_id"]))
             if row is not None:
                 store.execute("UPDATE proposals SET fields = ?, fingerprint = ? WHERE id = ?",
-                              (json.dumps(fields, ensure_ascii=False), mark, row[0]))
+                              (dumps(fields, ensure_ascii=False), mark, row[0]))
                 return find(store, row[0]), False
         proposal = Proposal(new_id(), kind, fields, "pending", session, source, prov.agent, prov.at)
         store.execute("INSERT INTO proposals(id, kind, fields, fingerprint, status, session_id, source, proposed_by, "
                       "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                      (proposal.id, kind, json.dumps(fields, ensure_ascii=False), mark, "pending", session, source,
+                      (proposal.id, kind, dumps(fields, ensure_ascii=False), mark, "pending", session, source,
                        prov.agent, prov.at))
     return proposal, True
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from . import paths
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
     LineReader = Callable[[Path], "list[str] | None"]
 
-KILL_WORD = LazyPattern(r"\bkilled\b", re.IGNORECASE)
+KILL_WORD = LazyPattern(r"(?i)\bkilled\b")
 
 
 def provenance(store: Store, agent_flag: str | None = None) -> Provenance:

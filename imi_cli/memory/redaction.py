@@ -15,10 +15,7 @@ Measured on tests/data/redaction-corpus.tsv (see docs/guarantees.md).
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-from .lazyre import LazyPattern
+from .lazyre import LazyPattern, re
 from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
 
 # --- What a value must look like ------------------------------------------------------------
@@ -198,6 +195,13 @@ _KEY_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")
 _PASSWORD_KEY = LazyPattern(r"(?i)pass|pwd")
 
 
+def _keys_end_the_text(lower: str) -> bool:
+    """Whether every word that may name a secret comes at the very end ("all tests pass"): nothing
+    can be assigned to it, and the pattern need not run."""
+    end = len(lower.rstrip())
+    return all(lower.find(hint) == -1 or lower.find(hint) + len(hint) >= end for hint in _KEY_HINTS)
+
+
 def _name_before(text: str, end: int) -> str:
     """The whole name that ends at `end`: `DB_PASSWORD`, `spring.datasource.password`, `--api-key`."""
     start = end
@@ -279,6 +283,8 @@ def _alternatives(words: list[str]) -> str:
     return branch(tree)
 
 
+# Rules whose match is one run without whitespace at least this long (discord: 1 + 23 + 1 + 6 + 1 + 27).
+_LONG_TOKENS = {"discord-token": 59}
 _ALWAYS = frozenset(i for i, rule in enumerate(_RULES) if not rule.needs)
 _SCAN_AFTER = 200  # texts looked at rule by rule before the scanner is built
 _ASKED = [0]
@@ -313,10 +319,28 @@ def holds_secret(text: str) -> bool:
     return bool(_find(text))
 
 
-@lru_cache(maxsize=4096)  # a bulk load meets the same texts again and again (empty lists, names, sources)
+_FOUND: dict[str, tuple[tuple[str, int, int], ...]] = {}  # short text -> its spans; emptied at 4,096
+_CACHED_LENGTH = 10_000  # longer texts (a whole pack, in `imi doctor`) would hold memory
+
+
 def _find(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Spans of `find`, kept for short texts: a bulk load meets the same ones again and again
+    (empty lists, names, sources)."""
+    spans = _FOUND.get(text)
+    if spans is None:
+        spans = _find_uncached(text)
+        if len(text) <= _CACHED_LENGTH:
+            if len(_FOUND) >= 4096:
+                _FOUND.clear()
+            _FOUND[text] = spans
+    return spans
+
+
+def _find_uncached(text: str) -> tuple[tuple[str, int, int], ...]:
     lower = text.lower()
     awake, assigned = candidates(text, lower)
+    if assigned and _keys_end_the_text(lower):
+        assigned = False
     if not awake and not assigned and "</" not in text:
         return ()  # most texts: no rule could match
     spans: list[tuple[str, int, int]] = []
@@ -325,8 +349,14 @@ def _find(text: str) -> tuple[tuple[str, int, int], ...]:
         if start < end and not any(s < end and start < e for _, s, e in spans):
             spans.append((kind, start, end))
 
+    longest = None
     for index in awake:
         kind, pattern, group, check, _needs = _RULES[index]
+        if kind in _LONG_TOKENS:  # its need (".") is in most texts; its match, a long run, is not
+            if longest is None:
+                longest = max(map(len, text.split()), default=0)
+            if longest < _LONG_TOKENS[kind]:
+                continue
         bounded = pattern.startswith(_B)
         for match in _compiled(index).finditer(text):
             start = match.start()

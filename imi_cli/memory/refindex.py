@@ -10,13 +10,16 @@ commits (`PRAGMA data_version`). Pure Python: no editor protocol here.
 from __future__ import annotations
 
 import gc
-import re
 from typing import Iterable, NamedTuple
 
 from .paths import GLOB_CHARS, compile_glob
 from .opening import open_store
 from .store import Store, queries
 from .store.records import FileRef
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 TITLE_CHARS = 160
 # Kinds the index knows about; memories (checkpoints, completion notes) are not shown in files.

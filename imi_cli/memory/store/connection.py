@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import apsw
+from ..pathimport import import_apsw
+
+import_apsw()
+import apsw  # noqa: E402  (after the stand-in for collections.abc)
 
 from ..errors import ImiError
 from . import migrations

@@ -7,13 +7,16 @@ transaction. A database with a newer version than this program knows is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import apsw
 
 from ..errors import ImiError
 from ..paths import is_glob
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # IMI 0.3.x's tables (integer-second timestamps, JSON arrays as text, text ids).
 BASE_SCHEMA = """

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 
 from ..errors import Conflict, NotFound
 from ..paths import matches, may_match
@@ -11,6 +9,10 @@ from ..priorities import rank_sql
 from .connection import Store
 from .search import search  # noqa: F401  (part of this module's API)
 from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 GOAL_COLS = ("id, name, description, why, for_who, success_signal, status, priority, agent, "
              "created_at, updated_at, completed_at, archived_at")
@@ -27,10 +29,10 @@ MEMORY_COLS = "id, key, value, type, goal_id, task_id, source, created_at"
 def _json_list(text) -> list:
     if not text or text == "[]":
         return []
-    import json  # rarely needed: most rows hold "[]"
+    from ..jsontext import loads  # rarely needed: most rows hold "[]"
 
     try:
-        value = json.loads(text) if text else []
+        value = loads(text) if text else []
     except (TypeError, ValueError):
         return []
     return value if isinstance(value, list) else []
@@ -113,13 +115,13 @@ def attach_files(store: Store, records: Iterable[Record], *, files: bool = True,
     by_id = {r.id: r for r in records if hasattr(r, "files")}
     if not by_id:
         return
-    refs: dict[str, list[FileRef]] = defaultdict(list)
+    refs: dict[str, list[FileRef]] = {}
     ids = list(by_id) if files else []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN "
                                  f"({','.join('?' * len(chunk))}) ORDER BY id", tuple(chunk)):
-            refs[row[1]].append(_ref(row))
+            refs.setdefault(row[1], []).append(_ref(row))
     task_ids = [record_id for record_id, r in by_id.items() if isinstance(r, Task)] if blockers else []
     for start in range(0, len(task_ids), 500):  # only tasks have blockers
         chunk = task_ids[start:start + 500]
@@ -133,9 +135,9 @@ def attach_files(store: Store, records: Iterable[Record], *, files: bool = True,
 
 def attach_blockers(store: Store, tasks: list[Task]) -> None:
     """Fill `blocked_by` for many tasks with one query (plan lists thousands)."""
-    blockers: dict[str, list[str]] = defaultdict(list)
+    blockers: dict[str, list[str]] = {}
     for task_id, blocker in store.execute("SELECT task_id, blocked_by FROM task_deps ORDER BY blocked_by"):
-        blockers[task_id].append(blocker)
+        blockers.setdefault(task_id, []).append(blocker)
     for task in tasks:
         task.blocked_by = blockers.get(task.id, [])
 
@@ -209,12 +211,12 @@ def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: 
     if not goal_ids:
         return {}
     marks = ",".join("?" * len(goal_ids))
-    found: dict[str, list[Task]] = defaultdict(list)
+    found: dict[str, list[Task]] = {}
     for row in store.execute(
             f"SELECT {TASK_SUMMARY_COLS} FROM (SELECT {TASK_SUMMARY_COLS}, row_number() OVER (PARTITION BY goal_id "
             f"ORDER BY {order}) AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
             f"AND status IN ('todo', 'in_progress')) WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
-        found[row[2]].append(_task_summary(row))
+        found.setdefault(row[2], []).append(_task_summary(row))
     return found
 
 

@@ -8,8 +8,6 @@ looked for literally instead (case-insensitive for ASCII).
 
 from __future__ import annotations
 
-import re
-
 from .connection import Store
 from .records import SearchHit
 
@@ -23,7 +21,7 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
     """Records matching the query, best first: words by the full-text index (the last word as a
     prefix), symbols and emoji literally, and non-Latin text also literally when words miss."""
     query = " ".join((query or "").split())
-    words = re.findall(r"\w+", query)
+    words = word_runs(query)
     if not query:
         return []
     literal = any(not (c.isalnum() or c.isspace() or c in _JOINERS) for c in query)
@@ -32,6 +30,21 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
         seen = {(hit.kind, hit.id) for hit in hits}
         hits += [hit for hit in _literal(store, query, limit) if (hit.kind, hit.id) not in seen][:limit - len(hits)]
     return hits
+
+
+def word_runs(text: str) -> list[str]:
+    """The runs of word characters (letters, digits, `_`: what `\\w` matches), in order."""
+    words, start = [], None
+    for index, char in enumerate(text):
+        if char.isalnum() or char == "_":
+            if start is None:
+                start = index
+        elif start is not None:
+            words.append(text[start:index])
+            start = None
+    if start is not None:
+        words.append(text[start:])
+    return words
 
 
 def _words(store: Store, words: list[str], limit: int) -> list[SearchHit]:
@@ -44,14 +57,15 @@ def _words(store: Store, words: list[str], limit: int) -> list[SearchHit]:
 
 def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The snippet without its markers, and where the matches are in it."""
-    plain, marks, start = [], [], 0
-    for part in re.split(f"([{OPEN}{CLOSE}])", marked):
-        if part == OPEN:
-            start = sum(map(len, plain))
-        elif part == CLOSE:
-            marks.append((start, sum(map(len, plain))))
-        else:
-            plain.append(part)
+    plain, marks, start, length = [], [], 0, 0
+    for index, part in enumerate(marked.replace(CLOSE, OPEN).split(OPEN)):
+        if index:  # a marker came before this part: where it was in `marked` tells which one
+            if marked[length + index - 1] == OPEN:
+                start = length
+            else:
+                marks.append((start, length))
+        plain.append(part)
+        length += len(part)
     return _flat("".join(plain)), tuple(marks)
 
 

@@ -59,9 +59,9 @@ def _files_json(refs: Iterable[tuple[FileSpec, str]]) -> str:
 
 
 def _json_list(values: list[str]) -> str:
-    import json  # only tasks keep JSON columns: notes, decisions and lessons do not load it
+    from ..jsontext import dumps  # only tasks keep JSON columns: notes, decisions and lessons do not load it
 
-    return json.dumps(values)
+    return dumps(values)
 
 
 def add_goal(store: Store, prov: Provenance, *, name: str, description: str, priority: str, why: str | None,

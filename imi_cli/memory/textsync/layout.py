@@ -17,11 +17,13 @@ A version is known by its name wherever it is: loose in either place, in one pac
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from .. import hlc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 FORMAT = 1
 RECORDS = ".imi/records"
@@ -31,9 +33,27 @@ DIR_KINDS = {folder: kind for kind, folder in KIND_DIRS.items()}
 MARKER = "LAYOUT"  # in .imi/records: present (holding "2") once the team moved to shards and packs
 MARKER_TEXT = "2\n"
 PACKS = "packs"
-_NAME = re.compile(r"([0-9A-Za-z_-]{1,64})\.([0-9a-z]{18})\.json")  # a stamp is 18 of [0-9a-z] (hlc.py)
-_PACK = re.compile(r"[0-9a-f]{40}\.jsonl")
-_SHARD = re.compile(r"[0-9a-z_]")
+# Names are checked with sets, not regular expressions: `re` would cost every command its import.
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ID_CHARS = frozenset(_BASE36 + _BASE36.upper() + "_-")  # a record id: 1 to 64 of these
+_STAMP_CHARS = frozenset(_BASE36)  # a stamp: 18 of these (hlc.py)
+_SHARDS = frozenset(_BASE36 + "_")  # a shard folder: one of these
+_HEX = frozenset("0123456789abcdef")  # a pack: 40 of these, then ".jsonl"
+
+
+def _split_name(name: str) -> tuple[str, str] | None:
+    """(record id, stamp) when the name has the shape `<id>.<stamp>.json`, else None."""
+    if not name.endswith(".json"):
+        return None
+    record_id, dot, stamp = name[:-5].partition(".")
+    if not dot or not 0 < len(record_id) <= 64 or len(stamp) != 18 or not _ID_CHARS.issuperset(record_id) \
+            or not _STAMP_CHARS.issuperset(stamp):
+        return None
+    return record_id, stamp
+
+
+def _is_pack_name(name: str) -> bool:
+    return len(name) == 46 and name.endswith(".jsonl") and _HEX.issuperset(name[:40])
 
 
 class Version:
@@ -62,17 +82,17 @@ def file_name(record_id: str, stamp: str) -> str:
 
 def parse_name(name: str) -> tuple[str, str] | None:
     """(record id, stamp) of a version file's name, or None for anything else in the folder."""
-    match = _NAME.fullmatch(name)
-    if not match or not hlc.is_stamp(match.group(2)):
+    parsed = _split_name(name)
+    if not parsed or not hlc.is_stamp(parsed[1]):
         return None
-    return match.group(1), match.group(2)
+    return parsed
 
 
 def shard(record_id: str) -> str:
     """The shard folder of a record's versions: the id's last character (ids end in random base36),
     lower-cased so that case-insensitive file systems see the same folders."""
     last = record_id[-1:].lower()
-    return last if _SHARD.fullmatch(last) else "_"
+    return last if last in _SHARDS else "_"
 
 
 def is_sharded(root: Path) -> bool:
@@ -93,9 +113,9 @@ def version_path(root: Path, kind: str, record_id: str, stamp: str) -> Path:
 
 def canonical(payload: dict) -> str:
     """One format for every file: sorted keys, two-space indent, UTF-8, a final newline."""
-    import json
+    from ..jsontext import dumps
 
-    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dumps(payload, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_atomic(path: Path, text: str, durable: bool = True) -> None:
@@ -143,20 +163,20 @@ def loose_folders(root: Path) -> list[tuple[str, str]]:
         found.append((folder, kind))
         if sharded:
             found += [(f"{folder}/{entry}", kind) for entry in _listdir(f"{base}/{folder}")
-                      if _SHARD.fullmatch(entry)]
+                      if entry in _SHARDS]
     return found
 
 
 def loose_files(root: Path) -> list[tuple[str, str, str, str, str]]:
     """(path relative to .imi/records, name, kind, record id, stamp) of every loose version file."""
     base = str(records_dir(root))
-    match = _NAME.fullmatch  # runs once per file on every sync: the pattern alone decides (see parse_name)
+    split = _split_name  # runs once per file on every sync: the shape alone decides (see parse_name)
     found = []
     for folder, kind in loose_folders(root):
         for name in _listdir(f"{base}/{folder}"):
-            parsed = match(name)
+            parsed = split(name)
             if parsed:
-                found.append((f"{folder}/{name}", name, kind, parsed.group(1), parsed.group(2)))
+                found.append((f"{folder}/{name}", name, kind, parsed[0], parsed[1]))
     return found
 
 
@@ -178,12 +198,12 @@ def pack_hint(root: Path) -> str | None:
 
 def pack_files(root: Path) -> list[str]:
     """Every pack on disk, relative to .imi/records, in name order."""
-    return sorted(f"{PACKS}/{name}" for name in _listdir(f"{records_dir(root)}/{PACKS}") if _PACK.fullmatch(name))
+    return sorted(f"{PACKS}/{name}" for name in _listdir(f"{records_dir(root)}/{PACKS}") if _is_pack_name(name))
 
 
 def is_pack(rel: str) -> bool:
     folder, _, name = rel.rpartition("/")
-    return folder == PACKS and bool(_PACK.fullmatch(name))
+    return folder == PACKS and _is_pack_name(name)
 
 
 def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
@@ -329,12 +349,12 @@ def names_in(paths: list[str]) -> list[str]:
 def _loose_path(path: str) -> tuple[str, str, str, str] | None:
     """(name, kind, record id, stamp) of a loose version file's path, flat or sharded; else None."""
     parts = path.split("/")
-    if len(parts) == 3 and not _SHARD.fullmatch(parts[1]):
+    if len(parts) == 3 and parts[1] not in _SHARDS:
         return None
     if len(parts) not in (2, 3) or parts[0] not in DIR_KINDS:
         return None
-    parsed = _NAME.fullmatch(parts[-1])
-    return (parts[-1], DIR_KINDS[parts[0]], parsed.group(1), parsed.group(2)) if parsed else None
+    parsed = _split_name(parts[-1])
+    return (parts[-1], DIR_KINDS[parts[0]], parsed[0], parsed[1]) if parsed else None
 
 
 def signature(root: Path) -> str:
@@ -352,11 +372,11 @@ def signature(root: Path) -> str:
 
 def read_version(path: Path | str) -> dict | None:
     """A version file's content, or None when it is not a valid version (it is then ignored)."""
-    import json
+    from ..jsontext import loads
 
     try:
         with open(path, encoding="utf-8") as handle:
-            payload = json.load(handle)
+            payload = loads(handle.read())
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return payload if valid(payload) else None
@@ -423,7 +443,7 @@ def pack_rel(text: str) -> str:
 
 def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
     """(name, kind) of every version a pack holds, in order, from its first line (cached per process)."""
-    import json
+    from ..jsontext import loads
 
     path = f"{records_dir(root)}/{rel}"
     try:
@@ -434,10 +454,10 @@ def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
     cached = _PACKS_READ.get(key)
     if cached and cached[0] == (info.st_mtime_ns, info.st_size):
         return cached[1]
-    match = _NAME.fullmatch  # 100k names at a year, on every hook sync: the pattern alone decides
+    match = _split_name  # 100k names at a year, on every hook sync: the shape alone decides
     try:
         with open(path, encoding="utf-8") as handle:
-            header = json.loads(handle.readline())
+            header = loads(handle.readline())
         listed = [(name, kind) for name, kind in header["versions"] if kind in KIND_DIRS and match(name)]
     except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
         listed = []  # not a pack imi can read (conflict markers, a hand edit): `imi doctor` says so

@@ -45,10 +45,10 @@ def observe(store: Store, stamp: str) -> None:
 def watched(store: Store) -> list[str]:
     """Version files (`folder/name`) last found unreadable, whose changes the signature follows."""
     raw = get(store, WATCH)
-    import json  # here, not at the top: most commands never read the watch list
+    from ..jsontext import loads  # here, not at the top: most commands never read the watch list
 
     try:
-        found = json.loads(raw) if raw else []
+        found = loads(raw) if raw else []
     except ValueError:
         return []
     return [name for name in found if isinstance(name, str)]
@@ -56,9 +56,9 @@ def watched(store: Store) -> list[str]:
 
 def watch(store: Store, names: list[str]) -> None:
     if names:
-        import json
+        from ..jsontext import dumps
 
-        put(store, WATCH, json.dumps(sorted(set(names))))
+        put(store, WATCH, dumps(sorted(set(names))))
     else:
         store.execute("DELETE FROM settings WHERE key = ?", (WATCH,))
 
