@@ -24,15 +24,8 @@ def record(cls: type) -> type:
             if name in klass.__dict__:
                 defaults[name] = klass.__dict__[name]
     made: list[type] = []
-    generic = _generic_init(tuple(fields), defaults)
-    built = [0]
 
-    def __init__(self, *args, **kwargs):
-        # Compiling an __init__ from source costs as much as building a hundred records the generic way:
-        # a command builds a few dozen of each kind, a language server thousands.
-        built[0] += 1
-        if built[0] <= COMPILE_AFTER:
-            return generic(self, *args, **kwargs)
+    def __init__(self, *args, **kwargs):  # compiled on first use: a command uses few of the record kinds
         init = _compile_init(fields, defaults)
         made[0].__init__ = init
         init(self, *args, **kwargs)
@@ -42,37 +35,6 @@ def record(cls: type) -> type:
                  __init__=__init__, _fields=tuple(fields), __eq__=_eq, __repr__=_repr, __hash__=None)
     made.append(type(cls)(cls.__name__, cls.__bases__, attrs))
     return made[0]
-
-
-COMPILE_AFTER = 100  # records of a class built by the generic __init__ before it gets a compiled one
-
-
-def _generic_init(fields: tuple[str, ...], defaults: dict[str, object]):
-    """An `__init__` that sets the fields one by one: what `_compile_init` makes, without compiling."""
-    count = len(fields)
-    fresh = {name: default for name, default in defaults.items() if default in _MUTABLE_DEFAULTS}
-
-    def __init__(self, *args, **kwargs):
-        if len(args) > count:
-            raise TypeError(f"__init__() takes {count + 1} positional arguments but {len(args) + 1} were given")
-        for index, name in enumerate(fields):
-            if index < len(args):
-                if name in kwargs:
-                    raise TypeError(f"__init__() got multiple values for argument '{name}'")
-                value = args[index]
-            elif name in kwargs:
-                value = kwargs.pop(name)
-            elif name in defaults:
-                value = defaults[name]
-            else:
-                raise TypeError(f"__init__() missing 1 required positional argument: '{name}'")
-            if name in fresh and (value is None or value is fresh[name]):  # a new empty list or dict
-                value = [] if fresh[name] is list else {}
-            setattr(self, name, value)
-        if kwargs:
-            raise TypeError(f"__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
-
-    return __init__
 
 
 def _compile_init(fields: list[str], defaults: dict[str, object]):
