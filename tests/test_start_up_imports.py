@@ -78,3 +78,18 @@ def test_the_edit_hook_imports_nothing_heavy(team):
     for _ in range(2):  # the first edit is stopped with the memory, the second goes through
         heavy = _loaded(project, ["hook", "pre-tool-use"], json.dumps(payload)) & HEAVY
         assert not heavy, f"the edit hook imported {sorted(heavy)}"
+
+
+def test_a_symbol_anchor_is_outlined_once_per_file_content(team):
+    """Finding a symbol needs the outliner (and `re`) the first time a file's text is met; after that
+    the span comes from the cache, and a changed file is outlined again."""
+    project, _ = team
+    project.ok("lesson", "The handler must stay pure", "--correct-behavior", "no I/O in it", "--files",
+               "src/app.py#handler")
+    first = _loaded(project, ["context", "--file", "src/app.py"])
+    again = _loaded(project, ["context", "--file", "src/app.py"])
+    assert not again & HEAVY, sorted(again & HEAVY)
+    project.file("src/app.py", "import os\n\n\ndef handler():\n    return 2\n")
+    changed = _loaded(project, ["context", "--file", "src/app.py"])
+    assert "imi_cli.memory.anchors.symbols" in changed, "a changed file must be outlined again"
+    assert "imi_cli.memory.anchors.symbols" not in again and first >= again
