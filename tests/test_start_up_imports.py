@@ -21,6 +21,18 @@ HEAVY = {"re", "enum", "json", "typing", "collections", "functools", "dataclasse
 ENTRY = [sys.executable, "-X", "importtime", "-c", "from imi_cli.entry import main; main()"]
 
 
+def _loaded_by_pathlib() -> set[str]:
+    """What importing pathlib the way imi does loads on this Python: nothing heavy on 3.11, whose
+    pathlib uses those modules only in functions; 3.12 and 3.13 use some in the module's body."""
+    code = ("import sys\nfrom imi_cli.memory.pathimport import import_pathlib\nbefore = set(sys.modules)\n"
+            "import_pathlib()\nprint(' '.join(set(sys.modules) - before))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return set(proc.stdout.split())
+
+
+HEAVY -= _loaded_by_pathlib()
+
+
 def _git(root, *args) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
