@@ -159,7 +159,7 @@ def reanchor(store: Store, kind: str, record_id: str, ref_id: int, path: str, li
     from ..errors import NotFound, UsageError
     from ..gitinfo import head_commit
     from ..redaction import redact
-    from .symbols import find_symbol
+    from .spans import find_symbol
 
     found = queries.get(store, kind, record_id)
     ref = next((r for r in getattr(found, "files", ()) if r.ref_id == ref_id), None) if found else None
