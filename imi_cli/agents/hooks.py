@@ -255,9 +255,9 @@ def stop(event: Event, agent_flag: str | None = None) -> Outcome:
 
 def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host: str = "claude") -> Reply:
     """Run the hook for `event_name` on the raw stdin text. Never raises: failures become the reply's note."""
-    from .session_capture import capture_session
-
     if event_name == "session-end":  # hosts show nothing from it: only proposals for `imi review` are drafted
+        from .session_capture import capture_session
+
         try:
             capture_session(parse_payload(stdin_text), agent_flag)
         except HookInputError:
@@ -273,6 +273,8 @@ def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host
         if event.kind == "session_start":
             outcome = session_start(event, agent_flag)
         elif event.kind == "stop":
+            from .session_capture import capture_session
+
             capture_session(payload, agent_flag, cwd=event.cwd, session=event.session)  # never raises
             outcome = stop(event, agent_flag)
         else:
