@@ -179,6 +179,33 @@ def test_a_large_budget_leaves_nothing_out(project):
     assert len(re.findall(r"decision number \d+", text)) == 40
 
 
+def test_each_section_shows_its_newest_records_in_order_whatever_the_budget(project):
+    """Sections read and prepare their records in growing batches as the budget reaches them: whatever
+    the budget, a section shows a prefix of its records in order, none skipped or repeated, and the
+    count of what was left out covers the rest."""
+    import apsw
+
+    _big_project(project, scale=2)
+    db = apsw.Connection(str(project.db))
+    expected = {
+        "decisions": [r[0] for r in db.execute("SELECT id FROM decisions WHERE archived_at IS NULL AND "
+                                               "kind = 'decision' ORDER BY created_at DESC")],
+        "in_progress": sorted(r[0] for r in db.execute("SELECT id FROM tasks WHERE status = 'in_progress'")),
+        "goals": sorted(r[0] for r in db.execute("SELECT id FROM goals")),
+    }
+    db.close()
+    for budget in (1_500, 7_000, 16_000, 40_000, 1_000_000):
+        sections = {s["key"]: s for s in project.json("context", "--budget", str(budget))["sections"]}
+        shown = [r["id"] for r in sections["decisions"]["records"]]
+        assert shown == expected["decisions"][:len(shown)], budget
+        assert sections["decisions"]["omitted"] == len(expected["decisions"]) - len(shown)
+        for key in ("in_progress", "goals"):
+            ids = [r["id"] for r in sections[key]["records"]]
+            assert len(set(ids)) == len(ids) and set(ids) <= set(expected[key]), (key, budget)
+            assert sections[key]["shown"] + sections[key]["omitted"] == len(expected[key])
+    assert len(shown) == len(expected["decisions"]) == 80  # the largest budget shows every one
+
+
 def test_invalid_budget_is_a_usage_error(project):
     for bad in ("499", "0", "-5", "lots", "1e4"):
         project.fail("context", "--budget", bad, code=2)

@@ -10,7 +10,7 @@ import pytest
 
 from imi_cli.memory import Project
 
-GROWING = ("memories", "refs", "tasks", "text_versions", "decisions", "direction_notes")
+GROWING = ("memories", "refs", "tasks", "text_versions", "decisions", "lessons", "direction_notes")
 
 
 @pytest.fixture
@@ -46,6 +46,8 @@ def _full_scans(project, statements) -> list[str]:
             plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + statement, (None,) * statement.count("?"))]
             bad += [f"{step}: {statement[:90]}" for step in plan
                     if step.startswith("SCAN") and step.split()[1] in GROWING and "USING" not in step]
+            if "= lower(n." in statement and not any("(<expr>=?" in step for step in plan):  # a duplicate: by index
+                bad.append(f"every live row read for its text: {statement[:90]}")
             if "FROM memories WHERE task_id = ?" in statement:  # found by task, newest first, without a sort
                 bad += [f"{step}: {statement[:90]}" for step in plan
                         if "TEMP B-TREE" in step or (step.startswith("SEARCH memories") and "task_id=?" not in step)]
@@ -56,7 +58,10 @@ def _full_scans(project, statements) -> list[str]:
     lambda p: p.context(),
     lambda p: p.file_memory("src/parse.py"),
     lambda p: [p.memories(task_id=t.id, types=("checkpoint",), limit=1) for t in p.tasks(status="in_progress")],
-], ids=["context (session hook)", "file memory (pre-edit hook)", "held tasks' checkpoints (stop hook)"])
+    lambda p: p.decide("Use a hand-written lexer", "again", files=["src/parse.py:1-2"]),
+    lambda p: p.add_lesson("Globs in lessons", "test them", files=["src/parse.py#parse"]),
+], ids=["context (session hook)", "file memory (pre-edit hook)", "held tasks' checkpoints (stop hook)",
+        "decide (duplicates, same code)", "lesson (duplicates, same code)"])
 def test_hot_queries_never_scan_a_growing_table(filled, call):
     statements = _statements(filled, call)
     assert statements

@@ -13,6 +13,8 @@ import json
 import random
 import re
 import string
+import subprocess
+import sys
 import warnings
 
 import pytest
@@ -64,6 +66,18 @@ def test_json_text_is_what_json_writes_and_reads():
                                   "NaN", "-Infinity", '{"a":1,"a":2}', "1e999", '{"a": [1, {"b": null}]}\n'])
 def test_json_text_reads_odd_documents_as_json_does(text):
     assert repr(_outcome(jsontext.loads, text)) == repr(_outcome(json.loads, text))
+
+
+def test_json_text_reads_a_broken_document_as_json_does_in_a_process_without_json():
+    """The accelerator's scanner reports errors through json.decoder, which a hot command has not loaded."""
+    code = ("import sys\nfrom imi_cli.memory import jsontext\nassert 'json' not in sys.modules\n"
+            "for text in ('{oops', '[1,', '\"\\x01\"', '1 2'):\n"
+            "    try:\n        jsontext.loads(text)\n    except ValueError as exc:\n"
+            "        print(type(exc).__name__, exc)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"JSONDecodeError {_outcome(json.loads, text)[1].split('(', 1)[1][1:-2]}"
+                                        for text in ("{oops", "[1,", '"\x01"', "1 2")]
 
 
 def test_json_text_refuses_what_json_refuses():

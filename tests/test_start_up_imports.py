@@ -21,6 +21,18 @@ HEAVY = {"re", "enum", "json", "typing", "collections", "functools", "dataclasse
 ENTRY = [sys.executable, "-X", "importtime", "-c", "from imi_cli.entry import main; main()"]
 
 
+def _loaded_by_pathlib() -> set[str]:
+    """What importing pathlib the way imi does loads on this Python: nothing heavy on 3.11, whose
+    pathlib uses those modules only in functions; 3.12 and 3.13 use some in the module's body."""
+    code = ("import sys\nfrom imi_cli.memory.pathimport import import_pathlib\nbefore = set(sys.modules)\n"
+            "import_pathlib()\nprint(' '.join(set(sys.modules) - before))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return set(proc.stdout.split())
+
+
+HEAVY -= _loaded_by_pathlib()
+
+
 def _git(root, *args) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
@@ -78,3 +90,18 @@ def test_the_edit_hook_imports_nothing_heavy(team):
     for _ in range(2):  # the first edit is stopped with the memory, the second goes through
         heavy = _loaded(project, ["hook", "pre-tool-use"], json.dumps(payload)) & HEAVY
         assert not heavy, f"the edit hook imported {sorted(heavy)}"
+
+
+def test_a_symbol_anchor_is_outlined_once_per_file_content(team):
+    """Finding a symbol needs the outliner (and `re`) the first time a file's text is met; after that
+    the span comes from the cache, and a changed file is outlined again."""
+    project, _ = team
+    project.ok("lesson", "The handler must stay pure", "--correct-behavior", "no I/O in it", "--files",
+               "src/app.py#handler")
+    first = _loaded(project, ["context", "--file", "src/app.py"])
+    again = _loaded(project, ["context", "--file", "src/app.py"])
+    assert not again & HEAVY, sorted(again & HEAVY)
+    project.file("src/app.py", "import os\n\n\ndef handler():\n    return 2\n")
+    changed = _loaded(project, ["context", "--file", "src/app.py"])
+    assert "imi_cli.memory.anchors.symbols" in changed, "a changed file must be outlined again"
+    assert "imi_cli.memory.anchors.symbols" not in again and first >= again

@@ -66,23 +66,25 @@ def _start(event: Event) -> str:
 _OPENING_NOTICES: list[str] = []  # what opening the project did (a fresh clone's database built): one stderr line
 
 
-def _open(start: str, agent_flag: str | None = None):
-    """The project found from `start` (or IMI_DB); ImiError with one line when there is none."""
+def _open(start: str, agent_flag: str | None = None, db_path=None):
+    """The project found from `start` (or IMI_DB), or the one whose database `_locate` found already;
+    ImiError with one line when there is none."""
     from ..memory import Project  # first: it imports pathlib without what pathlib loads only for globs
 
     from pathlib import Path
 
-    project = Project.open(start=Path(start), agent=agent_flag)
+    project = Project.open(db_path, start=Path(start), agent=agent_flag)
     _OPENING_NOTICES.extend(line for line in project.notices if line not in _OPENING_NOTICES)
     return project
 
 
-def _is_project(start: str) -> bool:
+def _locate(start: str):
+    """The database of the project at `start` (or IMI_DB), or None."""
     from ..memory import Project  # first: it imports pathlib without what pathlib loads only for globs
 
     from pathlib import Path
 
-    return Project.locate(Path(start)) is not None
+    return Project.locate(Path(start))
 
 
 def _session(project, event: Event):
@@ -116,24 +118,36 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
     return Outcome(context=text)
 
 
-def _stamp(record) -> str:
+_CONTENT_FIELDS: dict = {}  # record class -> its field names but files
+
+
+def _content(record) -> tuple:
+    """The record's fields as ((name, value), ...), without its files: what its stamp is made of. Taken
+    when the record is read (showing it later sets fields such as `aging` that the stamp leaves out)."""
+    names = _CONTENT_FIELDS.get(type(record))
+    if names is None:
+        names = _CONTENT_FIELDS[type(record)] = tuple(name for name in record._fields if name != "files")
+    return tuple((name, getattr(record, name)) for name in names)
+
+
+def _stamp(content: tuple) -> str:
     """Changes when the record's content changes (not when its file moves or time passes)."""
     from .session_state import sha1
 
-    fields = tuple((name, getattr(record, name)) for name in record._fields if name != "files")
-    return sha1(repr(fields).encode("utf-8", "replace")).hexdigest()[:12]
+    return sha1(repr(content).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
     """The memory of one file the session has not been shown (text, and the stamps to mark as shown);
     ("", {}) when no lesson or decision names the file or the session has seen them all."""
-    fresh: dict[str, str] = {}
+    fresh: dict[str, tuple] = {}  # record id -> its content, stamped only if it is shown
+    seen = state.data["records"]
 
     def unseen(record) -> bool:
-        stamp = _stamp(record)
-        if state.data["records"].get(record.id) == stamp:
+        content = _content(record)
+        if record.id in seen and seen[record.id] == _stamp(content):
             return False
-        fresh[record.id] = stamp
+        fresh[record.id] = content
         return True
 
     packed = project.file_memory(rel, FILE_BUDGET, keep=unseen)
@@ -141,7 +155,7 @@ def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:
         return "", {}
     text = packed.render()
     shown = {r.id for s in packed.sections for r in s.records[:s.shown]}  # what the budget left out comes later
-    return text, {rid: stamp for rid, stamp in fresh.items() if rid in shown}
+    return text, {rid: _stamp(content) for rid, content in fresh.items() if rid in shown}
 
 
 def files(event: Event, agent_flag: str | None = None) -> Outcome:
@@ -158,9 +172,10 @@ def files(event: Event, agent_flag: str | None = None) -> Outcome:
             return Outcome()
     folder = os.path.dirname(targets[0])
     start = folder if os.path.isdir(folder) else base
-    if not _is_project(start) and (event.kind == "shell" or _is_project(base)):
+    db_path = _locate(start)
+    if db_path is None and (event.kind == "shell" or _locate(base) is not None):
         return Outcome()  # a file outside the project the session works in: nothing to say
-    project = _open(start, agent_flag)
+    project = _open(start, agent_flag, db_path)
     try:
         state = _session(project, event)
         parts, names = [], []
@@ -240,9 +255,9 @@ def stop(event: Event, agent_flag: str | None = None) -> Outcome:
 
 def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host: str = "claude") -> Reply:
     """Run the hook for `event_name` on the raw stdin text. Never raises: failures become the reply's note."""
-    from .session_capture import capture_session
-
     if event_name == "session-end":  # hosts show nothing from it: only proposals for `imi review` are drafted
+        from .session_capture import capture_session
+
         try:
             capture_session(parse_payload(stdin_text), agent_flag)
         except HookInputError:
@@ -258,6 +273,8 @@ def handle(event_name: str, stdin_text: str, agent_flag: str | None = None, host
         if event.kind == "session_start":
             outcome = session_start(event, agent_flag)
         elif event.kind == "stop":
+            from .session_capture import capture_session
+
             capture_session(payload, agent_flag, cwd=event.cwd, session=event.session)  # never raises
             outcome = stop(event, agent_flag)
         else:

@@ -78,9 +78,13 @@ def _prune(folder: Path) -> None:
     import time
 
     cutoff = time.time() - KEEP_SECONDS
-    for entry in folder.glob("*.json"):
+    try:
+        entries = list(os.scandir(folder))  # not Path.glob: its pattern matching would import `re`
+    except OSError:
+        return
+    for entry in entries:
         try:
-            if entry.stat().st_mtime < cutoff:
-                entry.unlink()
+            if entry.name.endswith(".json") and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
         except OSError:
             pass

@@ -13,7 +13,7 @@ from .store import Store, queries
 from .store.lease import is_stale, lease_ms
 from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
-from .usage import mark_aging
+from .usage import aging_days, mark_aging
 
 DEFAULT_BUDGET = 10_000
 MIN_BUDGET = 500
@@ -27,15 +27,17 @@ IMPORTANCE = ("in_progress", "lessons", "unverified", "vision", "killed", "decis
 FINISHED_GOALS = 3  # the most recently finished goals, one line each
 
 
-PAGE = 20  # records read, prepared and rendered together as the budget reaches them
+FIRST_BATCH = 6  # records read and prepared together first (about what a section shows in a session's
+                 # budget, and one more to see that it does not fit); then batches double
 
 
 class Section:
-    """One heading of the context: its records, rendered one by one only as far as the budget reaches.
-    With `load(offset, limit)`, the records are read a page at a time too, up to `cap` of them."""
+    """One heading of the context: its records, prepared (files, anchors...) in growing batches and
+    rendered one by one, only as far as the budget reaches. With `load(offset, limit)`, the records are
+    read batch by batch too, up to `cap` of them."""
 
     __slots__ = ("key", "title", "records", "render_item", "prepare", "total", "empty_text", "more", "shown",
-                 "load", "cap", "_items")
+                 "load", "cap", "_items", "_prepared")
 
     def __init__(self, key: str, title: str, records: list, render_item, total: int | None = None,
                  empty_text: str = "", more: str = "", prepare=None, load=None, cap: int = 0):
@@ -45,24 +47,32 @@ class Section:
         self.load, self.cap = load, cap
         self.shown = 0
         self._items: list[str] = []
+        self._prepared = 0
 
     def item(self, index: int) -> str | None:
-        """The rendered text of record `index` (records are read and prepared in pages as they are
-        reached), or None when there is no such record."""
-        while len(self._items) <= index:
-            start = len(self._items)
-            if self.load and start >= len(self.records):
-                page = self.load(start, PAGE)
-                self.records.extend(page)
-                if len(page) < PAGE:  # fewer than counted (a concurrent change): what there is
-                    self.cap = min(self.cap, len(self.records))
-            batch = self.records[start:start + PAGE]
+        """The rendered text of record `index`, or None when there is no such record. Records are read
+        (with `load`) and prepared in batches as the budget reaches them; each is rendered when asked for."""
+        records, items = self.records, self._items
+        if index < len(items):
+            return items[index]
+        while self._prepared <= index:
+            start = self._prepared
+            end = start + max(FIRST_BATCH, start)
+            if self.load and end > len(records) and len(records) < self.cap:
+                wanted = min(end, self.cap) - len(records)
+                page = self.load(len(records), wanted)
+                records.extend(page)
+                if len(page) < wanted:  # fewer than counted (a concurrent change): what there is
+                    self.cap = len(records)
+            batch = records[start:end]
             if not batch:
                 return None
             if self.prepare:
                 self.prepare(batch)
-            self._items.extend(self.render_item(r) for r in batch)
-        return self._items[index]
+            self._prepared += len(batch)
+        while len(items) <= index:
+            items.append(self.render_item(records[len(items)]))
+        return items[index]
 
     @property
     def available(self) -> int:
@@ -343,31 +353,64 @@ def _footer(sections: list[Section], budget: int) -> str:
     return f"Left out ({budget} character budget): {listed}. See: " + ", ".join(f"`{c}`" for c in commands)
 
 
-def _annotate(store: Store, records) -> None:
-    """Where anchored code is now, for records that have anchors (reads their files)."""
-    if any(ref.is_anchor and (ref.anchor_text or ref.symbol)
-           for record in records for ref in getattr(record, "files", ())):
-        from .anchors.review import annotate
+class _Preparer:
+    """Fills in what shown records need besides their row: files, where anchored code is now, aging.
+    One per build, so that a file read or a setting looked up serves every batch of records."""
 
-        annotate(store.root, records)
+    __slots__ = ("store", "now", "_anchors", "_aging_days")
+
+    def __init__(self, store: Store, now: int):
+        self.store, self.now = store, now
+        self._anchors = None  # (git renames, files read), made when a record first has an anchor
+        self._aging_days = None
+
+    def __call__(self, records, blockers: bool = True) -> None:
+        store = self.store
+        queries.attach_files(store, records, blockers=blockers)
+        self.annotate(records)
+        if any(hasattr(r, "aging") for r in records):
+            if self._aging_days is None:
+                self._aging_days = aging_days(store)
+            mark_aging(store, records, self.now, self._aging_days)
+
+    def annotate(self, records) -> None:
+        """Where anchored code is now, for records that have anchors (reads their files)."""
+        if any(ref.is_anchor and (ref.anchor_text or ref.symbol)
+               for record in records for ref in getattr(record, "files", ())):
+            from .anchors.review import Files, Renames, annotate
+
+            if self._anchors is None:
+                self._anchors = (Renames(self.store.root), Files())
+            annotate(self.store.root, records, *self._anchors)
 
 
-def _count(store: Store, sql: str, bindings: tuple = ()) -> int:
-    return store.scalar(sql, bindings) or 0
+def _totals(store: Store, since: int, goal_id: str | None) -> dict[str, int]:
+    """How many records each paged section has, in one query."""
+    live = "archived_at IS NULL"
+    scope = " AND goal_id = ?" if goal_id else ""
+    counted = {
+        "killed": f"decisions WHERE {live} AND kind = 'killed'",
+        "notes": f"direction_notes WHERE {live} AND kind = 'note' AND created_at >= ?",
+        "decisions": f"decisions WHERE {live} AND kind = 'decision'",
+        "lessons": f"lessons WHERE {live} AND NOT ({queries.UNVERIFIED})",
+        "unverified": f"lessons WHERE {live} AND {queries.UNVERIFIED}",
+        "goals": f"goals WHERE {queries.ACTIVE_GOAL}" + (" AND id = ?" if goal_id else ""),
+        "in_progress": f"tasks WHERE status = 'in_progress' AND {live}{scope}",
+    }
+    row = store.one("SELECT " + ", ".join(f"(SELECT count(*) FROM {where})" for where in counted.values()),
+                    (since, *((goal_id, goal_id) if goal_id else ())))
+    return {key: n or 0 for key, n in zip(counted, row)}
 
 
 def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: int) -> list[Section]:
     fetch = max(20, budget // 50)  # no item is shorter than 50 characters: more could never be shown
     since = now - NOTE_DAYS * 86_400_000
     vision = queries.notes(store, "vision", limit=1)
-    scope = (" AND goal_id = ?", (goal_id,)) if goal_id else ("", ())
+    total = _totals(store, since, goal_id)
     completions = queries.completions(store, limit=5, goal_id=goal_id)
     finished = queries.finished_goals(store, goal_id=goal_id, limit=FINISHED_GOALS)
 
-    def attach(records):
-        queries.attach_files(store, records)
-        _annotate(store, records)
-        mark_aging(store, records, now)
+    attach = _Preparer(store, now)
 
     goal_parts: dict[str, tuple] = {}  # goal id -> (open tasks shown, open count, done count)
 
@@ -377,7 +420,8 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         counts = queries.task_counts_by_goal(store, ids)
         shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
                                            f"status != 'in_progress', {rank_sql('priority')}, created_at")
-        attach([t for tasks in shown.values() for t in tasks])
+        # a goal's task lines show their blockers, not their files
+        queries.attach_files(store, [t for tasks in shown.values() for t in tasks], files=False)
         for gid in ids:
             c = counts[gid]
             goal_parts[gid] = (shown.get(gid, []), c.get("todo", 0) + c.get("in_progress", 0), c.get("done", 0))
@@ -411,10 +455,8 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
     def completion_item(task: Task) -> str:
         return render_completion(task, extras[task.id], now)
 
-    live = "archived_at IS NULL"
-
     def paged(key: str, title: str, render_item, total: int, empty_text: str, more: str, prepare, load) -> Section:
-        """A section whose records are read a page at a time as the budget reaches them (at most `fetch`)."""
+        """A section whose records are read batch by batch as the budget reaches them (at most `fetch`)."""
         return Section(key, title, [], render_item, total, empty_text, more, prepare, load, min(total, fetch))
 
     # Finished goals only when there are some: a trace of what was closed, not a heading to fill.
@@ -424,35 +466,33 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         Section("vision", "Product Vision", vision, lambda n: f"  {field(n.content, 1500, '  ')}",
                 empty_text="(not set: `imi vision \"...\"` records it)"),
         paged("killed", "What was killed and why", lambda d: render_decision(d, now),
-              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'killed'"),
+              total["killed"],
               "(nothing)", "imi search killed", attach,
               lambda offset, limit: queries.decisions(store, "killed", limit=limit, offset=offset)),
         paged("notes", f"Direction notes (last {NOTE_DAYS} days)", lambda n: render_note(n, now),
-              _count(store, f"SELECT count(*) FROM direction_notes WHERE {live} AND kind = 'note' "
-                            "AND created_at >= ?", (since,)),
+              total["notes"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.notes(store, "note", since_ms=since, limit=limit, offset=offset)),
         paged("decisions", "Decisions", lambda d: render_decision(d, now),
-              _count(store, f"SELECT count(*) FROM decisions WHERE {live} AND kind = 'decision'"),
+              total["decisions"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.decisions(store, "decision", limit=limit, offset=offset)),
         paged("lessons", "Verified Lessons", lambda l: render_lesson(l, now),
-              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND NOT ({queries.UNVERIFIED})"),
+              total["lessons"],
               "(none)", "imi search WORDS", attach,
               lambda offset, limit: queries.lessons(store, limit=limit, verified=True, offset=offset)),
         paged("unverified", "Lessons (unverified)", lambda l: render_lesson(l, now),
-              _count(store, f"SELECT count(*) FROM lessons WHERE {live} AND {queries.UNVERIFIED}"),
+              total["unverified"],
               "", "imi search WORDS", attach,
               lambda offset, limit: queries.lessons(store, limit=limit, verified=False, offset=offset)),
         paged("goals", "Active goals", goal_item,
-              _count(store, f"SELECT count(*) FROM goals WHERE {queries.ACTIVE_GOAL}"
-                            + (" AND id = ?" if goal_id else ""), scope[1]),
+              total["goals"],
               "(none: `imi goal NAME` adds one)", "imi plan", prepare_goals,
               lambda offset, limit: queries.goals(store, active_only=True, goal_id=goal_id, limit=limit,
                                                   offset=offset)),
         *recently_finished,
         paged("in_progress", "In progress", in_progress_item,
-              _count(store, f"SELECT count(*) FROM tasks WHERE status = 'in_progress' AND {live}{scope[0]}", scope[1]),
+              total["in_progress"],
               "(nothing claimed)", "imi status", prepare_in_progress,
               lambda offset, limit: queries.tasks(store, goal_id=goal_id, status="in_progress", limit=limit,
                                                   offset=offset)),
@@ -501,10 +541,10 @@ def build_for_file(store: Store, path: str, *, budget: int = DEFAULT_BUDGET, now
     goals = [r for r in newest if r.kind == "goal"]
     notes = [r for r in newest if r.kind in ("note", "memory")]
 
+    preparer = _Preparer(store, now)
+
     def prepare(batch) -> None:  # files, where anchored code is now and aging: only for what is reached
-        queries.attach_files(store, batch, blockers=False)
-        _annotate(store, batch)
-        mark_aging(store, batch, now)
+        preparer(batch, blockers=False)
 
     def section(key, title, records, render):
         return Section(key, title, records, render, prepare=prepare)

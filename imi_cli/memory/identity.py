@@ -4,8 +4,6 @@ import os
 
 from .errors import UsageError
 from .lazyre import LazyPattern
-from .redaction import redact
-from .text import scrub
 
 MAX_AGENT = 200
 _UNPRINTABLE = LazyPattern(r"[\x00-\x1f\x7f-\x9f]")
@@ -22,12 +20,22 @@ def agent_id(flag: str | None = None) -> str:
     return "user"
 
 
+def _scrubbed(text: str) -> str:
+    from .text import scrub
+
+    return scrub(text)
+
+
 def _checked(agent: str, source: str) -> str:
-    """An agent id is shown on one line everywhere: refuse control characters, bad bytes and essays."""
+    """An agent id is shown on one line everywhere: refuse control characters, bad bytes and essays.
+    (Cleaning and redaction load here: most commands take the login name and never need them.)"""
+    from .redaction import redact
+
     try:
         agent.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError(f"{source} is not valid UTF-8 text") from None
-    if not (agent.isascii() and agent.isprintable()) and _UNPRINTABLE.search(agent) or scrub(agent) != agent or len(agent) > MAX_AGENT:  # hidden characters too
+    plain = agent.isascii() and agent.isprintable()  # then nothing in it is hidden: no need to load `scrub`
+    if not plain and (_UNPRINTABLE.search(agent) or _scrubbed(agent) != agent) or len(agent) > MAX_AGENT:
         raise UsageError(f"{source} must be one printable line of at most {MAX_AGENT} characters")
     return redact(agent, "agent id")  # an id is stored on every record it writes: a token pasted there too

@@ -37,8 +37,8 @@ def loads(text: str):
         start = size - len(text.lstrip(_WHITESPACE))
         try:
             value, end = _scan(text, start)
-        except (StopIteration, ValueError):
-            pass  # json raises the same error, with its message
+        except Exception:  # noqa: BLE001  json raises the error with its message (the scanner alone
+            pass           # cannot while json.decoder is not loaded: it then raises SystemError)
         else:
             while end < size and text[end] in _WHITESPACE:
                 end += 1

@@ -12,8 +12,9 @@ from .store.queries import TABLES
 
 CHECKED = ("decision", "lesson")
 _TEXT = {"decision": "what", "lesson": "what_went_wrong"}
-_ACTIVE = ("o.record_id NOT IN (SELECT id FROM decisions WHERE archived_at IS NOT NULL "
-           "UNION ALL SELECT id FROM lessons WHERE archived_at IS NOT NULL)")
+# looked up by id for each candidate (not a list of every archived id, which grows with history)
+_ACTIVE = ("NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = o.record_id AND d.archived_at IS NOT NULL) "
+           "AND NOT EXISTS (SELECT 1 FROM lessons l WHERE l.id = o.record_id AND l.archived_at IS NOT NULL)")
 # Same code: the same symbol, or overlapping line ranges. Two records that name only the same whole
 # file are not reported: a busy file gathers many lessons that do not disagree, and a notice on
 # every write would teach people to ignore them.
@@ -38,6 +39,7 @@ def related(store: Store, kind: str, record_id: str) -> list[dict]:
     out = [{"kind": kind, "id": row[0], "relation": "duplicate", "where": ""} for row in store.execute(
         f"SELECT o.id FROM {table} o, {table} n WHERE n.id = ? AND o.id != n.id AND o.archived_at IS NULL "
         f"AND lower(o.{column}) = lower(n.{column}){same_kind} ORDER BY o.id LIMIT 5", (record_id,))]
+    # (the live-text indexes of migration 7 answer this: lower(what) with kind, lower(what_went_wrong))
     seen = {r["id"] for r in out}
     for other_kind, other_id, path, start, end, symbol in store.execute(_SAME_CODE, (record_id,)):
         if other_id not in seen:

@@ -10,10 +10,15 @@ use; `lru_cache` wraps its function the first time the function is called.
 apsw's extension imports `collections.abc` for its Mapping: that module only re-exports
 `_collections_abc`, which Python's start-up has loaded, but importing it runs the whole
 `collections` package first.
+
+pathlib also imports ntpath (for PureWindowsPath), which tries five times to import the Windows
+modules `nt` and `_winapi`; on POSIX each failed attempt searches every folder of `sys.path`.
+While pathlib loads there, those names are marked absent, so each attempt fails at once.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 _DEFERRED = ("re", "fnmatch", "functools", "warnings", "urllib.parse")
@@ -62,7 +67,9 @@ def import_pathlib() -> None:
     """Import pathlib, deferring re, fnmatch, functools, warnings and urllib.parse until used."""
     if "pathlib" in sys.modules:
         return
-    stand_ins = {name: _Deferred(name) for name in _DEFERRED if name not in sys.modules}
+    stand_ins: dict = {name: _Deferred(name) for name in _DEFERRED if name not in sys.modules}
+    if os.name == "posix":
+        stand_ins.update({name: None for name in ("nt", "_winapi") if name not in sys.modules})
     if "functools" in stand_ins:
         stand_ins["functools"].lru_cache = _lru_cache
     if "urllib.parse" in stand_ins:

@@ -8,8 +8,6 @@ words from a person while an agent still reads them. None of them is ever stored
 
 from __future__ import annotations
 
-import unicodedata
-
 from .errors import UsageError
 from .lazyre import LazyPattern
 from .redaction import redact
@@ -46,6 +44,8 @@ _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85"
 
 def _visible_partner(char: str) -> bool:
     """What a joiner may stand between: a non-ASCII letter, mark or symbol (not Latin text)."""
+    import unicodedata  # only for text with joiners or variation selectors
+
     return bool(char) and not char.isascii() and unicodedata.category(char)[0] in "LMS"
 
 

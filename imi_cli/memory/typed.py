@@ -4,6 +4,8 @@
 importing `dataclasses` (it pulls in `inspect`) and building a dataclass costs
 about 15 ms there, a quarter of the time budget. Records need only an
 `__init__` from annotated fields with defaults, equality and a readable repr.
+Each `__init__` is written out in record_inits.py (compiled with the package's
+bytecode); one is compiled from source only for a class that file lacks.
 """
 
 from __future__ import annotations
@@ -32,14 +34,19 @@ def record(cls: type) -> type:
 
     attrs = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
     attrs.update(__slots__=tuple(f for f in fields if not any(f in getattr(b, "__slots__", ()) for b in cls.__mro__[1:])),
-                 __init__=__init__, _fields=tuple(fields), __eq__=_eq, __repr__=_repr, __hash__=None)
+                 __init__=__init__, _fields=tuple(fields), _defaults=defaults, __eq__=_eq, __repr__=_repr,
+                 __hash__=None)
     made.append(type(cls)(cls.__name__, cls.__bases__, attrs))
     return made[0]
 
 
-def _compile_init(fields: list[str], defaults: dict[str, object]):
-    """`__init__(self, field, field=default, ...)` setting each field, as source compiled once."""
-    params, body, namespace = [], [], {}
+_LITERALS = (str, int, float, bool, type(None))
+
+
+def _source(fields, defaults: dict[str, object], written) -> str | None:
+    """The source of `__init__(self, field, field=default, ...)` setting each field; `written(name,
+    default)` gives a default's text (None when it has none: then there is no source)."""
+    params, body = [], []
     for name in fields:
         if name in defaults:
             default = defaults[name]
@@ -47,13 +54,54 @@ def _compile_init(fields: list[str], defaults: dict[str, object]):
                 params.append(f"{name}=None")
                 body.append(f"self.{name} = {_MUTABLE_DEFAULTS[default]} if {name} is None else {name}")
                 continue
-            namespace[f"_default_{name}"] = default
-            params.append(f"{name}=_default_{name}")
+            text = written(name, default)
+            if text is None:
+                return None
+            params.append(f"{name}={text}")
         else:
             params.append(name)
         body.append(f"self.{name} = {name}")
-    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
-    exec(source, namespace)  # noqa: S102 - generated from the class's own field names
+    return f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
+
+
+def _literal(name: str, default: object) -> str | None:
+    if type(default) in _LITERALS and default == default:  # not NaN
+        return repr(default)
+    if type(default) in (tuple, frozenset) and not default:
+        return "()" if type(default) is tuple else "frozenset()"
+    return None
+
+
+def init_source(fields, defaults: dict[str, object]) -> str | None:
+    """The source of a record's `__init__` with each default written as a literal, or None when a
+    default has no literal form. record_inits.py holds these functions for every record class."""
+    return _source(fields, defaults, _literal)
+
+
+def inits_module(classes) -> str:
+    """The text of record_inits.py for these record classes."""
+    sources = sorted({source for cls in classes if (source := init_source(cls._fields, cls._defaults))})
+    out = ['"""The `__init__` of every record class (`typed.record`), written out: compiled with the package\'s',
+           "bytecode like any module, where compiling it from source at run time parsed it first (about half a",
+           "million instructions a class, in every command). Generated: `python tests/test_record_inits.py`",
+           'rewrites it, and that test fails when it is out of date."""', ""]
+    for number, source in enumerate(sources):
+        out += ["", source.replace("def __init__(", f"def _init_{number}(", 1), ""]
+    out += ["", "INITS = {  # the source `typed.init_source` gives -> the function"]
+    out += [f"    {source!r}: _init_{number}," for number, source in enumerate(sources)]
+    return "\n".join(out + ["}", ""])
+
+
+def _compile_init(fields: list[str], defaults: dict[str, object]):
+    """A record's `__init__`: the one in record_inits.py, else compiled from source once."""
+    source = init_source(fields, defaults)
+    if source is not None:
+        from .record_inits import INITS
+
+        if source in INITS:
+            return INITS[source]
+    namespace = {f"_default_{name}": default for name, default in defaults.items()}
+    exec(_source(fields, defaults, lambda name, _: f"_default_{name}"), namespace)  # noqa: S102 - from the class's own field names
     return namespace["__init__"]
 
 

@@ -89,12 +89,13 @@ def idle_days(record, used: dict[str, int], now: int) -> int:
     return max(0, (now - latest) // DAY_MS)
 
 
-def mark_aging(store: Store, records, now: int) -> None:
-    """Set `aging` (days idle) on the records idle for longer than the aging time."""
+def mark_aging(store: Store, records, now: int, limit: int | None = None) -> None:
+    """Set `aging` (days idle) on the records idle for longer than the aging time (`limit` days, when the
+    caller has looked it up already)."""
     records = [r for r in records if hasattr(r, "aging")]
     if not records:
         return
-    limit = aging_days(store)
+    limit = aging_days(store) if limit is None else limit
     used = last_used(store, [r.id for r in records])
     for record in records:
         days = idle_days(record, used, now)

@@ -106,7 +106,9 @@ def _state(store: Store) -> str | None:
     head = head_commit(store.root)
     if head is None:
         return None
-    count, last = store.one("SELECT count(*), max(id) FROM refs")
+    # two subqueries: SQLite counts a table from its pages and finds max(id) at the end of its b-tree;
+    # `count(*), max(id)` in one select read every reference (5 M instructions at 12,000 of them)
+    count, last = store.one("SELECT (SELECT count(*) FROM refs), (SELECT max(id) FROM refs)")
     return f"{head} {index_mtime(store.root)} {count} {last}"
 
 

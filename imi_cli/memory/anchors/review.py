@@ -126,9 +126,10 @@ def verify(store: Store, kind: str, record_id: str, read=read_lines) -> list[tup
     return done
 
 
-def annotate(root: Path, records) -> None:
-    """Set `ref.now` on every anchored reference of these records (for context and hooks)."""
-    renames, files = Renames(root), Files()
+def annotate(root: Path, records, renames: Renames | None = None, files: Files | None = None) -> None:
+    """Set `ref.now` on every anchored reference of these records (for context and hooks); `renames` and
+    `files` may be shared by several calls (each file read once, git asked once)."""
+    renames, files = renames or Renames(root), files or Files()
     for item in records:
         for ref in getattr(item, "files", ()):
             if ref.is_anchor and (ref.anchor_text or ref.symbol):  # a bare line number has nothing to compare
@@ -158,7 +159,7 @@ def reanchor(store: Store, kind: str, record_id: str, ref_id: int, path: str, li
     from ..errors import NotFound, UsageError
     from ..gitinfo import head_commit
     from ..redaction import redact
-    from .symbols import find_symbol
+    from .spans import find_symbol
 
     found = queries.get(store, kind, record_id)
     ref = next((r for r in getattr(found, "files", ()) if r.ref_id == ref_id), None) if found else None

@@ -140,7 +140,7 @@ def locate(anchor: Anchor, root: Path, renames: dict[str, str] | None = None, re
     old = (anchor.line_start or 1) - 1
 
     if anchor.symbol:
-        from .symbols import find_symbol  # only symbol anchors pay for the outliner
+        from .spans import find_symbol  # only symbol anchors pay for the outliner, and once per file content
 
         span = find_symbol(lines, path, anchor.symbol)
         if span:
@@ -178,7 +178,7 @@ def snapshot(root: Path, path: str, line_start: int | None, line_end: int | None
     if lines is None:
         return line_start, line_end, None
     if symbol:
-        from .symbols import find_symbol
+        from .spans import find_symbol
 
         span = find_symbol(lines, path, symbol)
         if span is None:

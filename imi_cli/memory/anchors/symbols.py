@@ -20,11 +20,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-LANGUAGES = {
-    ".py": "python", ".pyi": "python",
-    ".ts": "ts", ".tsx": "ts", ".js": "ts", ".jsx": "ts", ".mjs": "ts", ".cjs": "ts", ".mts": "ts", ".cts": "ts",
-    ".go": "go", ".rs": "rust",
-}
+from .languages import LANGUAGES, language_of  # noqa: F401  (LANGUAGES: part of this module's API)
 
 
 class Declaration(namedtuple("Declaration", "first last depth rank")):  # not typing.NamedTuple: start-up cost
@@ -35,12 +31,6 @@ class Declaration(namedtuple("Declaration", "first last depth rank")):  # not ty
     Go method found by its bare name."""
 
     __slots__ = ()
-
-
-def language_of(path: str) -> str | None:
-    """The language family of a file by its extension, or None."""
-    dot = path.rfind(".")
-    return LANGUAGES.get(path[dot:].lower()) if dot != -1 else None
 
 
 def find_symbol(lines: list[str], path: str, symbol: str) -> tuple[int, int] | None:

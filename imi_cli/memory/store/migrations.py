@@ -346,8 +346,19 @@ CREATE INDEX IF NOT EXISTS goals_live_active_idx ON goals(({rank_sql('priority')
 """)
 
 
+def _v7_duplicate_text_indexes(conn: apsw.Connection) -> None:
+    """6 -> 7: live decisions and lessons by their text, lower-cased: a new decision or lesson is
+    checked for a word-for-word duplicate (overlap.py) by an index lookup instead of reading every
+    live row of its table, so a write costs the same with 100k records as with 1k."""
+    conn.execute("""
+CREATE INDEX IF NOT EXISTS decisions_live_text_idx ON decisions(lower(what), kind) WHERE archived_at IS NULL;
+CREATE INDEX IF NOT EXISTS lessons_live_text_idx ON lessons(lower(what_went_wrong)) WHERE archived_at IS NULL;
+""")
+
+
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text,
-                                                       _v4_hot_query_indexes, _v5_curation, _v6_live_row_indexes]
+                                                       _v4_hot_query_indexes, _v5_curation, _v6_live_row_indexes,
+                                                       _v7_duplicate_text_indexes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -116,20 +116,18 @@ def attach_files(store: Store, records: Iterable[Record], *, files: bool = True,
     if not by_id:
         return
     refs: dict[str, list[FileRef]] = {}
-    ids = list(by_id)
+    ids = list(by_id) if files else []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        if files:
-            for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN ({marks}) "
-                                     "ORDER BY id", tuple(chunk)):
-                refs.setdefault(row[1], []).append(_ref(row))
-        if blockers:
-            for row in store.execute(f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN ({marks})",
-                                     tuple(chunk)):
-                task = by_id[row[0]]
-                if isinstance(task, Task):
-                    task.blocked_by.append(row[1])
+        for row in store.execute(f"SELECT kind, record_id, {REF_COLUMNS} FROM refs WHERE record_id IN "
+                                 f"({','.join('?' * len(chunk))}) ORDER BY id", tuple(chunk)):
+            refs.setdefault(row[1], []).append(_ref(row))
+    task_ids = [record_id for record_id, r in by_id.items() if isinstance(r, Task)] if blockers else []
+    for start in range(0, len(task_ids), 500):  # only tasks have blockers
+        chunk = task_ids[start:start + 500]
+        for task_id, blocker in store.execute(f"SELECT task_id, blocked_by FROM task_deps WHERE task_id IN "
+                                              f"({','.join('?' * len(chunk))})", tuple(chunk)):
+            by_id[task_id].blocked_by.append(blocker)
     if files:
         for record_id, record in by_id.items():
             record.files = refs.get(record_id, [])
@@ -193,26 +191,32 @@ def task_summaries(store: Store, goal_id: str | None = None) -> list[Task]:
     where, bindings = "archived_at IS NULL", ()
     if goal_id:
         where, bindings = where + " AND goal_id = ?", (goal_id,)
-    found = [Task(id=r[0], title=r[1], goal_id=r[2], priority=r[3], status=r[4], claimant=r[5], claimed_at=r[6],
-                  last_ping_at=r[7], updated_at=r[8])
-             for r in store.execute(
-                 "SELECT id, title, goal_id, priority, status, agent_id, claimed_at, last_ping_at, updated_at "
-                 f"FROM tasks WHERE {where} ORDER BY {rank_sql('priority')}, created_at", bindings)]
+    found = [_task_summary(r) for r in store.execute(
+        f"SELECT {TASK_SUMMARY_COLS} FROM tasks WHERE {where} ORDER BY {rank_sql('priority')}, created_at", bindings)]
     attach_blockers(store, found)
     return found
 
 
+TASK_SUMMARY_COLS = "id, title, goal_id, priority, status, agent_id, claimed_at, last_ping_at, updated_at"
+
+
+def _task_summary(r) -> Task:
+    return Task(id=r[0], title=r[1], goal_id=r[2], priority=r[3], status=r[4], claimant=r[5], claimed_at=r[6],
+                last_ping_at=r[7], updated_at=r[8])
+
+
 def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: str) -> dict[str, list[Task]]:
-    """{goal id: its first `per_goal` live todo or in-progress tasks in `order`}, for many goals in one query."""
+    """{goal id: its first `per_goal` live todo or in-progress tasks in `order`}, for many goals in one query;
+    only what a task line shows (as task_summaries, without blockers)."""
     if not goal_ids:
         return {}
     marks = ",".join("?" * len(goal_ids))
     found: dict[str, list[Task]] = {}
     for row in store.execute(
-            f"SELECT {TASK_COLS} FROM (SELECT {TASK_COLS}, row_number() OVER (PARTITION BY goal_id ORDER BY {order}) "
-            f"AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
+            f"SELECT {TASK_SUMMARY_COLS} FROM (SELECT {TASK_SUMMARY_COLS}, row_number() OVER (PARTITION BY goal_id "
+            f"ORDER BY {order}) AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
             f"AND status IN ('todo', 'in_progress')) WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
-        found.setdefault(row[2], []).append(_task(row))
+        found.setdefault(row[2], []).append(_task_summary(row))
     return found
 
 
