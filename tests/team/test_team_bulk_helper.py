@@ -131,6 +131,15 @@ def test_a_helper_that_fails_or_cannot_start_changes_nothing(team, monkeypatch, 
     monkeypatch.setattr(sys, "executable", str(tmp_path / "missing"))  # cannot start at all
     assert first_command(team("dave", init=False)) == alone
     assert started[-1] is None
+    stuck = tmp_path / "stuck"
+    stuck.write_text("#!/bin/sh\ncat > /dev/null\nexec sleep 60\n")
+    stuck.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(stuck))  # takes the job and never answers
+    monkeypatch.setattr(share, "_PATIENCE", 1)
+    erin = team("erin", init=False)
+    assert first_command(erin) == alone
+    assert started[-1] is not None and started[-1].process.poll() is not None, "the stuck helper still runs"
+    assert not joined and not list((erin.root / ".imi").glob(".load-*.tmp"))
 
 
 def test_the_helper_takes_the_kinds_applied_last():

@@ -29,6 +29,7 @@ MIN_LOAD = 20_000  # fewer new versions: a second process adds a fifth to the CP
 MIN_SHARE = 2_000  # nor when the helper's share is smaller than this
 LINKS = {"goals": "goal_id", "tasks": "task_id"}  # what the helper's records link to, and the column holding it
 _SCRATCH_TABLES = ("refs", "text_versions", "settings")
+_PATIENCE = 600  # seconds to wait for the helper's answer (a year of memory takes it a few seconds)
 
 
 class Failed(Exception):
@@ -102,8 +103,12 @@ class Helper:
         self.here = (skipped, at)
 
     def _result(self) -> dict:
+        import subprocess
+
         try:
-            out, err = self.process.communicate()
+            out, err = self.process.communicate(timeout=_PATIENCE)
+        except subprocess.TimeoutExpired as exc:  # stuck: this process loads everything instead
+            raise Failed(f"no answer in {_PATIENCE} s") from exc
         except (OSError, ValueError) as exc:
             raise Failed(str(exc)) from exc
         if self.process.returncode != 0:
@@ -201,7 +206,10 @@ class Helper:
         """Stop the helper if it still runs and remove its file (detached once the transaction ends)."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
         path = self.path
         if self.attached:
             schema = self.schema
