@@ -136,10 +136,14 @@ END;
 """
 
 
-def rebuild_search_index(conn: apsw.Connection) -> None:
-    """Fill the full-text index from the tables (after a migration or a VACUUM)."""
-    conn.execute("DELETE FROM search_index")
+def rebuild_search_index(conn: apsw.Connection, kinds=None) -> None:
+    """Fill the full-text index from the tables (after a migration or a VACUUM). With `kinds`: add the
+    rows of these kinds only, to an index that holds none of them (a bulk load, in parts)."""
+    if kinds is None:
+        conn.execute("DELETE FROM search_index")
     for kind, (table, fields, code) in FTS_SOURCES.items():
+        if kinds is not None and kind not in kinds:
+            continue
         body = "concat_ws(' ', " + ", ".join(fields) + ")"
         conn.execute(
             f"INSERT INTO search_index(rowid, kind, record_id, body) "

@@ -17,15 +17,17 @@ from . import rows
 
 
 @contextmanager
-def search_triggers_off(store: Store) -> Iterator[None]:
+def search_triggers_off(store: Store, rebuild: bool = True) -> Iterator[None]:
     """The full-text triggers dropped for the block (inside its transaction), the index rebuilt from the
-    tables and the triggers restored after it: one pass instead of one trigger per row."""
+    tables (unless the block fills it) and the triggers restored after it: one pass instead of one
+    trigger per row."""
     triggers = store.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_fts\\_%' "
                              "ESCAPE '\\'").fetchall()
     for name, _sql in triggers:
         store.execute(f"DROP TRIGGER {name}")
     yield
-    rebuild_search_index(store.conn)
+    if rebuild:
+        rebuild_search_index(store.conn)
     for _name, sql in triggers:
         store.execute(sql)
 
@@ -143,14 +145,19 @@ class BulkLoad:
         runs once this load's records are written, before the helper's rows are copied (meanwhile the
         helper works on)."""
         conn = self.store.conn
-        with search_triggers_off(self.store):
+        helper = self.helper
+        with search_triggers_off(self.store, rebuild=helper is None):
             self.write_records()
+            if helper:  # this process's kinds indexed while the helper may still be working
+                conn.execute("DELETE FROM search_index")
+                rebuild_search_index(conn, [kind for kind in TABLES if kind not in helper.kinds])
             if join is not None:
                 join()
-            refs = self.refs + self.helper.refs(self.store) if self.helper else self.refs
+            refs = self.refs + helper.refs(self.store) if helper else self.refs
             conn.executemany(rows._INSERT_REFS, sorted(refs, key=_by_record_id))
-            if self.helper:
-                self.helper.copy_rows(self.store)
+            if helper:
+                helper.copy_rows(self.store)
+                rebuild_search_index(conn, helper.kinds)
             conn.executemany("INSERT OR IGNORE INTO task_deps(task_id, blocked_by) VALUES (?, ?)", self.deps)
         self.statements, self.refs, self.deps = {}, [], []
 
