@@ -488,8 +488,12 @@ class Project:
 
     def _shown(self, packed):
         """Renew the decisions, lessons and notes a packed context shows (their last-used time)."""
-        self.mark_used([r.id for s in packed.sections for r in s.records[:s.shown]
-                        if getattr(r, "kind", "") in ("decision", "lesson", "note")])
+        from .clock import now_ms
+        from .usage import mark_used
+
+        shown = [r for s in packed.sections for r in s.records[:s.shown]
+                 if getattr(r, "kind", "") in ("decision", "lesson", "note")]
+        mark_used(self._store, [r.id for r in shown], now_ms(), {r.id: r.created_at or 0 for r in shown})
 
     def mark_used(self, ids) -> int:
         """Note that these records were just shown to an agent or a person (a hover, a view): they stop
