@@ -470,14 +470,16 @@ class Project:
 
         return lease_ms(self._store)
 
-    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None):
-        """The packed session context (render() for text, to_json() for data). With `excess`, a function
-        of the rendered text saying by how many characters it overflows its host: the same records
-        are packed again into a smaller budget (at most twice) until it does not."""
+    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None,
+                measure=len):
+        """The packed session context (render() for text, to_json() for data). `measure` is how the
+        budget counts a text (a hook whose host limits the JSON passes the escaped length). With
+        `excess`, a function of the rendered text saying by how many characters it overflows its
+        host: the same records are packed again into a smaller budget (at most twice) until it does not."""
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
-        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first), measure=measure)
         for _ in range(2 if excess else 0):
             over = excess(packed.render())
             if over <= 0:
