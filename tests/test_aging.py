@@ -81,3 +81,16 @@ def test_stale_memory_is_flagged_by_default_or_withheld_by_the_setting(project):
     assert "retries hid the outage" not in project.ok("context", env={"IMI_STALE_MEMORY": "withhold"}).out
     result = project.fail("context", env={"IMI_STALE_MEMORY": "hide"})
     assert "IMI_STALE_MEMORY must be flag or withhold" in result.err
+
+
+def test_showing_memory_made_today_writes_nothing(project, old_lesson):
+    """A record's age counts from its creation: showing one made within the day needs no time of use,
+    so `imi context` after `imi log` stays a read (no write, no disk sync)."""
+    fresh = project.new("log", "keep the parser streaming")
+    context = project.ok("context").out
+    assert fresh in context and old_lesson in context
+    assert project.sql("SELECT record_id FROM record_usage") == [(old_lesson,)]  # the old one renewed
+    assert thinks_aging(project) == []
+    project.sql("UPDATE direction_notes SET created_at = created_at - 2 * ? WHERE id = ?", (DAY_MS, fresh))
+    project.ok("context")
+    assert sorted(project.sql("SELECT record_id FROM record_usage")) == sorted([(old_lesson,), (fresh,)])

@@ -212,3 +212,10 @@ def test_a_newer_schema_is_refused_and_left_unchanged(imi_project):
     assert_clean_failure(process)
     assert hashlib.sha256(imi_project.db.read_bytes()).hexdigest() == digest
     assert imi_project.sql("PRAGMA user_version")[0][0] == SCHEMA_VERSION + 5
+
+
+def test_the_version_every_opening_checks_counts_the_migrations():
+    """Openings compare with store.version.SCHEMA_VERSION without loading the migrations' SQL."""
+    from imi_cli.memory.store import version
+
+    assert version.SCHEMA_VERSION == SCHEMA_VERSION

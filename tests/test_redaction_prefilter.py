@@ -68,3 +68,24 @@ def test_the_shortcuts_past_the_prefilter_change_no_result(monkeypatch):
     redaction._FOUND.clear()
     assert [replace_secrets(text) for text in made] == quick
     assert any(kinds for _, kinds in quick)  # some texts hold secrets: the comparison means something
+
+
+def test_short_plain_agent_ids_can_hold_no_secret():
+    """`identity._checked` returns a short id of letters, digits, `.`, `_` and `-` without asking the
+    rules: that holds only while every rule that can match so few characters needs another character."""
+    import re._parser as sre_parse
+
+    from imi_cli.memory.identity import _PLAIN_ID_CHARS, SHORT_PLAIN_ID, _checked
+
+    short = {rule.kind + " " + rule.pattern for rule in _RULES
+             if sre_parse.parse(rule.pattern.removeprefix(redaction._B)).getwidth()[0] <= SHORT_PLAIN_ID}
+    reviewed = {"url-password": "://", "password": r"\s"}  # each needs a character outside the plain ones
+    assert all(entry.split()[0] in reviewed for entry in short), short
+    assert all(any(need in entry for need in reviewed.values()) for entry in short), short
+    rng = random.Random(14)
+    prefixes = ["", "xoxb-", "ghp_", "AKIA", "sk-", "hf_", "npm_", "glpat-", "eyJ", "pass", "token", "key-"]
+    for _ in range(5000):
+        head = rng.choice(prefixes)
+        ident = head + "".join(rng.choice(sorted(_PLAIN_ID_CHARS)) for _ in range(rng.randint(1, 14)))
+        ident = ident[:SHORT_PLAIN_ID]
+        assert replace_secrets(ident) == (ident, []) and _checked(ident, "IMI_AGENT_ID") == ident

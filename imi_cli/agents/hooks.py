@@ -109,7 +109,12 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
         def excess(text: str) -> int:  # JSON escapes newlines and quotes: keep the whole stdout within the limit
             return len(json_dumps(intro + text, ensure_ascii=False)) + 100 - SESSION_BUDGET
 
-        packed = project.context(budget=SESSION_BUDGET - len(intro), first=("in_progress", "lessons"), excess=excess)
+        from ..memory import json_escaped_length
+
+        # packed by the length each text takes in the JSON the host reads, so it fits the first time
+        room = SESSION_BUDGET - 100 - 2 - json_escaped_length(intro)
+        packed = project.context(budget=room, first=("in_progress", "lessons"), excess=excess,
+                                 measure=json_escaped_length)
         text = intro + packed.render()
         state.data["context"] = True
         state.save()

@@ -24,7 +24,7 @@ _EXPORTS = {
     # time and text
     "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt", "one_line": "excerpt", "field": "excerpt",
     # start-up-light tools: patterns compiled on first use, JSON without the json package
-    "LazyPattern": "lazyre", "json_loads": "jsontext", "json_dumps": "jsontext",
+    "LazyPattern": "lazyre", "json_loads": "jsontext", "json_dumps": "jsontext", "json_escaped_length": "jsontext",
     # context and work
     "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
     "THINK_PROMPT": "signals",
@@ -47,7 +47,8 @@ _EXPORTS = {
 }
 # public names that differ from the defining module's own name
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
-            "secrets_allowed": "allow_secrets", "json_loads": "loads", "json_dumps": "dumps"}
+            "secrets_allowed": "allow_secrets", "json_loads": "loads", "json_dumps": "dumps",
+            "json_escaped_length": "escaped_length"}
 
 # modules that import no pathlib (what `imi --version` and every command's start load)
 _NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt", "lazyre", "jsontext"}

@@ -470,14 +470,16 @@ class Project:
 
         return lease_ms(self._store)
 
-    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None):
-        """The packed session context (render() for text, to_json() for data). With `excess`, a function
-        of the rendered text saying by how many characters it overflows its host: the same records
-        are packed again into a smaller budget (at most twice) until it does not."""
+    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None,
+                measure=len):
+        """The packed session context (render() for text, to_json() for data). `measure` is how the
+        budget counts a text (a hook whose host limits the JSON passes the escaped length). With
+        `excess`, a function of the rendered text saying by how many characters it overflows its
+        host: the same records are packed again into a smaller budget (at most twice) until it does not."""
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
-        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first))
+        packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first), measure=measure)
         for _ in range(2 if excess else 0):
             over = excess(packed.render())
             if over <= 0:
@@ -488,8 +490,12 @@ class Project:
 
     def _shown(self, packed):
         """Renew the decisions, lessons and notes a packed context shows (their last-used time)."""
-        self.mark_used([r.id for s in packed.sections for r in s.records[:s.shown]
-                        if getattr(r, "kind", "") in ("decision", "lesson", "note")])
+        from .clock import now_ms
+        from .usage import mark_used
+
+        shown = [r for s in packed.sections for r in s.records[:s.shown]
+                 if getattr(r, "kind", "") in ("decision", "lesson", "note")]
+        mark_used(self._store, [r.id for r in shown], now_ms(), {r.id: r.created_at or 0 for r in shown})
 
     def mark_used(self, ids) -> int:
         """Note that these records were just shown to an agent or a person (a hover, a view): they stop

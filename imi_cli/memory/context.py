@@ -90,11 +90,12 @@ class Section:
 class Context:
     """The packed context: a header, sections with what fits, and a footer naming what was left out."""
 
-    __slots__ = ("header", "sections", "budget", "footer", "compact")
+    __slots__ = ("header", "sections", "budget", "footer", "compact", "measure")
 
-    def __init__(self, header: str, sections: list[Section], budget: int, footer: str = ""):
+    def __init__(self, header: str, sections: list[Section], budget: int, footer: str = "", measure=len):
         self.header, self.sections, self.budget, self.footer = header, sections, budget, footer
         self.compact = False  # leave out the "(N left out)" lines: the footer says it all
+        self.measure = measure  # how the budget counts a text: its length, or its length once escaped
 
     def render(self) -> str:
         """The packed text, never longer than the budget."""
@@ -116,7 +117,7 @@ class Context:
         """The same records packed again into another budget (rendered items are reused, nothing is read)."""
         for section in self.sections:
             section.shown = 0
-        return pack(self.header, self.sections, budget)
+        return pack(self.header, self.sections, budget, self.measure)
 
     def to_json(self) -> dict:
         return {
@@ -277,18 +278,18 @@ def render_completion(task: Task, extra: dict[str, str], now: int) -> str:
     return text
 
 
-def _fill(sections: list[Section], room: int) -> int:
+def _fill(sections: list[Section], room: int, measure=len) -> int:
     """Round-robin by importance: each pass adds the next item of every section that still fits."""
     order = sorted(sections, key=lambda s: IMPORTANCE.index(s.key))
-    used = sum(len(s.title) + 5 + (len(s.empty_text) + 3 if not s.available else 0) for s in sections)
-    used += sum(len(item) + 1 for s in sections for item in s.items)
+    used = sum(measure(s.title) + 5 + (measure(s.empty_text) + 3 if not s.available else 0) for s in sections)
+    used += sum(measure(item) + 1 for s in sections for item in s.items)
     active = [s for s in order if s.shown < s.available]
     while active:
         still = []
         for section in active:
             item = section.item(section.shown)
-            if item is not None and used + len(item) + 1 <= room:
-                used += len(item) + 1
+            if item is not None and used + measure(item) + 1 <= room:
+                used += measure(item) + 1
                 section.shown += 1
                 if section.shown < section.available:
                     still.append(section)
@@ -297,8 +298,9 @@ def _fill(sections: list[Section], room: int) -> int:
 
 
 def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUDGET, now: int | None = None,
-          first: tuple[str, ...] = ()) -> Context:
-    """Assemble the session context; `first` moves named sections to the top (hooks put work first)."""
+          first: tuple[str, ...] = (), measure=len) -> Context:
+    """Assemble the session context; `first` moves named sections to the top (hooks put work first);
+    `measure` is how the budget counts a text (`len`, or its length inside a JSON string)."""
     from .anchors.renames import follow_renames
 
     follow_renames(store)  # records naming a file git renamed show its new path
@@ -308,25 +310,25 @@ def build(store: Store, *, goal_id: str | None = None, budget: int = DEFAULT_BUD
     sections = _sections(store, goal_id, now, lease, budget)
     if first:
         sections.sort(key=lambda s: (s.key not in first, first.index(s.key) if s.key in first else 0))
-    return pack(_header(store, goal_id), sections, budget)
+    return pack(_header(store, goal_id), sections, budget, measure)
 
 
-def pack(header: str, sections: list[Section], budget: int) -> Context:
+def pack(header: str, sections: list[Section], budget: int, measure=len) -> Context:
     """Fill the sections into the budget (most important first when not everything fits)."""
-    room = max(budget, MIN_BUDGET) - len(header) - 2
-    _fill(sections, room - FOOTER_RESERVE)
+    room = max(budget, MIN_BUDGET) - measure(header) - 2
+    _fill(sections, room - FOOTER_RESERVE, measure)
     footer = _footer(sections, budget)
     if not footer:  # nothing left out: the reserve is free to use
-        _fill(sections, room)
-    packed = Context(header, sections, budget, footer)
+        _fill(sections, room, measure)
+    packed = Context(header, sections, budget, footer, measure)
     limit = max(budget, MIN_BUDGET)
-    while len(packed.render()) > limit:  # the estimate was short: drop the least important item
+    while measure(packed.render()) > limit:  # the estimate was short: drop the least important item
         shown = [s for s in sections if s.shown]
         if not shown and not packed.compact:  # a tiny budget: first drop the per-section notes
             packed.compact = True
             continue
         if not shown:
-            packed.footer = shorten(packed.footer, max(0, len(packed.footer) - (len(packed.render()) - limit)))
+            packed.footer = shorten(packed.footer, max(0, len(packed.footer) - (measure(packed.render()) - limit)))
             break
         max(shown, key=lambda s: IMPORTANCE.index(s.key)).shown -= 1
         packed.footer = _footer(sections, budget)

@@ -6,6 +6,10 @@ from .errors import UsageError
 from .lazyre import LazyPattern
 
 MAX_AGENT = 200
+# An id this short made of these characters holds no credential: every redaction rule that can match
+# so few characters needs a space, ":" or "=" (tests/test_redaction_prefilter.py holds the rules to it).
+SHORT_PLAIN_ID = 14
+_PLAIN_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 _UNPRINTABLE = LazyPattern(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -29,6 +33,8 @@ def _scrubbed(text: str) -> str:
 def _checked(agent: str, source: str) -> str:
     """An agent id is shown on one line everywhere: refuse control characters, bad bytes and essays.
     (Cleaning and redaction load here: most commands take the login name and never need them.)"""
+    if len(agent) <= SHORT_PLAIN_ID and _PLAIN_ID_CHARS.issuperset(agent):
+        return agent  # "claude-1", "bench": nothing to clean, nothing a rule could take for a secret
     from .redaction import redact
 
     try:

@@ -65,6 +65,12 @@ def dumps(value, *, indent: int | None = None, sort_keys: bool = False, ensure_a
         return json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii)
 
 
+def escaped_length(text: str) -> int:
+    """How many characters `text` takes inside a JSON string written with ensure_ascii=False (the
+    quotes left out): what a host that limits its hook output by the JSON text counts."""
+    return len(_json.encode_basestring(text)) - 2
+
+
 def _unsupported(value):
     raise TypeError(type(value).__name__)
 

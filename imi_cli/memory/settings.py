@@ -3,7 +3,6 @@ with one line naming the variable, never silently replaced by a default."""
 
 from __future__ import annotations
 
-import math
 import os
 
 from .errors import UsageError
@@ -28,8 +27,8 @@ def lease_minutes(stored: str | None = None) -> float:
     try:
         minutes = float(raw)
     except ValueError:
-        minutes = math.nan
-    if not (math.isfinite(minutes) and 0 < minutes <= MAX_LEASE_MINUTES):
+        minutes = float("nan")
+    if not 0 < minutes <= MAX_LEASE_MINUTES:  # NaN and infinity fail it too
         raise UsageError(f"{source} must be a number of minutes above 0 and at most {MAX_LEASE_MINUTES} "
                          f"(ten years), not {raw[:40]!r}")
     return minutes

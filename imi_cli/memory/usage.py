@@ -50,14 +50,17 @@ def last_used(store: Store, ids: list[str]) -> dict[str, int]:
     return out
 
 
-def mark_used(store: Store, ids, now: int) -> int:
+def mark_used(store: Store, ids, now: int, created: dict[str, int] | None = None) -> int:
     """Note that these records were just shown; returns how many times were written. Best effort:
-    a read-only database or a busy one skips it."""
-    ids = list(dict.fromkeys(i for i in ids if i))
+    a read-only database or a busy one skips it. `created` (record id -> creation time, when the
+    caller has the records) spares the write for records made within the day: their age counts from
+    their creation (`idle_days`), so a time of use would change nothing yet."""
+    day_ago = now - DAY_MS
+    ids = list(dict.fromkeys(i for i in ids if i and (created or {}).get(i, 0) < day_ago))
     if not ids or store.readonly:
         return 0
     known = last_used(store, ids)
-    due = [i for i in ids if known.get(i, 0) < now - DAY_MS]
+    due = [i for i in ids if known.get(i, 0) < day_ago]
     if not due:
         return 0
     import apsw

@@ -11,7 +11,7 @@ import_apsw()
 import apsw  # noqa: E402  (after the stand-in for collections.abc)
 
 from ..errors import ImiError
-from . import migrations
+from . import version
 
 DB_DIR = ".imi"
 DB_NAME = "state.db"
@@ -320,9 +320,9 @@ def _open(path: Path, readonly: bool) -> apsw.Connection:
     conn = _connect(path, readonly)
     try:
         if readonly:
-            migrations.check_readable(conn, path)
+            version.check_readable(conn, path)
         else:
-            migrations.upgrade(conn, path)
+            version.upgrade(conn, path)
     except BaseException:
         conn.close()
         raise

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import apsw
 
-from ..errors import ImiError
 from ..paths import is_glob
 
 TYPE_CHECKING = False
@@ -363,41 +362,18 @@ CREATE INDEX IF NOT EXISTS lessons_live_text_idx ON lessons(lower(what_went_wron
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text,
                                                        _v4_hot_query_indexes, _v5_curation, _v6_live_row_indexes,
                                                        _v7_duplicate_text_indexes]
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = len(MIGRATIONS)  # version.SCHEMA_VERSION, which every opening checks, says the same
 
 
-def _version(conn: apsw.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchall()[0][0]
-
-
-def _refuse_newer(version: int, path: Path) -> None:
-    if version > SCHEMA_VERSION:
-        raise ImiError(
-            f"{path} has schema version {version}, newer than this imi knows ({SCHEMA_VERSION}): "
-            "upgrade imi; nothing was changed"
-        )
-
-
-def check_readable(conn: apsw.Connection, path: Path) -> None:
-    """For read-only use: the schema must be current (a reader cannot migrate)."""
-    version = _version(conn)
-    _refuse_newer(version, path)
-    if version < SCHEMA_VERSION:
-        raise ImiError(f"{path} needs an upgrade: run any `imi` command once with write access")
-
-
-def upgrade(conn: apsw.Connection, path: Path) -> None:
-    """Bring the schema to SCHEMA_VERSION; a no-op (one pragma read) when it already is."""
-    version = _version(conn)
-    _refuse_newer(version, path)
-    if version == SCHEMA_VERSION:
-        return
+def migrate(conn: apsw.Connection, path: Path, refuse_newer) -> None:
+    """Run the migrations a database lacks, in one immediate transaction (version.upgrade calls this
+    only when the version is behind; `refuse_newer(version, path)` raises for a newer database)."""
     if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
         conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = _version(conn)  # another process may have migrated meanwhile
-        _refuse_newer(version, path)
+        version = conn.execute("PRAGMA user_version").fetchall()[0][0]  # another process may have migrated meanwhile
+        refuse_newer(version, path)
         for number in range(version, SCHEMA_VERSION):
             MIGRATIONS[number](conn)
         if version == 0:  # an IMI 0.3 database: its records pass the gate like every other road in
