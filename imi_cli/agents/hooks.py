@@ -137,9 +137,9 @@ def _content(record) -> tuple:
 
 def _stamp(content: tuple) -> str:
     """Changes when the record's content changes (not when its file moves or time passes)."""
-    from .session_state import sha1
+    from .session_state import digest
 
-    return sha1(repr(content).encode("utf-8", "replace")).hexdigest()[:12]
+    return digest(repr(content))
 
 
 def _file_memory(project, rel: str, state) -> tuple[str, dict[str, str]]:

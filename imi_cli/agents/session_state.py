@@ -14,17 +14,14 @@ from pathlib import Path
 
 from ..memory import json_dumps, json_loads
 
-try:  # Python's built-in hashes: the same digests without loading OpenSSL through hashlib, on every hook
-    from _sha1 import sha1
-except ImportError:
-    from hashlib import sha1
-try:
-    from _sha256 import sha256
-except ImportError:
-    try:
-        from _sha2 import sha256
-    except ImportError:
-        from hashlib import sha256
+
+def digest(text: str) -> str:
+    """16 hex digits that change when the text does: two checksums of it (zlib, which the symbol-span
+    cache loads anyway; a cryptographic hash module is a library more to load on every hook)."""
+    import zlib
+
+    data = text.encode("utf-8", "replace")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 KEEP_SECONDS = 2 * 24 * 3600
 
@@ -42,7 +39,7 @@ class SessionState:
         self.data = {"context": False, "records": {}, "reminded": []}
         if not session:
             return  # a host without session ids: nothing can be remembered, so nothing is held back
-        key = sha256(f"{project}\0{session}".encode("utf-8", "replace")).hexdigest()[:32]
+        key = digest(f"{project}\0{session}")
         self.path = _folder() / f"{key}.json"
         try:
             loaded = json_loads(self.path.read_text(encoding="utf-8"))

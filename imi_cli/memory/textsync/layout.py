@@ -186,10 +186,22 @@ def loose_files(root: Path) -> list[tuple[str, str, str, str, str]]:
 PACK_HINT_AT = 1000
 
 
+def loose_count(root: Path) -> int:
+    """How many loose version files the record folders hold, counted by their `.json` ending (what a
+    hint needs: `loose_files` reads every name, 20 M instructions at 20,000 files)."""
+    base = str(records_dir(root))
+    count = 0
+    for folder, _kind in loose_folders(root):
+        names = _listdir(f"{base}/{folder}")
+        if names:
+            count += ("\n".join(names) + "\n").count(".json\n")  # one pass in C, not a Python loop per name
+    return count
+
+
 def pack_hint(root: Path) -> str | None:
     """One line suggesting `imi pack` when the loose version files are many, else None. Counts names in
     the record folders (a few hundred `listdir` calls at most): for status and sync, not every command."""
-    loose = len(loose_files(root))
+    loose = loose_count(root)
     if loose < PACK_HINT_AT:
         return None
     return (f"{loose} loose version files in .imi/records/: `imi pack` folds the committed ones into packs "
