@@ -194,3 +194,16 @@ def test_the_session_end_hook_with_a_broken_transcript_still_ends_quietly(repo):
     payload = {"session_id": "cc-2", "cwd": str(repo.root), "transcript_path": str(repo.root / "missing.jsonl")}
     done = hook(repo, payload)
     assert done.returncode == 0 and done.stdout == b""
+
+
+def test_proposals_of_one_capture_are_listed_in_the_order_it_made_them(project):
+    """A capture gives all its drafts one time: the review lists them as made, not by their random ids
+    (which put the summary first in one run and last in another)."""
+    from imi_cli.memory import Project as Memory
+    from imi_cli.memory.proposals import listing, propose
+
+    with Memory.open(project.db) as memory:
+        prov = memory.provenance()
+        fields = [{"text": f"case {n} broke", "correct_behavior": "check it"} for n in range(8)]
+        made = [propose(memory._store, prov, "lesson", one, session="s")[0].id for one in fields]
+        assert [p.id for p in listing(memory._store)] == made

@@ -116,12 +116,13 @@ def propose(store: Store, prov: Provenance, kind: str, fields: dict, *, session:
 
 
 def listing(store: Store, status: str | None = "pending", session: str | None = None) -> list[Proposal]:
-    """Proposals, oldest first: pending ones by default, or every one (`status=None`)."""
+    """Proposals, oldest first (those of one capture share its time: then in the order it made them):
+    pending ones by default, or every one (`status=None`)."""
     wanted = {name: value for name, value in (("status", status), ("session_id", session)) if value}
     where = [f"{name} = ?" for name in wanted]
     args = list(wanted.values())
     sql = f"SELECT {COLUMNS} FROM proposals" + (" WHERE " + " AND ".join(where) if where else "")
-    return [_proposal(row) for row in store.execute(sql + " ORDER BY created_at, id", tuple(args))]
+    return [_proposal(row) for row in store.execute(sql + " ORDER BY created_at, rowid", tuple(args))]
 
 
 def pending_count(store: Store) -> int:
