@@ -1,10 +1,12 @@
-"""Regular expressions compiled the first time they are used.
+"""Regular expressions compiled, and modules imported, the first time they are used.
 
 Compiling a pattern runs Python code (re's compiler) in every fresh process: a command that never
 needs a pattern (most texts hold no credential, no escape sequence) should not pay for it.
 """
 
 from __future__ import annotations
+
+import sys
 
 
 class LazyPattern:
@@ -21,16 +23,23 @@ class LazyPattern:
         return value
 
 
-class _LazyRe:
-    """Stands for the `re` module in modules whose patterns are rarely needed: `re` is imported on
-    the first attribute read (importing it costs two thirds of Python's own start-up)."""
+class LazyModule(type(sys)):
+    """A module that imports the real module of its name the first time an attribute is read, and
+    keeps what it read. Also a stand-in in `sys.modules` while another module imports it
+    (pathimport.py)."""
 
     def __getattr__(self, name: str):
-        import re as module
-
-        value = getattr(module, name)
-        setattr(self, name, value)
+        if name.startswith("__"):  # the import system probes __path__ and the like: not a use
+            raise AttributeError(name)
+        real = sys.modules.get(self.__name__)
+        if real is None or real is self:
+            sys.modules.pop(self.__name__, None)
+            __import__(self.__name__)
+            real = sys.modules[self.__name__]
+        value = getattr(real, name)
+        setattr(self, name, value)  # the next read goes straight to it
         return value
 
 
-re = _LazyRe()
+# For modules whose patterns are rarely needed: importing `re` costs two thirds of Python's start-up.
+re = LazyModule("re")

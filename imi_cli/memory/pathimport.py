@@ -21,21 +21,9 @@ from __future__ import annotations
 import os
 import sys
 
+from .lazyre import LazyModule
+
 _DEFERRED = ("re", "fnmatch", "functools", "warnings", "urllib.parse")
-
-
-class _Deferred(type(sys)):
-    """A module that imports the real module of its name the first time an attribute is read."""
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):  # the import system probes __path__ and the like: not a use
-            raise AttributeError(name)
-        real = sys.modules.get(self.__name__)
-        if real is None or real is self:
-            sys.modules.pop(self.__name__, None)
-            __import__(self.__name__)
-            real = sys.modules[self.__name__]
-        return getattr(real, name)
 
 
 def _lru_cache(*args, **kwargs):
@@ -67,7 +55,7 @@ def import_pathlib() -> None:
     """Import pathlib, deferring re, fnmatch, functools, warnings and urllib.parse until used."""
     if "pathlib" in sys.modules:
         return
-    stand_ins: dict = {name: _Deferred(name) for name in _DEFERRED if name not in sys.modules}
+    stand_ins: dict = {name: LazyModule(name) for name in _DEFERRED if name not in sys.modules}
     if os.name == "posix":
         stand_ins.update({name: None for name in ("nt", "_winapi") if name not in sys.modules})
     if "functools" in stand_ins:
@@ -96,7 +84,7 @@ def import_apsw() -> None:
     if "apsw" in sys.modules or "collections" in sys.modules or "_collections_abc" not in sys.modules:
         import apsw  # noqa: F401
         return
-    collections = _Deferred("collections")
+    collections = LazyModule("collections")
     collections.abc = sys.modules["_collections_abc"]
     stand_ins = {"collections": collections, "collections.abc": collections.abc}
     sys.modules.update(stand_ins)
