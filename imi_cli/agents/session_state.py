@@ -9,26 +9,14 @@ the folder only means a lesson may be shown twice. Files older than two days go.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from ..memory import json_dumps, json_loads
-
-
-def digest(text: str) -> str:
-    """16 hex digits that change when the text does: two checksums of it (zlib, which the symbol-span
-    cache loads anyway; a cryptographic hash module is a library more to load on every hook)."""
-    import zlib
-
-    data = text.encode("utf-8", "replace")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+from ..memory import cache_checksum, cache_folder, read_cached, write_cached
 
 KEEP_SECONDS = 2 * 24 * 3600
 
 
-def _folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "imi" / "hook-sessions"
+def digest(text: str) -> str:
+    """16 hex digits that change when the text does."""
+    return cache_checksum(text.encode("utf-8", "replace"))
 
 
 class SessionState:
@@ -40,13 +28,8 @@ class SessionState:
         if not session:
             return  # a host without session ids: nothing can be remembered, so nothing is held back
         key = digest(f"{project}\0{session}")
-        self.path = _folder() / f"{key}.json"
-        try:
-            loaded = json_loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                self.data.update(loaded)
-        except (OSError, ValueError):
-            pass
+        self.path = f"{cache_folder('hook-sessions')}/{key}.json"
+        self.data.update(read_cached(self.path))
 
     @property
     def remembers(self) -> bool:
@@ -54,34 +37,6 @@ class SessionState:
         return self.path is not None
 
     def save(self) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tmp = self.path.parent / f".session.{os.getpid()}.{os.urandom(4).hex()}"  # not tempfile: its import
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)       # costs more than the hook
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json_dumps(self.data))
-            os.replace(tmp, self.path)
-            _prune(self.path.parent)
-        except OSError:
-            pass  # a read-only cache: the session may see a lesson twice, nothing worse
-
-
-def _prune(folder: Path) -> None:
-    """Drop state of sessions untouched for two days (checked on about one save in twenty)."""
-    if os.urandom(1)[0] > 12:
-        return
-    import time
-
-    cutoff = time.time() - KEEP_SECONDS
-    try:
-        entries = list(os.scandir(folder))  # not Path.glob: its pattern matching would import `re`
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.name.endswith(".json") and entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-        except OSError:
-            pass
+        """Write the state back (a read-only cache only means the session may see a lesson twice)."""
+        if self.path is not None:
+            write_cached(self.path, self.data, KEEP_SECONDS)

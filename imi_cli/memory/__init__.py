@@ -25,6 +25,8 @@ _EXPORTS = {
     "now_ms": "clock", "ago": "clock", "iso": "clock", "shorten": "excerpt", "one_line": "excerpt", "field": "excerpt",
     # start-up-light tools: patterns compiled on first use, JSON without the json package
     "LazyPattern": "lazyre", "json_loads": "jsontext", "json_dumps": "jsontext", "json_escaped_length": "jsontext",
+    # small files in the user's cache folder (what hooks showed a session)
+    "cache_folder": "usercache", "cache_checksum": "usercache", "read_cached": "usercache", "write_cached": "usercache",
     # context and work
     "DEFAULT_BUDGET": "context", "render_task_line": "context", "is_stale": "store.lease",
     "THINK_PROMPT": "signals",
@@ -48,10 +50,11 @@ _EXPORTS = {
 # public names that differ from the defining module's own name
 _RENAMED = {"THINK_PROMPT": "PROMPT", "secrets_policy": "policy", "SecretsPolicy": "Policy", "check_settings": "check",
             "secrets_allowed": "allow_secrets", "json_loads": "loads", "json_dumps": "dumps",
-            "json_escaped_length": "escaped_length"}
+            "json_escaped_length": "escaped_length", "cache_folder": "folder", "cache_checksum": "checksum",
+            "read_cached": "read", "write_cached": "write"}
 
 # modules that import no pathlib (what `imi --version` and every command's start load)
-_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt", "lazyre", "jsontext"}
+_NO_PATHS = {"errors", "settings", "secrets", "clock", "excerpt", "lazyre", "jsontext", "usercache"}
 
 __all__ = sorted(_EXPORTS)
 
