@@ -49,19 +49,13 @@ def _maybe_in_index(root: Path, rel: str) -> bool:
         return True
     if data[:4] != b"DIRC" or data[4:8] not in (b"\0\0\0\2", b"\0\0\0\3"):
         return True  # version 4 shortens paths: ask git
+    from .textsync.layout import folder_names
+
     git_dir = index.parent
     if (git_dir / "info" / "sparse-checkout").exists() or any(
-            name.startswith("sharedindex.") for name in _listdir(git_dir)):
+            name.startswith("sharedindex.") for name in folder_names(git_dir)):
         return True  # a sparse index folds folders, a split index keeps entries elsewhere: ask git
     return (rel.encode("utf-8", "surrogateescape") + b"\0") in data
-
-
-def _listdir(folder) -> list[str]:
-    """The names in a folder (not Path.glob: its pattern matching imports `re`); [] when unreadable."""
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
 
 
 def database_path_in_git(store: Store) -> str | None:

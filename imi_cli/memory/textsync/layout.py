@@ -144,7 +144,9 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
             os.close(folder)
 
 
-def _listdir(path: str) -> list[str]:
+def folder_names(path) -> list[str]:
+    """The names in a folder; [] when it is missing or no folder (a listing, not Path.glob, whose
+    pattern matching would import `re`)."""
     try:
         return os.listdir(path)
     except OSError:  # missing, or something else than a folder: nothing there
@@ -162,7 +164,7 @@ def loose_folders(root: Path) -> list[tuple[str, str]]:
     for folder, kind in DIR_KINDS.items():
         found.append((folder, kind))
         if sharded:
-            found += [(f"{folder}/{entry}", kind) for entry in _listdir(f"{base}/{folder}")
+            found += [(f"{folder}/{entry}", kind) for entry in folder_names(f"{base}/{folder}")
                       if entry in _SHARDS]
     return found
 
@@ -173,7 +175,7 @@ def loose_files(root: Path) -> list[tuple[str, str, str, str, str]]:
     split = _split_name  # runs once per file on every sync: the shape alone decides (see parse_name)
     found = []
     for folder, kind in loose_folders(root):
-        for name in _listdir(f"{base}/{folder}"):
+        for name in folder_names(f"{base}/{folder}"):
             parsed = split(name)
             if parsed:
                 found.append((f"{folder}/{name}", name, kind, parsed[0], parsed[1]))
@@ -192,7 +194,7 @@ def loose_count(root: Path) -> int:
     base = str(records_dir(root))
     count = 0
     for folder, _kind in loose_folders(root):
-        names = _listdir(f"{base}/{folder}")
+        names = folder_names(f"{base}/{folder}")
         if names:
             count += ("\n".join(names) + "\n").count(".json\n")  # one pass in C, not a Python loop per name
     return count
@@ -210,7 +212,7 @@ def pack_hint(root: Path) -> str | None:
 
 def pack_files(root: Path) -> list[str]:
     """Every pack on disk, relative to .imi/records, in name order."""
-    return sorted(f"{PACKS}/{name}" for name in _listdir(f"{records_dir(root)}/{PACKS}") if _is_pack_name(name))
+    return sorted(f"{PACKS}/{name}" for name in folder_names(f"{records_dir(root)}/{PACKS}") if _is_pack_name(name))
 
 
 def is_pack(rel: str) -> bool:
