@@ -490,20 +490,18 @@ class Project:
 
     def _shown(self, packed):
         """Renew the decisions, lessons and notes a packed context shows (their last-used time)."""
-        from .clock import now_ms
-        from .usage import mark_used
-
         shown = [r for s in packed.sections for r in s.records[:s.shown]
                  if getattr(r, "kind", "") in ("decision", "lesson", "note")]
-        mark_used(self._store, [r.id for r in shown], now_ms(), {r.id: r.created_at or 0 for r in shown})
+        self.mark_used([r.id for r in shown], {r.id: r.created_at or 0 for r in shown})
 
-    def mark_used(self, ids) -> int:
+    def mark_used(self, ids, created: dict[str, int] | None = None) -> int:
         """Note that these records were just shown to an agent or a person (a hover, a view): they stop
-        aging. Best effort and cheap: at most one write a day per record, never waits on a writer."""
+        aging. Best effort and cheap: at most one write a day per record, never waits on a writer, none
+        for a record `created` (id -> creation time) says was made within the day."""
         from .clock import now_ms
         from .usage import mark_used
 
-        return mark_used(self._store, ids, now_ms())
+        return mark_used(self._store, ids, now_ms(), created)
 
     def aging(self, limit: int = 200) -> list[tuple[str, str, int]]:
         """Active decisions, lessons and notes neither used nor verified within the aging time:
