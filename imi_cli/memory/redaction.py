@@ -90,22 +90,26 @@ def _spoken(value: str) -> bool:
 # --- The rules ------------------------------------------------------------------------------
 
 class Rule(tuple):
-    """(kind, pattern, group, check, needs): a tuple, not a NamedTuple, as `typing` costs every write
-    more than the rules do."""
+    """(kind, pattern, group, check, needs, run): a tuple, not a NamedTuple, as `typing` costs every
+    write more than the rules do."""
 
     __slots__ = ()
 
-    def __new__(cls, kind: str, pattern: str, group: int | str = 0, check=_token, needs: tuple[str, ...] = ()):
+    def __new__(cls, kind: str, pattern: str, group: int | str = 0, check=_token, needs: tuple[str, ...] = (),
+                run: int = 0):
         # group: the part replaced (0 is the whole match); check: is the matched part really a secret?
         # needs: texts of which one must be there (speed): found in the lower-cased text when written in
-        # lower case, else as written (a pattern that matches only "SK" need not run for every "task")
-        return super().__new__(cls, (kind, pattern, group, check, needs))
+        # lower case, else as written (a pattern that matches only "SK" need not run for every "task");
+        # run: for a match that is one run without whitespace, its shortest length (a text without so
+        # long a run is not searched: "." wakes the Discord rule in most texts, 59 characters do not)
+        return super().__new__(cls, (kind, pattern, group, check, needs, run))
 
     kind = property(lambda self: self[0])
     pattern = property(lambda self: self[1])
     group = property(lambda self: self[2])
     check = property(lambda self: self[3])
     needs = property(lambda self: self[4])
+    run = property(lambda self: self[5])
 
 
 # A token starts here, not inside a longer word. Checked in code, not in the pattern: a pattern
@@ -143,7 +147,7 @@ _RULES: list[Rule] = [
     Rule("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", needs=("pypi-age",)),
     Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", needs=("eyj",)),
     Rule("discord-token", r"(?<![\w.-])[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}" + _E, 0,
-         _random, needs=(".",)),
+         _random, needs=(".",), run=1 + 23 + 1 + 6 + 1 + 27),
     Rule("telegram-bot-token", r"(?<!\d)\d{8,10}:AA[A-Za-z0-9_-]{33}" + _E, needs=(":aa",)),
     Rule("mailgun-key", _B + r"key-[0-9a-f]{32}" + _E, needs=("key-",)),
     Rule("shopify-token", _B + r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}" + _E, needs=("shp",)),
@@ -283,8 +287,6 @@ def _alternatives(words: list[str]) -> str:
     return branch(tree)
 
 
-# Rules whose match is one run without whitespace at least this long (discord: 1 + 23 + 1 + 6 + 1 + 27).
-_LONG_TOKENS = {"discord-token": 59}
 _ALWAYS = frozenset(i for i, rule in enumerate(_RULES) if not rule.needs)
 _SCAN_AFTER = 200  # texts looked at rule by rule before the scanner is built
 _ASKED = [0]
@@ -351,11 +353,11 @@ def _find_uncached(text: str) -> tuple[tuple[str, int, int], ...]:
 
     longest = None
     for index in awake:
-        kind, pattern, group, check, _needs = _RULES[index]
-        if kind in _LONG_TOKENS:  # its need (".") is in most texts; its match, a long run, is not
+        kind, pattern, group, check, _needs, run = _RULES[index]
+        if run:
             if longest is None:
                 longest = max(map(len, text.split()), default=0)
-            if longest < _LONG_TOKENS[kind]:
+            if longest < run:
                 continue
         bounded = pattern.startswith(_B)
         for match in _compiled(index).finditer(text):
