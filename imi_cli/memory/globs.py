@@ -22,16 +22,20 @@ def matches(glob: str, path: str) -> bool:
     if tokens is None and glob not in _TOKENS:
         if len(_TOKENS) >= 4096:
             _TOKENS.clear()
-        tokens = _TOKENS[glob] = _parse(glob + "**" if glob.endswith("/") else glob)
+        tokens = _TOKENS[glob] = _parse(_whole(glob))
     if tokens is None:  # a set like [z-a], which the regular expression refuses: the glob as text
-        return path == (glob + "**" if glob.endswith("/") else glob)
+        return path == _whole(glob)
     return _Matcher(tokens, path).at(0, 0)
+
+
+def _whole(glob: str) -> str:
+    """The glob as matched: a trailing `/` means everything below that folder."""
+    return glob + "**" if glob.endswith("/") else glob
 
 
 def regex(glob: str) -> str:
     """The glob as a regular expression for `re.match` (whole path)."""
-    if glob.endswith("/"):
-        glob += "**"
+    glob = _whole(glob)
     tokens = _parse(glob)
     if tokens is None:
         return _escape(glob) + r"\Z"
