@@ -365,15 +365,14 @@ MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_tex
 SCHEMA_VERSION = len(MIGRATIONS)  # version.SCHEMA_VERSION, which every opening checks, says the same
 
 
-def migrate(conn: apsw.Connection, path: Path, refuse_newer) -> None:
+def migrate(conn: apsw.Connection, path: Path, current) -> None:
     """Run the migrations a database lacks, in one immediate transaction (version.upgrade calls this
-    only when the version is behind; `refuse_newer(version, path)` raises for a newer database)."""
+    only when the version is behind; `current(conn, path)` is version.current, read again here)."""
     if conn.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
         conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = conn.execute("PRAGMA user_version").fetchall()[0][0]  # another process may have migrated meanwhile
-        refuse_newer(version, path)
+        version = current(conn, path)  # another process may have migrated meanwhile
         for number in range(version, SCHEMA_VERSION):
             MIGRATIONS[number](conn)
         if version == 0:  # an IMI 0.3 database: its records pass the gate like every other road in

@@ -12,13 +12,9 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 7  # the number of migrations in migrations.MIGRATIONS (a test holds them equal)
 
 
-def current(conn: apsw.Connection) -> int:
-    """The database's schema version (`PRAGMA user_version`)."""
-    return conn.execute("PRAGMA user_version").fetchall()[0][0]
-
-
-def refuse_newer(version: int, path: Path) -> None:
-    """ImiError when the database was written by a newer imi."""
+def current(conn: apsw.Connection, path: Path) -> int:
+    """The database's schema version (`PRAGMA user_version`); ImiError when a newer imi wrote it."""
+    version = conn.execute("PRAGMA user_version").fetchall()[0][0]
     if version > SCHEMA_VERSION:
         from ..errors import ImiError
 
@@ -26,13 +22,12 @@ def refuse_newer(version: int, path: Path) -> None:
             f"{path} has schema version {version}, newer than this imi knows ({SCHEMA_VERSION}): "
             "upgrade imi; nothing was changed"
         )
+    return version
 
 
 def check_readable(conn: apsw.Connection, path: Path) -> None:
     """For read-only use: the schema must be current (a reader cannot migrate)."""
-    version = current(conn)
-    refuse_newer(version, path)
-    if version < SCHEMA_VERSION:
+    if current(conn, path) < SCHEMA_VERSION:
         from ..errors import ImiError
 
         raise ImiError(f"{path} needs an upgrade: run any `imi` command once with write access")
@@ -40,9 +35,7 @@ def check_readable(conn: apsw.Connection, path: Path) -> None:
 
 def upgrade(conn: apsw.Connection, path: Path) -> None:
     """Bring the schema to SCHEMA_VERSION; a no-op (one pragma read) when it already is."""
-    version = current(conn)
-    refuse_newer(version, path)
-    if version != SCHEMA_VERSION:
+    if current(conn, path) != SCHEMA_VERSION:
         from .migrations import migrate
 
-        migrate(conn, path, refuse_newer)
+        migrate(conn, path, current)
