@@ -148,13 +148,13 @@ class BulkLoad:
         helper = self.helper
         with search_triggers_off(self.store, rebuild=helper is None):
             self.write_records()
-            if helper:  # this process's kinds indexed while the helper may still be working
+            # this process's file references and search index written while the helper may still be working
+            conn.executemany(rows._INSERT_REFS, sorted(self.refs, key=_by_record_id))
+            if helper:
                 conn.execute("DELETE FROM search_index")
                 rebuild_search_index(conn, [kind for kind in TABLES if kind not in helper.kinds])
             if join is not None:
                 join()
-            refs = self.refs + helper.refs(self.store) if helper else self.refs
-            conn.executemany(rows._INSERT_REFS, sorted(refs, key=_by_record_id))
             if helper:
                 helper.copy_rows(self.store)
                 rebuild_search_index(conn, helper.kinds)

@@ -122,8 +122,8 @@ class Helper:
     def join(self, store: Store, loader, links, report, read_conflict) -> None:
         """Wait for the helper and take in what it did as if this process had done it after its own kinds:
         its versions, report entries and secrets found, and its records' links checked against the goals
-        and tasks loaded here (`read_conflict`: a conflict from its JSON). Its rows are copied by `copy_rows`
-        and `refs` (bulk.BulkLoad.write)."""
+        and tasks loaded here (`read_conflict`: a conflict from its JSON). Its rows and file references are
+        copied by `copy_rows` (bulk.BulkLoad.write)."""
         from . import state
 
         result = self._result()
@@ -190,17 +190,15 @@ class Helper:
         for (table, column), ids in cleared.items():
             store.conn.executemany(f"UPDATE {schema}.{table} SET {column} = NULL WHERE id = ?", ids)
 
-    def refs(self, store: Store) -> list[tuple]:
-        """The helper's file references' rows, in the order it made them."""
-        return store.execute(f"SELECT kind, record_id, {', '.join(rows.REF_FIELDS)} FROM {self.schema}.refs "
-                             "ORDER BY id").fetchall()
-
     def copy_rows(self, store: Store) -> None:
-        """The helper's records into this database's tables, in key order."""
+        """The helper's records and file references into this database's tables, in key order (a record's
+        references in the order the helper made them)."""
         for kind in KINDS:
             table = TABLES[kind]
             names = ", ".join(rows.columns(store, table))
             store.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {self.schema}.{table} ORDER BY id")
+        names = ", ".join(("kind", "record_id", *rows.REF_FIELDS))
+        store.execute(f"INSERT INTO refs ({names}) SELECT {names} FROM {self.schema}.refs ORDER BY record_id, id")
 
     def close(self, store: Store) -> None:
         """Stop the helper if it still runs and remove its file (detached once the transaction ends)."""
