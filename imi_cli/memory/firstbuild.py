@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import apsw
+
 from .store.connection import Store, connect_database, workspace_root_for, write_gitignore
 from .textsync import attach
 
@@ -37,10 +39,17 @@ def open_built(db_path: Path) -> Store | None:
     except OSError:
         return None
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released by the kernel if this process dies
+        except OSError:  # a file system without locks
+            return None
         built = None
         if not db_path.exists():  # else another process built it while this one waited
-            built = _build(db_path, folder)
+            try:
+                built = _build(db_path, folder)
+            except (OSError, apsw.Error):  # a full disk, say: built in place instead, which says what failed
+                _clear(folder)
+                return None
             _remove(folder)  # (one waiting meanwhile holds the lock file open: it then finds the database)
         store = connect_database(db_path)
         if built is not None:
@@ -55,9 +64,9 @@ def open_built(db_path: Path) -> Store | None:
     return store
 
 
-def _build(db_path: Path, folder: Path) -> Store:
-    """Load every record into the scratch database and rename it onto `db_path`; returns the scratch
-    store, closed (its report and notices are the build's)."""
+def _build(db_path: Path, folder: Path) -> Store | None:
+    """Load every record into the scratch database and move it to `db_path`; returns the scratch store,
+    closed (its report and notices are the build's), or None if a database appeared there meanwhile."""
     scratch = folder / SCRATCH
     _clear(folder)  # what a killed build left
     store = connect_database(scratch, create=True)
@@ -72,7 +81,10 @@ def _build(db_path: Path, folder: Path) -> Store:
     finally:
         store.close()
     _sync(scratch)
-    os.replace(scratch, db_path)
+    try:  # never over a database that appeared meanwhile (an older imi, which takes no lock, building it)
+        os.link(scratch, db_path)
+    except FileExistsError:
+        store = None
     _sync(db_path.parent)
     _clear(folder)
     return store

@@ -15,7 +15,7 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
     catch it up with version files git brought in. Raises ImiError with one clear line."""
     path = db_path or find_database()
     store = None
-    if path is not None and not create and not readonly and records_without_database(path):
+    if path is not None and not readonly and records_without_database(path):
         from .firstbuild import open_built  # a fresh clone: built in a scratch file by one process
 
         store = open_built(path)
@@ -27,7 +27,7 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
             store.close()
             raise
     loaded = store.caught_up.records if store.caught_up else 0
-    if store.built_from_records and loaded:  # a fresh clone: say once what happened, and what `imi init` would add
+    if store.built_from_records and loaded and not create:  # a fresh clone: say once what happened, and what `imi init` would add
         store.notice(f"built .imi/state.db from the {loaded} records in .imi/records/ (a fresh clone); "
                      "`imi init` adds git hooks that keep it current after `git pull`")
     return store
