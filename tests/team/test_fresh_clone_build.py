@@ -5,6 +5,7 @@ command loads."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -159,3 +160,18 @@ def test_a_build_killed_midway_leaves_a_project_the_next_command_loads(team):
     assert again.code == 0 and BUILT in again.err, again
     assert full_state(bob) == full_state(reference)
     assert not (bob.root / ".imi" / firstbuild.FOLDER).exists()
+
+
+def test_a_bulk_load_leaves_the_garbage_collector_as_it_found_it(team):
+    """The load pauses Python's collector (bulk.collector_paused); a long-lived process (the language
+    server) must get it back, and one that had turned it off must not find it on."""
+    bob, _reference = fresh_clone_and_a_reference(team)
+    assert gc.isenabled()
+    assert bob.run("context").code == 0  # a fresh clone's build, in this process
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert bob.run("rebuild").code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

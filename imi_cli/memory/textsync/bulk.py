@@ -42,6 +42,23 @@ def empty_search_index(store: Store) -> None:
 
 
 @contextmanager
+def collector_paused(loading: bool = True) -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a bulk load (`loading`): the load allocates millions
+    of objects that stay alive (every version's JSON) and almost no cyclic garbage, and each collection
+    walks them all to find nothing (0.7 s of 8 s of CPU for a year of memory in one process)."""
+    import gc
+
+    paused = loading and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@contextmanager
 def large_cache(store: Store) -> Iterator[None]:
     """A page cache that holds the whole load for the block: with SQLite's default 2 MB, inserting a
     year of records (100 MB of tables and indexes, keys in random order) spills pages to the WAL and

@@ -152,24 +152,25 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
         report.forgotten = len(gone)
         loading = len(new) > _BULK and fresh
         marked = {rel.rpartition("/")[2] for rel in report.unresolved}
-        if helper is not None:
-            before, affected_before = copy.deepcopy(report), dict(affected)
-            store.execute("SAVEPOINT shared_load")
-            try:
-                _take_in(store, new, on_disk, marked, report, affected, loading, helper)
-            except share.Failed:  # the helper could not do its part: this process does it all, as without one
-                store.execute("ROLLBACK TO shared_load")
-                _restore(report, before)
-                affected.clear()
-                affected.update(affected_before)
-                helper.close(store)
-                helper = None
-            finally:
-                store.execute("RELEASE shared_load")
-                if helper is not None:
+        with bulk.collector_paused(loading):
+            if helper is not None:
+                before, affected_before = copy.deepcopy(report), dict(affected)
+                store.execute("SAVEPOINT shared_load")
+                try:
+                    _take_in(store, new, on_disk, marked, report, affected, loading, helper)
+                except share.Failed:  # the helper could not do its part: this process does it all, as without one
+                    store.execute("ROLLBACK TO shared_load")
+                    _restore(report, before)
+                    affected.clear()
+                    affected.update(affected_before)
                     helper.close(store)
-        if helper is None:
-            _take_in(store, new, on_disk, marked, report, affected, loading)
+                    helper = None
+                finally:
+                    store.execute("RELEASE shared_load")
+                    if helper is not None:
+                        helper.close(store)
+            if helper is None:
+                _take_in(store, new, on_disk, marked, report, affected, loading)
         if export_untracked and only is None:
             report.exported = _touch_untracked(store)
         incremental.remember(store, head)

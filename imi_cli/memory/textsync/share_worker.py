@@ -36,6 +36,9 @@ class _Keeping(Policy):
 
 def main() -> None:
     """Run one helper job (read as JSON from stdin); its answer goes to stdout as JSON."""
+    import gc
+
+    gc.disable()  # a short-lived process whose objects all stay alive (bulk.collector_paused)
     job = json.loads(sys.stdin.read())
     conn = apsw.Connection(job["db"])
     conn.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF")
