@@ -438,9 +438,9 @@ class Project:
         queries.attach_files(self._store, records)
 
     def search(self, query: str, limit: int = 20):
-        from .store import queries
+        from .store.search import search
 
-        return queries.search(self._store, query, limit)
+        return search(self._store, query, limit)
 
     def counts(self) -> dict:
         """How many goals, tasks (by status), memories, decisions and lessons are active."""
