@@ -154,23 +154,6 @@ def test_budget_option(project, budget):
     assert text.rstrip("\n").splitlines()[-1].startswith(f"Left out ({budget} character budget)")
 
 
-def test_packing_the_same_records_again_into_a_smaller_budget_equals_building_it_anew(project):
-    """The session hook shrinks its budget when JSON escapes make the output too long: packing the
-    records already read into the smaller budget gives exactly what reading them again would."""
-    from imi_cli.memory import Project
-
-    _big_project(project)
-    with Project.open(project.db) as opened:
-        for smaller in (9_000, 4_321, 600):
-            again = opened.context(budget=10_000).refit(smaller)
-            anew = opened.context(budget=smaller)
-            assert again.render() == anew.render()
-            assert again.to_json()["omitted"] == anew.to_json()["omitted"]
-        shown = []
-        packed = opened.context(budget=10_000, excess=lambda text: shown.append(len(text)) or len(text) - 5_000)
-        assert len(packed.render()) <= 5_000 and len(shown) == 2  # shrunk, then checked once more
-
-
 def test_a_large_budget_leaves_nothing_out(project):
     _big_project(project)
     text = project.ok("context", "--budget", "1000000").out

@@ -203,3 +203,21 @@ def test_a_file_spec_is_a_value():
     assert {spec, FileSpec("src/a.py", 3, 5)} == {spec}
     assert spec._replace(text="x") == FileSpec("src/a.py", 3, 5, None, "x") and spec.text is None
     assert repr(spec) == "FileSpec(path='src/a.py', line_start=3, line_end=5, symbol=None, text=None)"
+
+
+_PATH_WORK = """
+import pathlib, sys
+w, p = pathlib.PureWindowsPath, pathlib.PurePosixPath
+print([w('C:/a/b').parts, w('C:/a/B') == w('c:/A/b'), w('//srv/share/x').drive, w('C:/A').as_uri(),
+       str(w('a') / 'b'), p('a/b.py').match('*.py'), str(pathlib.Path('/tmp/x/../y').resolve()),
+       pathlib.Path('/tmp').is_dir(), p('/a/b').relative_to('/a').as_posix()])
+"""
+
+
+def test_paths_work_the_same_after_pathlib_is_imported_with_stand_ins():
+    """Windows paths (ntpath behind a stand-in) and the pathlib methods that load the deferred
+    modules give what a plain `import pathlib` gives."""
+    setup = "from imi_cli.memory.pathimport import import_pathlib\nimport_pathlib()\n"
+    with_them = subprocess.run([sys.executable, "-c", setup + _PATH_WORK], capture_output=True, text=True, check=True)
+    plain = subprocess.run([sys.executable, "-c", _PATH_WORK], capture_output=True, text=True, check=True)
+    assert with_them.stdout == plain.stdout and "C:" in plain.stdout

@@ -12,6 +12,8 @@ import pkgutil
 import sys
 from pathlib import Path
 
+import pytest
+
 import imi_cli
 import imi_lsp
 from imi_cli.memory import record_inits, typed
@@ -61,6 +63,27 @@ def test_the_written_out_init_does_what_the_compiled_one_does():
         for name in fields:  # a list or dict default is a new one for every record
             if isinstance(getattr(fresh[0], name), (list, dict)):
                 assert getattr(fresh[0], name) is not getattr(fresh[1], name)
+
+
+def test_a_record_class_and_its_subclass_get_fields_slots_equality_and_repr():
+    class Base(metaclass=typed.RecordType):
+        name: str
+        tags: list[str] = list
+        __slots__ = ()
+
+    class Child(Base):
+        size: int = 3
+        kind = "child"  # a plain class attribute, not a field
+
+    first, second = Child("a"), Child("a", size=3)
+    assert Child._fields == ("name", "tags", "size") and first.kind == "child"
+    assert first == second and first.tags == [] and first.tags is not second.tags
+    assert repr(first) == "Child(name='a', tags=[], size=3)"
+    assert first != Child("b") and Base("a") != first
+    with pytest.raises(AttributeError):
+        first.colour = "red"  # slotted: no field can be made up
+    with pytest.raises(TypeError):
+        hash(first)
 
 
 if __name__ == "__main__":

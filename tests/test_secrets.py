@@ -58,6 +58,35 @@ def test_policy_collects_findings_and_can_allow():
     assert allowed.summary() == "1 secret (github-token)"
 
 
+def test_a_policy_holds_for_its_own_thread_and_block_only():
+    """A server may run operations on several threads: what one redacts is counted by its own
+    policy, an inner block's policy ends with the block, and outside any block nothing is kept."""
+    import threading
+
+    seen = {}
+
+    def operation(name: str, allow: bool):
+        with policy(allow=allow) as found:
+            ready.wait()
+            kept = redact(SAMPLES["github-token"], name)
+        seen[name] = (found.summary(), kept == SAMPLES["github-token"])
+
+    ready = threading.Event()
+    threads = [threading.Thread(target=operation, args=(name, name == "allowed")) for name in ("allowed", "redacted")]
+    for thread in threads:
+        thread.start()
+    ready.set()
+    for thread in threads:
+        thread.join()
+    assert seen == {"allowed": ("1 secret (github-token)", True), "redacted": ("1 secret (github-token)", False)}
+    with policy(allow=True) as outer:
+        with policy() as inner:
+            assert redact(SAMPLES["github-token"]) != SAMPLES["github-token"]
+        assert redact(SAMPLES["github-token"]) == SAMPLES["github-token"]
+    assert (len(inner.found), len(outer.found)) == (1, 1)
+    assert redact(SAMPLES["github-token"]) != SAMPLES["github-token"]
+
+
 def _all_bytes(project) -> bytes:
     imi = project.root / ".imi"
     return b"".join(p.read_bytes() for p in sorted(imi.rglob("*")) if p.is_file())

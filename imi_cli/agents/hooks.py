@@ -106,15 +106,11 @@ def session_start(event: Event, agent_flag: str | None = None) -> Outcome:
                  f"`imi next` or `imi start ID`, save progress with `imi checkpoint ID \"note\"`, finish with "
                  f"`imi complete ID \"summary\"`; record `imi decide`, `imi lesson`, `imi log` for the next "
                  f"session. `imi context --file PATH` shows what names a file.\n\n")
-        def excess(text: str) -> int:  # JSON escapes newlines and quotes: keep the whole stdout within the limit
-            return len(json_dumps(intro + text, ensure_ascii=False)) + 100 - SESSION_BUDGET
-
         from ..memory import json_escaped_length
 
-        # packed by the length each text takes in the JSON the host reads, so it fits the first time
+        # packed by the length each text takes in the JSON the host reads: the whole stdout fits at once
         room = SESSION_BUDGET - 100 - 2 - json_escaped_length(intro)
-        packed = project.context(budget=room, first=("in_progress", "lessons"), excess=excess,
-                                 measure=json_escaped_length)
+        packed = project.context(budget=room, first=("in_progress", "lessons"), measure=json_escaped_length)
         text = intro + packed.render()
         state.data["context"] = True
         state.save()

@@ -438,9 +438,9 @@ class Project:
         queries.attach_files(self._store, records)
 
     def search(self, query: str, limit: int = 20):
-        from .store import queries
+        from .store.search import search
 
-        return queries.search(self._store, query, limit)
+        return search(self._store, query, limit)
 
     def counts(self) -> dict:
         """How many goals, tasks (by status), memories, decisions and lessons are active."""
@@ -470,21 +470,14 @@ class Project:
 
         return lease_ms(self._store)
 
-    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), excess=None,
-                measure=len):
+    def context(self, goal_ref: str | None = None, budget: int | None = None, first=(), measure=len):
         """The packed session context (render() for text, to_json() for data). `measure` is how the
-        budget counts a text (a hook whose host limits the JSON passes the escaped length). With
-        `excess`, a function of the rendered text saying by how many characters it overflows its
-        host: the same records are packed again into a smaller budget (at most twice) until it does not."""
+        budget counts a text: a hook whose host limits the JSON passes the escaped length, and the
+        rendered text then takes at most `budget` characters inside a JSON string."""
         from .context import DEFAULT_BUDGET, build
 
         goal = self.resolve(goal_ref, ["goal"])[1] if goal_ref else None
         packed = build(self._store, goal_id=goal, budget=budget or DEFAULT_BUDGET, first=tuple(first), measure=measure)
-        for _ in range(2 if excess else 0):
-            over = excess(packed.render())
-            if over <= 0:
-                break
-            packed = packed.refit(packed.budget - over - 50)
         self._shown(packed)
         return packed
 

@@ -90,12 +90,11 @@ class Section:
 class Context:
     """The packed context: a header, sections with what fits, and a footer naming what was left out."""
 
-    __slots__ = ("header", "sections", "budget", "footer", "compact", "measure")
+    __slots__ = ("header", "sections", "budget", "footer", "compact")
 
-    def __init__(self, header: str, sections: list[Section], budget: int, footer: str = "", measure=len):
+    def __init__(self, header: str, sections: list[Section], budget: int, footer: str = ""):
         self.header, self.sections, self.budget, self.footer = header, sections, budget, footer
         self.compact = False  # leave out the "(N left out)" lines: the footer says it all
-        self.measure = measure  # how the budget counts a text: its length, or its length once escaped
 
     def render(self) -> str:
         """The packed text, never longer than the budget."""
@@ -112,12 +111,6 @@ class Context:
         if self.footer:
             parts.append("\n" + self.footer)
         return "\n".join(parts) + "\n"
-
-    def refit(self, budget: int) -> Context:
-        """The same records packed again into another budget (rendered items are reused, nothing is read)."""
-        for section in self.sections:
-            section.shown = 0
-        return pack(self.header, self.sections, budget, self.measure)
 
     def to_json(self) -> dict:
         return {
@@ -320,7 +313,7 @@ def pack(header: str, sections: list[Section], budget: int, measure=len) -> Cont
     footer = _footer(sections, budget)
     if not footer:  # nothing left out: the reserve is free to use
         _fill(sections, room, measure)
-    packed = Context(header, sections, budget, footer, measure)
+    packed = Context(header, sections, budget, footer)
     limit = max(budget, MIN_BUDGET)
     while measure(packed.render()) > limit:  # the estimate was short: drop the least important item
         shown = [s for s in sections if s.shown]

@@ -1,19 +1,22 @@
 """Import pathlib and apsw without the modules they need only later, or under another name.
 
 On Python 3.11 and 3.12, importing pathlib imports re (which builds enum classes), fnmatch,
-functools (with collections), warnings and urllib.parse (with ipaddress). Its module body uses
-none of them except `functools.lru_cache`; only `glob`, `match`, `as_uri` and deprecated methods
-do. Together they cost as much as Python's own start-up, paid by every command. While pathlib is
-imported, stand-in modules answer those imports and load the real module on the first attribute
-use; `lru_cache` wraps its function the first time the function is called.
+functools (with collections), warnings, urllib.parse (with ipaddress) and operator. Its module body
+uses none of them but `functools.lru_cache` and `operator.attrgetter`; only `glob`, `match`,
+`as_uri` and deprecated methods do. Together they cost as much as Python's own start-up, paid by
+every command. While pathlib is imported, stand-in modules answer those imports and load the real
+module on the first attribute use; `lru_cache` wraps its function the first time the function is
+called, and `attrgetter` is the built-in `_operator`'s (operator.py only re-exports it).
 
 apsw's extension imports `collections.abc` for its Mapping: that module only re-exports
 `_collections_abc`, which Python's start-up has loaded, but importing it runs the whole
 `collections` package first.
 
-pathlib also imports ntpath (for PureWindowsPath), which tries five times to import the Windows
-modules `nt` and `_winapi`; on POSIX each failed attempt searches every folder of `sys.path`.
-While pathlib loads there, those names are marked absent, so each attempt fails at once.
+pathlib also imports ntpath, for PureWindowsPath only (its module body just keeps a reference):
+on POSIX a stand-in answers it too (with operator.py's, 1.2 M instructions a command). When ntpath
+does load, it tries five times to import the Windows modules `nt` and `_winapi`, each failed
+attempt searching every folder of `sys.path`; while pathlib loads, those names are marked absent,
+so each attempt fails at once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 
 from .lazyre import LazyModule
 
-_DEFERRED = ("re", "fnmatch", "functools", "warnings", "urllib.parse")
+_DEFERRED = ("re", "fnmatch", "functools", "warnings", "urllib.parse", "operator")
 
 
 def _lru_cache(*args, **kwargs):
@@ -58,8 +61,14 @@ def import_pathlib() -> None:
     stand_ins: dict = {name: LazyModule(name) for name in _DEFERRED if name not in sys.modules}
     if os.name == "posix":
         stand_ins.update({name: None for name in ("nt", "_winapi") if name not in sys.modules})
+        if "ntpath" not in sys.modules:
+            stand_ins["ntpath"] = LazyModule("ntpath")
     if "functools" in stand_ins:
         stand_ins["functools"].lru_cache = _lru_cache
+    if "operator" in stand_ins:  # its one name pathlib uses comes from the built-in _operator
+        import _operator
+
+        stand_ins["operator"].attrgetter = _operator.attrgetter
     if "urllib.parse" in stand_ins:
         stand_ins["urllib.parse"].quote_from_bytes = _quote_from_bytes
     sys.modules.update(stand_ins)

@@ -16,7 +16,7 @@ from .jsontext import dumps, loads
 from .store import Store
 from .store.writes import Provenance
 from .text import clean
-from .typed import record
+from .typed import RecordType
 
 # What each kind of proposal holds: its text fields (required first) and what accepting it makes.
 FIELDS = {
@@ -28,8 +28,7 @@ COLUMNS = ("id, kind, fields, status, session_id, source, proposed_by, created_a
            "record_id")
 
 
-@record
-class Proposal:
+class Proposal(metaclass=RecordType):
     """One suggestion and what became of it: pending, accepted, rejected, or outdated (a summary
     for a task that another accepted summary completed)."""
 

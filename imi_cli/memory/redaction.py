@@ -16,7 +16,7 @@ Measured on tests/data/redaction-corpus.tsv (see docs/guarantees.md).
 from __future__ import annotations
 
 from .lazyre import LazyPattern, re
-from .secrets import _POLICY, Finding, Policy, policy  # noqa: F401  (policy: what a command found)
+from .secrets import Finding, Policy, current, policy  # noqa: F401  (policy: what a command found)
 
 # --- What a value must look like ------------------------------------------------------------
 
@@ -405,10 +405,10 @@ def redact(text: str, what: str = "text") -> str:
     spans = find(text)
     if not spans:
         return text
-    current = _POLICY.get()
-    if current is not None:
+    found_in = current()
+    if found_in is not None:
         for kind, start, end in spans:
-            current.record(kind, what, text[start:end])
-        if current.allow:
+            found_in.record(kind, what, text[start:end])
+        if found_in.allow:
             return text
     return _replace(text, spans)

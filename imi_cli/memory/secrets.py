@@ -1,11 +1,15 @@
 """What to do with secrets during one operation, and what was found: the part of redaction every
 command sets up, kept apart from the rules so that a command that stores no text (`imi context`,
 a hook) does not pay for loading them.
+
+The current policy belongs to the thread (a server may answer requests on several): a thread-local
+rather than a ContextVar, whose module is a shared library every command would load. Nothing
+awaits inside a policy's block, so tasks of one event loop cannot see each other's.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from _thread import _local
 
 
 class Finding:
@@ -41,7 +45,12 @@ class Policy:
         return f"{count} secret{'s' if count != 1 else ''} ({', '.join(kinds)})"
 
 
-_POLICY: ContextVar[Policy | None] = ContextVar("imi_secret_policy", default=None)
+_THREAD = _local()
+
+
+def current() -> Policy | None:
+    """The policy of the operation running in this thread, or None outside any."""
+    return getattr(_THREAD, "policy", None)
 
 
 def policy(allow: bool = False) -> Scope:
@@ -53,15 +62,16 @@ def policy(allow: bool = False) -> Scope:
 class Scope:
     """A policy made current for a `with` block (a plain class: contextlib costs every command 3 M instructions)."""
 
-    __slots__ = ("current", "_token")
+    __slots__ = ("policy", "_outer")
 
-    def __init__(self, current: Policy):
-        self.current, self._token = current, None
+    def __init__(self, policy: Policy):
+        self.policy, self._outer = policy, None
 
     def __enter__(self) -> Policy:
-        self._token = _POLICY.set(self.current)
-        return self.current
+        self._outer = current()
+        _THREAD.policy = self.policy
+        return self.policy
 
     def __exit__(self, kind, exc, traceback) -> bool:
-        _POLICY.reset(self._token)
+        _THREAD.policy = self._outer
         return False

@@ -1,4 +1,4 @@
-"""`record`: typed, slotted record classes without the cost of importing dataclasses.
+"""`RecordType`: typed, slotted record classes without the cost of importing dataclasses.
 
 `imi context` and the agent hooks run as fresh processes many times a session;
 importing `dataclasses` (it pulls in `inspect`) and building a dataclass costs
@@ -13,31 +13,39 @@ from __future__ import annotations
 _MUTABLE_DEFAULTS = {list: "[]", dict: "{}"}
 
 
-def record(cls: type) -> type:
-    """Make a class of annotated fields into a record: positional or keyword `__init__` with the class
-    attributes as defaults (`list`/`dict` as a default means a fresh empty one), `__eq__`, `__repr__`,
-    and `__slots__`. Fields of record base classes come first."""
-    fields: list[str] = []
-    defaults: dict[str, object] = {}
-    for klass in reversed(cls.__mro__):
-        for name in klass.__dict__.get("__annotations__", {}):
-            if name not in fields:
-                fields.append(name)
-            if name in klass.__dict__:
-                defaults[name] = klass.__dict__[name]
-    made: list[type] = []
+class RecordType(type):
+    """The metaclass of records: `class Goal(metaclass=RecordType)` (or a subclass of a record class)
+    with annotated fields gets a positional or keyword `__init__` with the class attributes as
+    defaults (`list`/`dict` as a default means a fresh empty one), `__eq__`, `__repr__` and
+    `__slots__`; fields of record base classes come first. The class is made once, by its own
+    class statement: a decorator would have to make every record class a second time to add slots."""
 
-    def __init__(self, *args, **kwargs):  # compiled on first use: a command uses few of the record kinds
-        init = _compile_init(fields, defaults)
-        made[0].__init__ = init
-        init(self, *args, **kwargs)
+    def __new__(mcls, name: str, bases: tuple, namespace: dict):
+        own = namespace.get("__annotations__", {})
+        if not own and not any(hasattr(base, "_fields") for base in bases):
+            return super().__new__(mcls, name, bases, namespace)  # a base with shared behaviour only
+        fields: list[str] = []
+        defaults: dict[str, object] = {}
+        for base in reversed(bases):
+            fields += [field for field in getattr(base, "_fields", ()) if field not in fields]
+            defaults.update(getattr(base, "_defaults", {}))
+        for field in own:
+            if field not in fields:
+                fields.append(field)
+            if field in namespace:
+                defaults[field] = namespace.pop(field)
+        slotted = {slot for base in bases for klass in base.__mro__ for slot in getattr(klass, "__slots__", ())}
+        made: list[type] = []
 
-    attrs = {k: v for k, v in cls.__dict__.items() if k not in fields and k not in ("__dict__", "__weakref__")}
-    attrs.update(__slots__=tuple(f for f in fields if not any(f in getattr(b, "__slots__", ()) for b in cls.__mro__[1:])),
-                 __init__=__init__, _fields=tuple(fields), _defaults=defaults, __eq__=_eq, __repr__=_repr,
-                 __hash__=None)
-    made.append(type(cls)(cls.__name__, cls.__bases__, attrs))
-    return made[0]
+        def __init__(self, *args, **kwargs):  # compiled on first use: a command uses few of the record kinds
+            init = _compile_init(fields, defaults)
+            made[0].__init__ = init
+            init(self, *args, **kwargs)
+
+        namespace.update(__slots__=tuple(field for field in fields if field not in slotted), __init__=__init__,
+                         _fields=tuple(fields), _defaults=defaults, __eq__=_eq, __repr__=_repr, __hash__=None)
+        made.append(super().__new__(mcls, name, bases, namespace))
+        return made[0]
 
 
 _LITERALS = (str, int, float, bool, type(None))

@@ -261,6 +261,18 @@ def test_session_start_prints_the_context_in_progress_and_lessons_first_within_1
     assert "Left out" in text  # and it says what did not fit
 
 
+def test_session_start_fits_the_host_limit_when_the_memory_is_all_quotes_and_backslashes(project):
+    """The host counts the JSON text, where each quote, backslash and line break takes two characters."""
+    for i in range(60):
+        project.new("lesson", f'lesson {i}: "quoted" C:\\path\\to\\file ' * 6 + "\nsecond line \"x\"",
+                    "--correct-behavior", 'write "\\\\" twice ' * 8)
+    payload = {**SESSION, "cwd": str(project.root), "hook_event_name": "SessionStart", "source": "startup"}
+    result = hook(project, "session-start", payload)
+    text = context_of(result, "SessionStart")
+    assert 9_000 < len(result.out) <= 10_000  # the room is used, and not one character more
+    assert "lesson 59" in text and "Left out" in text
+
+
 @pytest.mark.parametrize("source", ["startup", "resume", "clear", "compact"])
 def test_session_start_answers_every_source(project, source):
     project.new("lesson", "never skip the migration test", "--correct-behavior", "run it")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from ..store.records import FileRef
-from ..typed import record
+from ..typed import RecordType
 from .status import STALE, Anchor, locate
 
 
@@ -73,8 +73,7 @@ def shift(start: int, end: int, edit: Edit) -> tuple[int, int]:
     return new_first[0] + 1, max(last + 1, new_first[0])
 
 
-@record
-class LiveAnchor:
+class LiveAnchor(metaclass=RecordType):
     """One anchored reference in an open document: where it is in the document's current text."""
 
     kind: str

@@ -20,12 +20,11 @@ import os
 from pathlib import Path
 
 from ..store import Store
-from ..typed import record
+from ..typed import RecordType
 from .gitrenames import renamed_paths
 
 
-@record
-class Followed:
+class Followed(metaclass=RecordType):
     """What one call moved: {old path: new path}, and the ids of the references that now name the new path."""
 
     paths: dict

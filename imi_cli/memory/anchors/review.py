@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..store import Store, queries
 from ..store.records import FileRef
-from ..typed import record
+from ..typed import RecordType
 from .gitrenames import renames_since
 from .renames import follow_renames
 from .status import Anchor, Located, locate, snapshot
@@ -55,8 +55,7 @@ def locate_ref(root: Path, ref: FileRef, renames: Renames, files: Files | None =
     return found
 
 
-@record
-class AnchorState:
+class AnchorState(metaclass=RecordType):
     """One anchored reference of a live record and where it is now."""
 
     kind: str

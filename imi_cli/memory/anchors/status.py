@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..typed import record
+from ..typed import RecordType
 from .text import line_matchers, normalized, read_lines, same_code
 
 STALE = ("changed", "orphaned")
@@ -21,8 +21,7 @@ SEARCH_RADIUS = 300  # lines around the old place searched for a changed block
 BIG_BLOCK = 60       # blocks longer than this are searched for more coarsely (see _closest)
 
 
-@record
-class Anchor:
+class Anchor(metaclass=RecordType):
     """What a record pointed at when it was written."""
 
     path: str
@@ -33,8 +32,7 @@ class Anchor:
     commit: str | None = None
 
 
-@record
-class Located:
+class Located(metaclass=RecordType):
     """Where an anchor is now, and its status."""
 
     status: str

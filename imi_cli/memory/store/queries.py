@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-
 from ..errors import Conflict, NotFound
-from ..paths import matches, may_match
 from ..priorities import rank_sql
 from .connection import Store
-from .search import search  # noqa: F401  (part of this module's API)
 from .records import TABLES, Decision, FileRef, Goal, Lesson, Memory, Note, Record, Task
 
 TYPE_CHECKING = False
@@ -384,6 +381,8 @@ def records_naming(store: Store, path: str, newest: int | None = None) -> list[t
     With `newest`, only that many of each kind, the newest (ids start with their creation time):
     a file named by thousands of records is shown by its latest few anyway.
     """
+    from ..paths import matches, may_match  # here: the session context matches no paths
+
     # Which records, from indexes alone: the few distinct globs are matched here, not every reference
     # that uses one (a year of records holds thousands of `src/**`).
     distinct = store.execute("SELECT DISTINCT path FROM refs WHERE is_glob = 1")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from ..clock import iso
-from ..typed import record
+from ..typed import RecordType
 
 # record kind -> its table
 TABLES = {"goal": "goals", "task": "tasks", "decision": "decisions", "lesson": "lessons",
           "note": "direction_notes", "memory": "memories"}
 
 
-@record
-class FileRef:
+class FileRef(metaclass=RecordType):
     """A record's reference to a file, glob or folder, optionally a line range or symbol."""
 
     path: str
@@ -47,7 +46,7 @@ class FileRef:
         return out
 
 
-class _Record:
+class _Record(metaclass=RecordType):
     """Shared behaviour: JSON form with ISO times, the files it names."""
 
     __slots__ = ()
@@ -66,7 +65,6 @@ class _Record:
         return out
 
 
-@record
 class Goal(_Record):
     id: str
     name: str
@@ -89,7 +87,6 @@ class Goal(_Record):
         return self.name
 
 
-@record
 class Task(_Record):
     id: str
     title: str
@@ -115,7 +112,6 @@ class Task(_Record):
     kind = "task"
 
 
-@record
 class Decision(_Record):
     id: str
     what: str
@@ -135,7 +131,6 @@ class Decision(_Record):
         return self.what
 
 
-@record
 class Lesson(_Record):
     id: str
     text: str
@@ -154,7 +149,6 @@ class Lesson(_Record):
         return self.text
 
 
-@record
 class Note(_Record):
     id: str
     content: str
@@ -170,7 +164,6 @@ class Note(_Record):
         return self.content
 
 
-@record
 class Memory(_Record):
     id: str
     key: str
@@ -191,8 +184,7 @@ class Memory(_Record):
 Record = Goal | Task | Decision | Lesson | Note | Memory
 
 
-@record
-class SearchHit:
+class SearchHit(metaclass=RecordType):
     """One match: the record's kind and id, a short plain snippet, where the matches are in it, the rank."""
 
     kind: str

@@ -58,9 +58,9 @@ def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
     schema = [sql for (sql,) in store.execute(
         f"SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (type = 'table' OR sql LIKE 'CREATE UNIQUE%') AND "
         f"tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY type DESC", tuple(tables))]
-    from ..secrets import _POLICY
+    from ..secrets import current as current_policy
 
-    current = _POLICY.get()
+    current = current_policy()
     try:  # next to the database (one file system), named *.tmp: .imi/.gitignore keeps it out of git
         handle, path = tempfile.mkstemp(prefix=".load-", suffix=".tmp", dir=store.db_path.parent)
         os.close(handle)
@@ -140,9 +140,9 @@ class Helper:
         report.skipped += result["skipped"]
         report.conflicts += [read_conflict(c) for c in result["conflicts"]]
         report.records += result["records"]
-        from ..secrets import _POLICY
+        from ..secrets import current as current_policy
 
-        current = _POLICY.get()
+        current = current_policy()
         for kind, what, secret in result["found"] if current is not None else ():
             current.record(kind, what, secret)
         for kind in KINDS:
