@@ -87,9 +87,14 @@ def waits_on_a_lock(pid: int) -> bool:
                for line in Path("/proc/locks").read_text().splitlines())
 
 
+def schema(clone: Clone) -> list[tuple]:
+    """Every table, index and trigger of the clone's database (a load drops some for a while)."""
+    return sorted(clone.sqlite("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+
+
 @pytest.mark.parametrize("helper", [False, True], ids=["one process", "with the helper"])
 def test_the_scratch_build_holds_what_building_in_place_held(team, monkeypatch, helper):
-    alice_with_a_history(team)
+    alice = alice_with_a_history(team)
     if helper:
         _started, joined = with_helper(monkeypatch)
     bob, carol = team("bob", init=False), team("carol", init=False)
@@ -104,6 +109,7 @@ def test_the_scratch_build_holds_what_building_in_place_held(team, monkeypatch, 
         assert len(joined) == 2  # both loads shared their work
 
     assert full_state(bob) == full_state(carol)
+    assert schema(bob) == schema(carol) == schema(alice)  # every index and trigger is back
     assert first.out.splitlines()[1:] == in_place.out.splitlines()[1:]  # (the first line names the user)
     assert bob.sqlite("PRAGMA journal_mode") == [("wal",)]
     assert not (bob.root / ".imi" / firstbuild.FOLDER).exists()
@@ -165,7 +171,7 @@ def test_a_build_killed_midway_leaves_a_project_the_next_command_loads(team):
 def test_a_bulk_load_leaves_the_garbage_collector_as_it_found_it(team):
     """The load pauses Python's collector (bulk.collector_paused); a long-lived process (the language
     server) must get it back, and one that had turned it off must not find it on."""
-    bob, _reference = fresh_clone_and_a_reference(team)
+    bob, reference = fresh_clone_and_a_reference(team)
     assert gc.isenabled()
     assert bob.run("context").code == 0  # a fresh clone's build, in this process
     assert gc.isenabled()
@@ -175,3 +181,4 @@ def test_a_bulk_load_leaves_the_garbage_collector_as_it_found_it(team):
         assert not gc.isenabled()
     finally:
         gc.enable()
+    assert schema(bob) == schema(reference)  # a rebuild, too, gives every index back
