@@ -88,3 +88,21 @@ def test_context_counts_and_sections_read_indexes_of_live_rows_only(filled):
             if not any(name in partial for name in used):
                 missed.append(f"{plan}: {statement[:100]}")
     assert missed == []
+
+
+def test_the_context_counts_lessons_from_the_index_of_their_kind_even_with_statistics(filled):
+    """Counting verified and unverified lessons reads the partial index of each (its entries are the
+    count), not every live lesson's row, also in a database that has planner statistics (`ANALYZE`, as
+    IMI 0.3 and other SQLite tools may have run), where SQLite preferred the index of lessons' text."""
+    with Project.open(filled.db) as opened:
+        opened._store.conn.execute("ANALYZE")
+    statements = _statements(filled, lambda p: p.context())
+    totals = [s for s in statements if s.startswith("SELECT (SELECT count(*)")]
+    assert len(totals) == 1
+    with Project.open(filled.db) as opened:
+        plan = [row[3] for row in opened._store.conn.execute("EXPLAIN QUERY PLAN " + totals[0],
+                                                             (None,) * totals[0].count("?"))]
+    lessons = [step for step in plan if " lessons " in f" {step} "]
+    assert sorted(step.split(" INDEX ")[1].split()[0] for step in lessons) == [
+        "lessons_live_unverified_idx", "lessons_live_verified_idx"], plan
+
