@@ -48,6 +48,10 @@ def _full_scans(project, statements) -> list[str]:
                     if step.startswith("SCAN") and step.split()[1] in GROWING and "USING" not in step]
             if "= lower(n." in statement and not any("(<expr>=?" in step for step in plan):  # a duplicate: by index
                 bad.append(f"every live row read for its text: {statement[:90]}")
+            if "PARTITION BY goal_id" in statement:  # a goal's first open tasks: in the index's order, unsorted
+                bad += [f"{step}: {statement[:90]}" for step in plan if "FOR LAST" in step]
+                if not any("tasks_open_order_idx" in step for step in plan):
+                    bad.append(f"open tasks not read from their ordered index: {plan}")
             if "FROM memories WHERE task_id = ?" in statement:  # found by task, newest first, without a sort
                 bad += [f"{step}: {statement[:90]}" for step in plan
                         if "TEMP B-TREE" in step or (step.startswith("SEARCH memories") and "task_id=?" not in step)]

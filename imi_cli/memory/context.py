@@ -11,7 +11,6 @@ from .clock import ago, now_ms
 from .excerpt import field, one_line, shorten
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
-from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
 from .usage import aging_days, mark_aging
 
@@ -414,8 +413,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         """The counts and first open tasks of a batch of goals, in a few queries for all of them."""
         ids = [g.id for g in batch]
         counts = queries.task_counts_by_goal(store, ids)
-        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
-                                           f"status != 'in_progress', {rank_sql('priority')}, created_at")
+        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL)
         # a goal's task lines show their blockers, not their files
         queries.attach_files(store, [t for tasks in shown.values() for t in tasks], files=False)
         for gid in ids:
