@@ -211,6 +211,21 @@ def test_context_for_one_goal(project):
     project.fail("context", auth_task)  # a task id is not a goal
 
 
+def test_a_goal_lists_its_first_open_tasks_in_progress_first_then_by_priority_then_age(project):
+    goal = project.new("goal", "Ship it")
+    made = {name: project.new("task", goal, name, "", priority)
+            for name, priority in [("old low", "low"), ("old medium", "medium"), ("critical one", "critical"),
+                                   ("new medium", "medium"), ("high one", "high"), ("newest low", "low"),
+                                   ("done high", "high"), ("claimed low", "low"), ("last low", "low")]}
+    project.ok("start", made["done high"])
+    project.ok("complete", made["done high"], "finished")
+    project.ok("start", made["claimed low"])
+    goals = section_text(project.ok("context").out, "Active goals")
+    shown = [name for name in made if made[name] in goals]
+    order = sorted(shown, key=lambda name: goals.index(made[name]))
+    assert order == ["claimed low", "critical one", "high one", "old medium", "new medium", "old low"]
+
+
 def test_the_budget_holds_in_a_folder_with_a_very_long_name(tmp_path, clean_env):
     from imi_testing import Project
 

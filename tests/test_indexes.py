@@ -48,6 +48,10 @@ def _full_scans(project, statements) -> list[str]:
                     if step.startswith("SCAN") and step.split()[1] in GROWING and "USING" not in step]
             if "= lower(n." in statement and not any("(<expr>=?" in step for step in plan):  # a duplicate: by index
                 bad.append(f"every live row read for its text: {statement[:90]}")
+            if "PARTITION BY goal_id" in statement:  # a goal's first open tasks: in the index's order, unsorted
+                bad += [f"{step}: {statement[:90]}" for step in plan if "FOR LAST" in step]
+                if not any("tasks_open_order_idx" in step for step in plan):
+                    bad.append(f"open tasks not read from their ordered index: {plan}")
             if "FROM memories WHERE task_id = ?" in statement:  # found by task, newest first, without a sort
                 bad += [f"{step}: {statement[:90]}" for step in plan
                         if "TEMP B-TREE" in step or (step.startswith("SEARCH memories") and "task_id=?" not in step)]
@@ -88,3 +92,21 @@ def test_context_counts_and_sections_read_indexes_of_live_rows_only(filled):
             if not any(name in partial for name in used):
                 missed.append(f"{plan}: {statement[:100]}")
     assert missed == []
+
+
+def test_the_context_counts_lessons_from_the_index_of_their_kind_even_with_statistics(filled):
+    """Counting verified and unverified lessons reads the partial index of each (its entries are the
+    count), not every live lesson's row, also in a database that has planner statistics (`ANALYZE`, as
+    IMI 0.3 and other SQLite tools may have run), where SQLite preferred the index of lessons' text."""
+    with Project.open(filled.db) as opened:
+        opened._store.conn.execute("ANALYZE")
+    statements = _statements(filled, lambda p: p.context())
+    totals = [s for s in statements if s.startswith("SELECT (SELECT count(*)")]
+    assert len(totals) == 1
+    with Project.open(filled.db) as opened:
+        plan = [row[3] for row in opened._store.conn.execute("EXPLAIN QUERY PLAN " + totals[0],
+                                                             (None,) * totals[0].count("?"))]
+    lessons = [step for step in plan if " lessons " in f" {step} "]
+    assert sorted(step.split(" INDEX ")[1].split()[0] for step in lessons) == [
+        "lessons_live_unverified_idx", "lessons_live_verified_idx"], plan
+

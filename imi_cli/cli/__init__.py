@@ -6,9 +6,8 @@ import os
 import sys
 
 from ..memory import ImiError, check_settings, secrets_allowed
-from .app import App
+from .app import App, Output
 from .fast import run_fast, run_plain
-from .output import Output
 
 
 def _split_global(args: list[str]) -> tuple[list[str], bool, str | None, bool]:

@@ -11,7 +11,6 @@ from .clock import ago, now_ms
 from .excerpt import field, one_line, shorten
 from .store import Store, queries
 from .store.lease import is_stale, lease_ms
-from .priorities import rank_sql
 from .store.records import Decision, Goal, Lesson, Note, Task
 from .usage import aging_days, mark_aging
 
@@ -387,8 +386,9 @@ def _totals(store: Store, since: int, goal_id: str | None) -> dict[str, int]:
         "killed": f"decisions WHERE {live} AND kind = 'killed'",
         "notes": f"direction_notes WHERE {live} AND kind = 'note' AND created_at >= ?",
         "decisions": f"decisions WHERE {live} AND kind = 'decision'",
-        "lessons": f"lessons WHERE {live} AND NOT ({queries.UNVERIFIED})",
-        "unverified": f"lessons WHERE {live} AND {queries.UNVERIFIED}",
+        # named: for a count SQLite preferred the index of live lessons' text, reading every lesson's row
+        "lessons": f"lessons INDEXED BY lessons_live_verified_idx WHERE {live} AND NOT ({queries.UNVERIFIED})",
+        "unverified": f"lessons INDEXED BY lessons_live_unverified_idx WHERE {live} AND {queries.UNVERIFIED}",
         "goals": f"goals WHERE {queries.ACTIVE_GOAL}" + (" AND id = ?" if goal_id else ""),
         "in_progress": f"tasks WHERE status = 'in_progress' AND {live}{scope}",
     }
@@ -413,8 +413,7 @@ def _sections(store: Store, goal_id: str | None, now: int, lease: int, budget: i
         """The counts and first open tasks of a batch of goals, in a few queries for all of them."""
         ids = [g.id for g in batch]
         counts = queries.task_counts_by_goal(store, ids)
-        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL,
-                                           f"status != 'in_progress', {rank_sql('priority')}, created_at")
+        shown = queries.open_tasks_by_goal(store, ids, TASKS_PER_GOAL)
         # a goal's task lines show their blockers, not their files
         queries.attach_files(store, [t for tasks in shown.values() for t in tasks], files=False)
         for gid in ids:

@@ -35,17 +35,30 @@ def read(file: str) -> dict:
 
 
 def write(file: str, value: dict, keep_seconds: int) -> None:
-    """Replace the file atomically (another process may write it too: the last one wins), readable
-    by the user alone; then, on about one write in twenty, drop the folder's files untouched for
-    `keep_seconds`. A read-only or full cache folder is no error."""
+    """Replace the file (another process may write it too: the last one wins; a reader never sees half
+    a file), readable by the user alone; then, on about one write in twenty, drop the folder's files
+    untouched for `keep_seconds`. A read-only or full cache folder is no error."""
     where = os.path.dirname(file)
     temporary = f"{file}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # not tempfile: its import costs more
+    data = dumps(value).encode("utf-8")
     try:
-        os.makedirs(where, mode=0o700, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(dumps(value))
-        os.replace(temporary, file)
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileNotFoundError:
+            os.makedirs(where, mode=0o700, exist_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(descriptor, data)
+        finally:
+            os.close(descriptor)
+        # Renaming onto an existing file makes ext4 flush the new one first (its guard for programs
+        # that replace files this way), a third of a millisecond; without the old file there is
+        # nothing to guard. A reader in between finds no file: the same as a cache that lost it.
+        try:
+            os.unlink(file)
+        except FileNotFoundError:
+            pass
+        os.rename(temporary, file)
     except OSError:
         try:
             os.unlink(temporary)

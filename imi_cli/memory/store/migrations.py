@@ -359,9 +359,22 @@ CREATE INDEX IF NOT EXISTS lessons_live_text_idx ON lessons(lower(what_went_wron
 """)
 
 
+def _v8_open_task_order_index(conn: apsw.Connection) -> None:
+    """7 -> 8: live tasks by goal, status, priority rank and age: a goal's first open tasks (what the
+    context shows under it) are read from the index in their order, and only their rows are fetched,
+    however many open tasks the goal has. (The index by goal and status stays: counting a goal's
+    tasks by status reads that smaller one.)"""
+    from ..priorities import rank_sql
+
+    conn.execute(f"""
+CREATE INDEX IF NOT EXISTS tasks_open_order_idx ON tasks(goal_id, status, ({rank_sql('priority')}), created_at)
+  WHERE archived_at IS NULL;
+""")
+
+
 MIGRATIONS: list[Callable[[apsw.Connection], None]] = [_v1_memory_layer, _v2_text_versions, _v3_anchor_text,
                                                        _v4_hot_query_indexes, _v5_curation, _v6_live_row_indexes,
-                                                       _v7_duplicate_text_indexes]
+                                                       _v7_duplicate_text_indexes, _v8_open_task_order_index]
 SCHEMA_VERSION = len(MIGRATIONS)  # version.SCHEMA_VERSION, which every opening checks, says the same
 
 

@@ -202,17 +202,21 @@ def _task_summary(r) -> Task:
                 last_ping_at=r[7], updated_at=r[8])
 
 
-def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int, order: str) -> dict[str, list[Task]]:
-    """{goal id: its first `per_goal` live todo or in-progress tasks in `order`}, for many goals in one query;
-    only what a task line shows (as task_summaries, without blockers)."""
+def open_tasks_by_goal(store: Store, goal_ids: list[str], per_goal: int) -> dict[str, list[Task]]:
+    """{goal id: its first `per_goal` live open tasks}, in-progress first (that status sorts before
+    `todo`), then by priority and age, for many goals in one query; only what a task line shows (as
+    task_summaries, without blockers). The order is the index's (tasks_open_order_idx): which tasks
+    come first is found in the index alone, and only their rows are read."""
     if not goal_ids:
         return {}
     marks = ",".join("?" * len(goal_ids))
+    order = f"status, {rank_sql('priority')}, created_at"
     found: dict[str, list[Task]] = {}
     for row in store.execute(
-            f"SELECT {TASK_SUMMARY_COLS} FROM (SELECT {TASK_SUMMARY_COLS}, row_number() OVER (PARTITION BY goal_id "
-            f"ORDER BY {order}) AS n FROM tasks WHERE goal_id IN ({marks}) AND archived_at IS NULL "
-            f"AND status IN ('todo', 'in_progress')) WHERE n <= {int(per_goal)} ORDER BY goal_id, n", tuple(goal_ids)):
+            f"SELECT {TASK_SUMMARY_COLS} FROM tasks WHERE rowid IN (SELECT row FROM (SELECT rowid AS row, "
+            f"row_number() OVER (PARTITION BY goal_id ORDER BY {order}) AS n FROM tasks WHERE goal_id IN ({marks}) "
+            f"AND archived_at IS NULL AND status IN ('in_progress', 'todo')) WHERE n <= {int(per_goal)}) "
+            f"ORDER BY goal_id, {order}", tuple(goal_ids)):
         found.setdefault(row[2], []).append(_task_summary(row))
     return found
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
     import apsw
 
-SCHEMA_VERSION = 7  # the number of migrations in migrations.MIGRATIONS (a test holds them equal)
+SCHEMA_VERSION = 8  # the number of migrations in migrations.MIGRATIONS (a test holds them equal)
 
 
 def current(conn: apsw.Connection, path: Path) -> int:

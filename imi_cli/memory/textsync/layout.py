@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .. import hlc
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -81,11 +80,9 @@ def file_name(record_id: str, stamp: str) -> str:
 
 
 def parse_name(name: str) -> tuple[str, str] | None:
-    """(record id, stamp) of a version file's name, or None for anything else in the folder."""
-    parsed = _split_name(name)
-    if not parsed or not hlc.is_stamp(parsed[1]):
-        return None
-    return parsed
+    """(record id, stamp) of a version file's name, or None for anything else in the folder (the
+    stamp's 18 lower-case base36 characters are what `hlc.is_stamp` accepts)."""
+    return _split_name(name)
 
 
 def shard(record_id: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 
-from .. import hlc
 from ..store import Store
 from . import layout
 
@@ -26,7 +25,9 @@ def node_id(store: Store) -> str:
     """This clone's node id, made on first use (inside a write transaction)."""
     node = get(store, "node_id")
     if not node:
-        node = hlc.new_node_id()
+        from ..hlc import new_node_id  # here: a command that only reads needs no clock
+
+        node = new_node_id()
         put(store, "node_id", node)
     return node
 
@@ -37,7 +38,9 @@ def last_stamp(store: Store) -> str | None:
 
 def observe(store: Store, stamp: str) -> None:
     """Remember a stamp seen (local or imported) so later local writes sort after it."""
-    newest = hlc.later(last_stamp(store), stamp)
+    from ..hlc import later
+
+    newest = later(last_stamp(store), stamp)
     if newest != get(store, "hlc"):
         put(store, "hlc", newest)
 
