@@ -1,9 +1,9 @@
 """A fresh clone's first command: `.imi/state.db` built from `.imi/records/` in a scratch file, then
-renamed into place.
+moved into place.
 
 Nothing is in the database yet and every record comes from git, so the build needs no journal on disk
 and no sync per commit: the scratch file is written with its rollback journal in memory, synced once,
-switched to WAL and renamed onto `state.db` (a year of memory is a 120 MB file: committing it through
+switched to WAL and linked as `state.db` (a year of memory is a 120 MB file: committing it through
 the WAL wrote it twice). One process builds; a second one starting meanwhile in the same clone waits for
 the lock, then opens the finished database like any other. A build killed midway leaves only the scratch
 folder (`.imi/build.tmp/`, kept out of git by `*.tmp`), which the next build clears.
@@ -68,7 +68,9 @@ def _build(db_path: Path, folder: Path) -> Store | None:
     """Load every record into the scratch database and move it to `db_path`; returns the scratch store,
     closed (its report and notices are the build's), or None if a database appeared there meanwhile."""
     scratch = folder / SCRATCH
-    _clear(folder)  # what a killed build left
+    _clear(folder)  # what a killed build left: never reused (with no journal on disk it may be torn)
+    if any(path.name != LOCK for path in folder.iterdir()):
+        raise FileExistsError(f"cannot clear {folder}")
     store = connect_database(scratch, create=True)
     try:
         store.root = workspace_root_for(db_path)
@@ -85,6 +87,8 @@ def _build(db_path: Path, folder: Path) -> Store | None:
         os.link(scratch, db_path)
     except FileExistsError:
         store = None
+    except OSError:  # a file system without hard links
+        os.replace(scratch, db_path)
     _sync(db_path.parent)
     _clear(folder)
     return store
@@ -92,9 +96,12 @@ def _build(db_path: Path, folder: Path) -> Store | None:
 
 def _clear(folder: Path) -> None:
     """Remove the scratch database and its files (not the lock, which this process holds)."""
-    for path in folder.iterdir():
-        if path.name != LOCK:
-            path.unlink(missing_ok=True)
+    try:
+        for path in folder.iterdir():
+            if path.name != LOCK:
+                path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a file left behind is cleared by the next build
 
 
 def _remove(folder: Path) -> None:

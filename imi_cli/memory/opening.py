@@ -27,7 +27,7 @@ def open_store(db_path: Path | None = None, *, create: bool = False, readonly: b
             store.close()
             raise
     loaded = store.caught_up.records if store.caught_up else 0
-    if store.built_from_records and loaded and not create:  # a fresh clone: say once what happened, and what `imi init` would add
+    if store.built_from_records and loaded and not create:  # a fresh clone: say what happened, and what init adds
         store.notice(f"built .imi/state.db from the {loaded} records in .imi/records/ (a fresh clone); "
                      "`imi init` adds git hooks that keep it current after `git pull`")
     return store
