@@ -101,6 +101,24 @@ def test_a_rebuild_with_the_helper_reports_what_one_process_reports(team, monkey
     assert alice.snapshot() == snapshot
 
 
+def test_the_helper_does_its_part_for_a_project_opened_by_a_relative_path(team, monkeypatch):
+    """The helper runs in another folder: a database an API caller opened by a relative path must
+    still be found there (it was not, and the load silently went on in one process)."""
+    alice = alice_with_links_and_refusals(team)
+    alice.run("rebuild", "--force")
+    snapshot = alice.snapshot()  # what one process loads
+    _started, joined = with_helper(monkeypatch)
+    monkeypatch.chdir(alice.root.parent)
+    from pathlib import Path
+
+    from imi_cli.memory import Project
+
+    with Project.open(Path(alice.root.name) / ".imi" / "state.db") as project:
+        project.rebuild(force=True)
+    assert joined, "the helper did not do its part"
+    assert alice.snapshot() == snapshot
+
+
 def test_a_row_the_database_refuses_in_the_helper_share_sends_the_load_one_record_at_a_time(team, monkeypatch):
     alice = alice_with_links_and_refusals(team)
     hand_made(alice, "nullnote01", {"content": None, "created_at": 1})  # NOT NULL: the bulk write fails

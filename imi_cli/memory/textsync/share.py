@@ -66,7 +66,8 @@ def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
         os.close(handle)
     except OSError:
         return None
-    job = {"root": str(store.root), "db": path, "schema": schema, "names": digest(names),
+    # absolute: the helper runs in another folder, and an API caller may have opened a relative path
+    job = {"root": os.path.abspath(store.root), "db": os.path.abspath(path), "schema": schema, "names": digest(names),
            "allow": bool(current and current.allow), "record": current is not None}
     package = str(Path(__file__).resolve().parents[3])  # the folder holding imi_cli: the same code runs there
     code = f"import sys; sys.path.insert(0, {package!r}); from imi_cli.memory.textsync.share_worker import main; main()"
