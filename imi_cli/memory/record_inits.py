@@ -1,4 +1,4 @@
-"""The `__init__` of every record class (`typed.record`), written out: compiled with the package's
+"""The `__init__` of every record class (`typed.RecordType`), written out: compiled with the package's
 bytecode like any module, where compiling it from source at run time parsed it first (about half a
 million instructions a class, in every command). Generated: `python tests/test_record_inits.py`
 rewrites it, and that test fails when it is out of date."""

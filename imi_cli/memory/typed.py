@@ -89,7 +89,7 @@ def init_source(fields, defaults: dict[str, object]) -> str | None:
 def inits_module(classes) -> str:
     """The text of record_inits.py for these record classes."""
     sources = sorted({source for cls in classes if (source := init_source(cls._fields, cls._defaults))})
-    out = ['"""The `__init__` of every record class (`typed.record`), written out: compiled with the package\'s',
+    out = ['"""The `__init__` of every record class (`typed.RecordType`), written out: compiled with the package\'s',
            "bytecode like any module, where compiling it from source at run time parsed it first (about half a",
            "million instructions a class, in every command). Generated: `python tests/test_record_inits.py`",
            'rewrites it, and that test fails when it is out of date."""', ""]
