@@ -18,6 +18,7 @@ import apsw
 
 from .store.connection import Store, connect_database, workspace_root_for, write_gitignore
 from .textsync import attach
+from .textsync.layout import sync_to_disk
 
 FOLDER = "build.tmp"  # in .imi/: the scratch database and the lock of the process building it
 LOCK = "lock"
@@ -82,14 +83,14 @@ def _build(db_path: Path, folder: Path) -> Store | None:
         store.execute("PRAGMA journal_mode = WAL")
     finally:
         store.close()
-    _sync(scratch)
+    sync_to_disk(scratch)
     try:  # never over a database that appeared meanwhile (an older imi, which takes no lock, building it)
         os.link(scratch, db_path)
     except FileExistsError:
         store = None
     except OSError:  # a file system without hard links
         os.replace(scratch, db_path)
-    _sync(db_path.parent)
+    sync_to_disk(db_path.parent)
     _clear(folder)
     return store
 
@@ -111,12 +112,3 @@ def _remove(folder: Path) -> None:
         folder.rmdir()
     except OSError:
         pass
-
-
-def _sync(path: Path) -> None:
-    """Flush a file (or a folder's entries) to disk."""
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

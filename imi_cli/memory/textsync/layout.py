@@ -134,11 +134,16 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
         tmp.unlink(missing_ok=True)
         raise
     if durable and os.name != "nt":  # the new name too: a file the database counts on must survive a crash
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        sync_to_disk(path.parent)
+
+
+def sync_to_disk(path) -> None:
+    """Flush a file, or a folder's entries, to disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def folder_names(path) -> list[str]:
