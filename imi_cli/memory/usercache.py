@@ -48,7 +48,8 @@ def write(file: str, value: dict, keep_seconds: int) -> None:
             os.makedirs(where, mode=0o700, exist_ok=True)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(descriptor, data)
+            if os.write(descriptor, data) != len(data):  # a full disk can take part of it: then none
+                raise OSError("short write")
         finally:
             os.close(descriptor)
         # Renaming onto an existing file makes ext4 flush the new one first (its guard for programs
