@@ -89,3 +89,19 @@ def test_short_plain_agent_ids_can_hold_no_secret():
         ident = head + "".join(rng.choice(sorted(_PLAIN_ID_CHARS)) for _ in range(rng.randint(1, 14)))
         ident = ident[:SHORT_PLAIN_ID]
         assert replace_secrets(ident) == (ident, []) and _checked(ident, "IMI_AGENT_ID") == ident
+
+
+def test_an_ascii_text_is_searched_for_assignments_in_lower_case_alike():
+    """For an ASCII text the names that say "secret" are searched for in the lower-cased text, without
+    ignoring case (faster): every match and every part of it is where the pattern that ignores case
+    finds it in the text as written."""
+    made = texts() + [f"{name}{sep}{value}" for name in ("DB_PASSWORD", "Api-Key", "sEcReT", "x.TOKEN", "--PassPhrase")
+                      for sep in ("=", ": ", " ", "\"]: ", " => ") for value in ("AbC123xYz987", "'Quoted Value9'", "hunter22")]
+    groups = ("word", "close", "sep", "q", "value")
+    checked = 0
+    for text in filter(str.isascii, made):
+        as_written = [[m.span(g) for g in groups] for m in redaction._ASSIGNED.finditer(text)]
+        lowered = [[m.span(g) for g in groups] for m in redaction._ASSIGNED_LOWER.finditer(text.lower())]
+        assert lowered == as_written, text
+        checked += bool(as_written)
+    assert checked > 100

@@ -13,7 +13,7 @@ from team_git import Clone
 from test_team_bulk_load import alice_with_a_history, hand_made
 
 from imi_cli.memory import hlc
-from imi_cli.memory.textsync import share
+from imi_cli.memory.textsync import importer, share
 
 TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
@@ -158,6 +158,72 @@ def test_a_helper_that_fails_or_cannot_start_changes_nothing(team, monkeypatch, 
     assert first_command(erin) == alone
     assert started[-1] is not None and started[-1].process.poll() is not None, "the stuck helper still runs"
     assert not joined and not list((erin.root / ".imi").glob(".load-*.tmp"))
+
+
+def test_links_that_all_arrived_are_taken_in_without_looking_each_one_up(team, monkeypatch):
+    """Every goal and task the helper's memories link to is loaded here: the helper's list of targets
+    says so at once, and the database is still the one-process load's."""
+    alice_with_a_history(team)
+    alone = first_command(team("bob", init=False))
+    _started, joined = with_helper(monkeypatch)
+    looked_up = []
+    check = share.Helper._check_links
+    monkeypatch.setattr(share.Helper, "_check_links", lambda *args: (looked_up.append(1), check(*args)))
+    carol = team("carol", init=False)
+    assert first_command(carol) == alone
+    assert joined and not looked_up
+    linked = carol.sqlite("SELECT count(*) FROM memories WHERE goal_id IS NOT NULL OR task_id IS NOT NULL")
+    assert linked[0][0] > 0  # the helper's records do link to goals or tasks: there was something to check
+
+
+def packed_alice(team) -> Clone:
+    """Alice's history with links and refusals, folded into packs, committed and pushed."""
+    alice = alice_with_links_and_refusals(team)
+    packed = alice.run("pack")  # (it warns of the secret in the hand-made note)
+    assert packed.code == 0, str(packed)
+    alice.commit("packed")
+    alice.git("push", "-q")
+    assert list((alice.root / ".imi" / "records" / "packs").glob("*.jsonl"))
+    return alice
+
+
+def test_a_load_that_looks_large_starts_its_helper_before_listing_the_files(team, monkeypatch):
+    """Packs of many megabytes in an empty database: the helper starts first and lists the files itself
+    while this process does; what the database holds is still the one-process load's."""
+    packed_alice(team)
+    alone = first_command(team("bob", init=False))
+    started, joined = with_helper(monkeypatch)
+    helpers_when_listed = []
+    listing = importer._listing
+    monkeypatch.setattr(importer, "_listing", lambda *args: (helpers_when_listed.append(len(started)), listing(*args))[1])
+    assert first_command(team("carol", init=False)) == alone
+    assert helpers_when_listed == [1] and started[0] is not None and joined == started
+
+
+def test_a_helper_started_for_a_load_that_is_smaller_than_it_looked_is_stopped(team, monkeypatch):
+    packed_alice(team)
+    alone = first_command(team("bob", init=False))
+    started, joined = with_helper(monkeypatch)
+    monkeypatch.setattr(share, "likely", lambda store: True)
+    monkeypatch.setattr(share, "MIN_LOAD", 10 ** 9)  # the listing finds too few versions to share
+    carol = team("carol", init=False)
+    assert first_command(carol) == alone
+    assert len(started) == 1 and started[0].process.poll() is not None, "the helper still runs"
+    assert not joined and not list((carol.root / ".imi").glob(".load-*.tmp"))
+
+
+def test_a_helper_that_found_other_files_than_this_process_is_not_taken_in(team, monkeypatch):
+    """The two processes list the files at the same time: when a file changed in between, the helper's
+    names differ, its work is dropped and this process loads everything."""
+    packed_alice(team)
+    alone = first_command(team("bob", init=False))
+    started, joined = with_helper(monkeypatch)
+    expect = share.Helper.expect
+    monkeypatch.setattr(share.Helper, "expect", lambda helper, new, names: expect(helper, new, names[1:]))
+    carol = team("carol", init=False)
+    assert first_command(carol) == alone
+    assert started[0] is not None and not joined
+    assert not list((carol.root / ".imi").glob(".load-*.tmp"))
 
 
 def test_the_helper_takes_the_kinds_applied_last():

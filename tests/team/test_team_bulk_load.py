@@ -55,6 +55,9 @@ def test_a_fresh_clone_and_a_rebuild_in_bulk_hold_what_one_record_at_a_time_give
     monkeypatch.undo()
     bob.imi("rebuild")
     assert bob.snapshot() == bulk_snapshot
+    from imi_cli.memory import redaction
+
+    assert not redaction._FOUND, "a process that loaded in bulk (a server, say) still holds every text it gated"
 
 
 def test_search_finds_loaded_records_and_new_ones_after_a_bulk_load(team):

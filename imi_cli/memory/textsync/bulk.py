@@ -10,6 +10,7 @@ from typing import Iterator
 
 import apsw
 
+from ..redaction import forget_texts
 from ..store import Store
 from ..store.migrations import rebuild_search_index
 from ..store.queries import TABLES
@@ -61,7 +62,8 @@ def empty_search_index(store: Store) -> None:
 def collector_paused(loading: bool = True) -> Iterator[None]:
     """Python's cyclic garbage collector paused for a bulk load (`loading`): the load allocates millions
     of objects that stay alive (every version's JSON) and almost no cyclic garbage, and each collection
-    walks them all to find nothing (0.7 s of 8 s of CPU for a year of memory in one process)."""
+    walks them all to find nothing (0.7 s of 8 s of CPU for a year of memory in one process). After it,
+    the texts the gate remembered during the load are let go."""
     import gc
 
     paused = loading and gc.isenabled()
@@ -72,6 +74,8 @@ def collector_paused(loading: bool = True) -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+        if loading:
+            forget_texts()
 
 
 @contextmanager

@@ -110,9 +110,11 @@ def restore_from_head(root: Path, paths: list[str]) -> list[str]:
 
 
 def conflicted(root: Path, folder: str) -> set[str]:
-    """Files under `folder` (relative to `root`) that git left unmerged: they hold conflict markers."""
-    out = git(root, "diff", "--name-only", "--diff-filter=U", "--relative", "--", f"./{folder}")
-    return set(out.split()) if out else set()
+    """Files under `folder` (relative to `root`) that git left unmerged: they hold conflict markers.
+    (Read from the index alone: `git diff --diff-filter=U` also compared every file's content with
+    the index, 0.2 s for a year of packs in a fresh clone.)"""
+    out = git(root, "ls-files", "--unmerged", "-z", "--", f"./{folder}")  # "mode object stage\tpath" per stage
+    return {entry.partition("\t")[2] for entry in out.split("\0") if entry} if out else set()
 
 
 def changed(root: Path, folder: str) -> set[str]:

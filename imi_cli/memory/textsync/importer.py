@@ -22,7 +22,7 @@ from . import bulk, incremental, layout, rows, share, state, vanished
 APPLY_ORDER = ("goal", "task", "decision", "lesson", "note", "memory")
 UNREPORTED = "text_unreported_conflicts"  # settings: conflicts a catch-up found, for the next `imi sync` to show
 UNREPORTED_CLAIMS = "text_unreported_claims"  # settings: the same for concurrent claims of one task
-DANGLING = "text_dangling"  # settings: "kind:id" -> ids it links to that are not here (yet)
+DANGLING = state.DANGLING  # settings: "kind:id" -> ids it links to that are not here (yet)
 _BULK = 200  # more records than this: read all versions in one query
 
 
@@ -129,12 +129,21 @@ def sync(store: Store, *, export_untracked: bool = False, catch_up: bool = False
             return report  # the writer we waited for had already brought the database up to date
         head = incremental.head(store)
         only = incremental.scope(store, head) if incremental.requested() else None
-        on_disk, known = _listing(store, only)
-        new = [name for name in on_disk if name not in known]
-        fresh = not known and bulk.empty(store)  # a rebuild, a fresh clone
-        # (a helper starts before git is asked for conflict markers: it asks git itself)
-        helper = share.start(store, on_disk, new) if fresh and len(new) > _BULK else None
+        # A load that looks large starts its helper at once: it lists the files while this process does.
+        helper = share.start(store) if only is None and share.likely(store) else None
         try:
+            on_disk, known = _listing(store, only)
+            new = [name for name in on_disk if name not in known]
+            fresh = not known and bulk.empty(store)  # a rebuild, a fresh clone
+            shared = share.names_for(on_disk, new) if fresh and len(new) > _BULK else None
+            if shared is None and helper is not None:  # smaller than it looked
+                helper.close(store)
+                helper = None
+            elif shared is not None:
+                # (started before git is asked for conflict markers: it asks git itself)
+                helper = helper or share.start(store)
+                if helper is not None:
+                    helper.expect(new, shared)
             new += _fixed_by_hand(store, known, on_disk, report)
         except BaseException:
             if helper is not None:

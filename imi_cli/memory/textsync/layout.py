@@ -225,10 +225,10 @@ def is_pack(rel: str) -> bool:
 def list_versions(root: Path) -> dict[str, tuple[str, str, str]]:
     """Every version on disk, loose or packed (each once): name -> (kind, record id, stamp)."""
     found = {name: (kind, record_id, stamp) for _rel, name, kind, record_id, stamp in loose_files(root)}
-    for name, (_rel, kind) in packed(root).items():
-        if name not in found:
-            record_id, _, rest = name.partition(".")
-            found[name] = (kind, record_id, rest[:-5])
+    for rel in pack_files(root):  # (as `packed` finds them, without building its index: 100k names at a year)
+        for name, kind in pack_names(root, rel):
+            if name not in found:  # `<id>.<stamp>.json`: pack_names checked the shape
+                found[name] = (kind, name[:-24], name[-23:-5])
     return found
 
 
@@ -409,11 +409,17 @@ def valid(payload) -> bool:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)  # (JSON gives these types exactly: one look-up, not five tests)
 
 
 def plain_record(record: dict) -> bool:
     """Fields are plain values (files: a list of objects, blocked_by: a list of ids), as imi writes them."""
+    scalar = _SCALAR_TYPES
     for key, value in record.items():  # (loops, not nested generators: a fresh clone checks 100k records)
+        if type(value) in scalar or isinstance(value, _SCALARS):
+            if key != "files" and key != "blocked_by":
+                continue
+            return False
         if key == "files":
             if not isinstance(value, list):
                 return False
@@ -426,7 +432,7 @@ def plain_record(record: dict) -> bool:
         elif key == "blocked_by":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 return False
-        elif not isinstance(value, _SCALARS):
+        else:
             return False
     return True
 
@@ -465,20 +471,42 @@ def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
     try:
         info = os.stat(path)
     except OSError:
-        return set(), []
+        return []
     key = (str(root), rel)
     cached = _PACKS_READ.get(key)
     if cached and cached[0] == (info.st_mtime_ns, info.st_size):
         return cached[1]
-    match = _split_name  # 100k names at a year, on every hook sync: the shape alone decides
     try:
         with open(path, encoding="utf-8") as handle:
             header = loads(handle.readline())
-        listed = [(name, kind) for name, kind in header["versions"] if kind in KIND_DIRS and match(name)]
+        listed = _well_named(header["versions"])
     except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
         listed = []  # not a pack imi can read (conflict markers, a hand edit): `imi doctor` says so
     _PACKS_READ[key] = ((info.st_mtime_ns, info.st_size), listed, None)
     return listed
+
+
+_MANY_NAMES = 2_000  # from this many names on, a pack's names are checked at once, with a regular expression
+_NAME_LINES = r"(?:[0-9A-Za-z_-]{1,64}\.[0-9a-z]{18}\.json\n)*"  # the shape _split_name checks, one name a line
+
+
+def _well_named(versions: list) -> list[tuple[str, str]]:
+    """The (name, kind) entries of a pack's first line that name a version of a known kind (100k names at
+    a year, on every hook sync: the shape alone decides)."""
+    if len(versions) >= _MANY_NAMES:
+        try:
+            names = [name for name, _kind in versions]
+            text = "\n".join(names) + "\n"  # (a name holding a line break adds a line: the count tells)
+            kinds = {kind for _name, kind in versions}
+        except (TypeError, ValueError):
+            pass  # an entry that is not a pair, a name that is not text: checked one by one below
+        else:
+            from ..lazyre import re
+
+            if kinds.issubset(KIND_DIRS) and text.count("\n") == len(names) and re.fullmatch(_NAME_LINES, text):
+                return [(name, kind) for name, kind in versions]
+    match = _split_name
+    return [(name, kind) for name, kind in versions if kind in KIND_DIRS and isinstance(name, str) and match(name)]
 
 
 def read_pack(root: Path, rel: str) -> dict[str, dict | None]:
@@ -500,7 +528,7 @@ def read_pack_kinds(root: Path, rel: str, kinds: Collection[str]) -> dict[str, d
 
 
 def _pack_lines(root: Path, rel: str, listed: list[tuple[str, str]], kinds) -> dict[str, dict | None]:
-    import json
+    from ..jsontext import loads
 
     payloads: dict[str, dict | None] = {}
     try:
@@ -510,7 +538,7 @@ def _pack_lines(root: Path, rel: str, listed: list[tuple[str, str]], kinds) -> d
                 if kinds is not None and kind not in kinds:
                     continue
                 try:
-                    payload = json.loads(line)
+                    payload = loads(line)
                 except ValueError:
                     payload = None
                 payloads[name] = payload if valid(payload) and file_name(

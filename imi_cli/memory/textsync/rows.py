@@ -93,7 +93,13 @@ def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> t
     here. Raises Refused or ValueError for a value the database cannot hold."""
     table = TABLES[kind]
     table_columns = columns(store, table)
-    names = [c for c in table_columns if c in record and c not in LOCAL_COLUMNS and c != "id"]
+    key = (id(store.conn), table, *record)
+    names = _names_cache.get(key)
+    if names is None:  # (records of one kind mostly have the same fields: a bulk load asks 100,000 times)
+        if len(_names_cache) >= 256:
+            _names_cache.clear()
+        names = _names_cache[key] = [c for c in table_columns if c in record and c not in LOCAL_COLUMNS and c != "id"]
+    names = list(names)
     values = {c: record[c] for c in names}
     missing = []
     for column, target in (("goal_id", "goals"), ("task_id", "tasks")):
@@ -116,8 +122,20 @@ def _prepare(store: Store, kind: str, record_id: str, record: dict, exists) -> t
     return cols, params, refs, missing
 
 
+_names_cache: dict[tuple, list[str]] = {}  # (connection, table, the record's fields) -> the columns it fills
+
+
 def insert_sql(table: str, cols: tuple) -> str:
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    key = (table, cols)
+    sql = _insert_cache.get(key)
+    if sql is None:
+        if len(_insert_cache) >= 256:
+            _insert_cache.clear()
+        sql = _insert_cache[key] = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    return sql
+
+
+_insert_cache: dict[tuple, str] = {}
 
 
 _INSERT_REFS = f"INSERT INTO refs(kind, record_id, {', '.join(REF_FIELDS)}) VALUES (?, ?, {', '.join('?' * len(REF_FIELDS))})"

@@ -43,16 +43,39 @@ def digest(names: list[str]) -> str:
     return hashlib.sha1("\n".join(names).encode("utf-8")).hexdigest()
 
 
-def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
-    """A helper loading the versions of KINDS among `new`, started now; None when the load is too
-    small for one, or no process can be started."""
+def likely(store: Store) -> bool:
+    """Whether the load about to start will be large enough for a helper, guessed before the files are
+    listed: a database without records, and packs of many megabytes. The helper then lists the files
+    itself while this process does (a fifth of a second at a year); `names_for` decides after the listing."""
+    from . import bulk, layout
+
+    try:
+        with os.scandir(f"{layout.records_dir(store.root)}/{layout.PACKS}") as entries:
+            size = sum(entry.stat().st_size for entry in entries if layout.is_pack(f"{layout.PACKS}/{entry.name}"))
+    except OSError:
+        return False
+    return size >= MIN_LOAD * _SMALLEST_VERSION and bulk.empty(store)
+
+
+_SMALLEST_VERSION = 300  # bytes a version takes in a pack at least (its format, stamps, ids and kind)
+
+
+def names_for(on_disk: dict, new: list[str]) -> list[str] | None:
+    """The new versions a helper would load (those of KINDS), or None when the load is too small to
+    share or nothing would be left to this process."""
+    if len(new) < MIN_LOAD:
+        return None
+    names = [name for name in new if on_disk[name][0] in KINDS]
+    return None if len(names) < MIN_SHARE or len(names) == len(new) else names
+
+
+def start(store: Store) -> Helper | None:
+    """A helper loading every version of KINDS on disk into a scratch file, started now (it lists them
+    itself; `Helper.expect` says which the load holds); None when no process can be started."""
     import subprocess
     import tempfile
 
-    if len(new) < MIN_LOAD or not sys.executable:
-        return None
-    names = [name for name in new if on_disk[name][0] in KINDS]
-    if len(names) < MIN_SHARE or names == new:
+    if not sys.executable:
         return None
     tables = [TABLES[kind] for kind in KINDS] + list(_SCRATCH_TABLES)
     schema = [sql for (sql,) in store.execute(
@@ -67,8 +90,8 @@ def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
     except OSError:
         return None
     # absolute: the helper runs in another folder, and an API caller may have opened a relative path
-    job = {"root": os.path.abspath(store.root), "db": os.path.abspath(path), "schema": schema, "names": digest(names),
-           "allow": bool(current and current.allow), "record": current is not None}
+    job = {"root": os.path.abspath(store.root), "db": os.path.abspath(path), "schema": schema,
+           "allow": bool(current and current.allow), "record": current is not None, "affected": _dangling_here(store)}
     package = str(Path(__file__).resolve().parents[3])  # the folder holding imi_cli: the same code runs there
     code = f"import sys; sys.path.insert(0, {package!r}); from imi_cli.memory.textsync.share_worker import main; main()"
     try:
@@ -83,20 +106,35 @@ def start(store: Store, on_disk: dict, new: list[str]) -> Helper | None:
     except OSError:
         pass  # it died at once: `join` finds that it failed
     process.stdin = None  # (communicate would flush it)
-    return Helper(process, path, new)
+    return Helper(process, path)
+
+
+def _dangling_here(store: Store) -> bool:
+    """Whether a record of KINDS waits for a link to arrive (then `join` needs the helper's list of the
+    records it loaded: 70,000 rows at a year, written for nothing in a load that starts with none)."""
+    from . import state
+
+    waiting = state.get(store, state.DANGLING) or ""
+    return any(f'"{kind}:' in waiting for kind in KINDS)  # (its keys: "kind:id")
 
 
 class Helper:
     """The helper process of one load, seen from the process that started it."""
 
-    def __init__(self, process, path: str, new: list[str]):
+    def __init__(self, process, path: str):
         self.process = process
         self.path = path
-        self.new = new  # every new version's name, in the order the load meets them
+        self.new: list[str] = []  # every new version's name, in the order the load meets them
+        self.expected = ""  # the digest of the names the helper must have loaded (`expect`)
         self.kinds = KINDS
         self.schema = f"imi_load_{os.getpid()}_{id(self)}"  # attached under this name
         self.attached = False
         self.here: tuple[list[tuple[str, str]], int] = ([], 0)
+
+    def expect(self, new: list[str], names: list[str]) -> None:
+        """The load's new versions, and those of them the helper must load (names_for): `join` refuses
+        its work if the files it found were others (they changed between the two listings)."""
+        self.new, self.expected = new, digest(names)
 
     def read_here(self, skipped: list[tuple[str, str]], at: int) -> None:
         """The unreadable files this process met ((name, file)), and where they start in report.skipped:
@@ -130,6 +168,8 @@ class Helper:
         result = self._result()
         if result.get("failed"):
             raise Failed(result["failed"])
+        if result.get("names") != self.expected:
+            raise Failed("the version files changed while loading")
         store.execute(f"ATTACH DATABASE ? AS {self.schema}", (self.path,))
         self.attached = True
         schema = self.schema
@@ -154,7 +194,9 @@ class Helper:
         if any(key.partition(":")[0] in KINDS for key in links.dangling):  # (a load starts with none)
             for kind, record_id in store.execute(f"SELECT kind, record_id FROM {schema}.share_affected"):
                 links.dangling.pop(f"{kind}:{record_id}", None)
-        self._check_links(store, loader, links)
+        if result["not_ids"] or any(value not in loader.present.get(table, ()) for table, values
+                                    in result["targets"].items() for value in values):
+            self._check_links(store, loader, links)  # (else every link the helper took as present is here)
 
     def _merge_unreadable(self, report, theirs: list[list[str]]) -> None:
         if not theirs:

@@ -58,14 +58,13 @@ def _load(store: Store, job: dict) -> dict:
     root = store.root
     on_disk = layout.list_versions(root)
     names = [name for name, (kind, _id, _stamp) in on_disk.items() if kind in KINDS]
-    if digest(names) != job["names"]:
-        return {"failed": "the version files changed while loading"}
     everything = {v.name: v.payload for v in layout.iter_versions(root, KINDS)}
     marked = {rel.rpartition("/")[2] for rel in marked_files(root)}  # as the loading process skips them
     found = read_new(root, names, on_disk, marked, everything)
     store.conn.executemany(INSERT_VERSIONS, found.inserts)
-    store.conn.executemany("INSERT INTO share_affected VALUES (?, ?)",
-                           [(kind, record_id) for record_id, kind in found.affected.items()])
+    if job["affected"]:
+        store.conn.executemany("INSERT INTO share_affected VALUES (?, ?)",
+                               [(kind, record_id) for record_id, kind in found.affected.items()])
     report = SyncReport()
     policy = _Keeping(job["allow"])
     loader = _ShareLoad(store, found.inserts)
@@ -78,8 +77,13 @@ def _load(store: Store, job: dict) -> dict:
     except apsw.Error as exc:
         return {"failed": f"the bulk write failed: {exc}"}
     store.conn.executemany("INSERT INTO share_checks VALUES (?, ?, ?, ?, ?, ?)", loader.checked)
-    return {"imported": len(found.inserts), "newest": found.newest, "unreadable": found.skipped,
-            "skipped": report.skipped, "conflicts": [c.to_json() for c in report.conflicts], "records": report.records,
+    targets: dict[str, set] = {}  # what its records link to, for the other process to look up at once
+    for _record_id, _kind, _column, table, value, _missing in loader.checked:
+        if value is not None:
+            targets.setdefault(table, set()).add(value)
+    return {"names": digest(names), "targets": {table: sorted(values) for table, values in targets.items()},
+            "not_ids": any(check[5] is not None for check in loader.checked), "imported": len(found.inserts),
+            "newest": found.newest, "unreadable": found.skipped, "skipped": report.skipped, "conflicts": [c.to_json() for c in report.conflicts], "records": report.records,
             "found": policy.kept if job["record"] else []}
 
 

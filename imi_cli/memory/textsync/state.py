@@ -10,6 +10,7 @@ from . import layout
 
 SIGNATURE = "text_signature"
 WATCH = "text_watch"  # version files that could not be read (conflict markers): read again once they change
+DANGLING = "text_dangling"  # "kind:id" -> ids it links to that are not here (yet): importer.Links
 
 
 def get(store: Store, key: str) -> str | None:
