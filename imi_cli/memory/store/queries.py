@@ -247,9 +247,12 @@ def memory_fields(store: Store, task_ids: list[str], type_: str) -> dict[str, di
     """{task id: {key: value}} of the tasks' memories of `type_` (where a key repeats, the oldest value)."""
     out: dict[str, dict[str, str]] = {task_id: {} for task_id in task_ids}
     if task_ids:
+        # By task (a few rows each), not every memory of the type in time order: for two tasks or more SQLite
+        # took the index of types, which holds every completion of a year (13 ms of a 25 ms context).
         for task_id, key, value in store.execute(
-                f"SELECT task_id, key, value FROM memories WHERE task_id IN ({','.join('?' * len(task_ids))}) "
-                "AND type = ? ORDER BY created_at DESC, rowid DESC", (*task_ids, type_)):
+                "SELECT task_id, key, value FROM memories INDEXED BY memories_task_type_idx "
+                f"WHERE task_id IN ({','.join('?' * len(task_ids))}) AND type = ? ORDER BY created_at DESC, rowid DESC",
+                (*task_ids, type_)):
             out[task_id][key] = value
     return out
 
