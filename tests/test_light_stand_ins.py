@@ -23,7 +23,7 @@ from imi_cli.memory import jsontext
 from imi_cli.memory.globs import matches as glob_matches
 from imi_cli.memory.paths import FileSpec, _compile_glob, _line_range
 from imi_cli.memory.store.search import CLOSE, OPEN, _flat, _unmark, word_runs
-from imi_cli.memory.textsync.layout import _SHARDS, _is_pack_name, _split_name
+from imi_cli.memory.textsync.layout import _SHARDS, KIND_DIRS, _is_pack_name, _split_name, _well_named
 
 
 def _outcome(call, *args, **kwargs):
@@ -170,6 +170,30 @@ def test_version_file_names_are_read_as_the_patterns_read_them():
         assert (name in _SHARDS) == bool(re.fullmatch(r"[0-9a-z_]", name)), name
     record_id = "".join(rng.choice(string.ascii_letters + string.digits + "_-") for _ in range(64))
     assert _split_name(f"{record_id}.{'0a' * 9}.json") == (record_id, "0a" * 9)
+
+
+def test_a_large_pack_s_names_checked_at_once_are_the_names_checked_one_by_one():
+    """From 2,000 names on, a pack's first line is checked with one pattern over all its names; what it keeps
+    must be what `_split_name` keeps name by name, whatever one bad entry (not text, a line break inside, a
+    wrong shape or kind, not a pair) hides among good ones."""
+    rng = random.Random(19)
+    good = [[f"{rng.choice(['a', 'Zz_-9', 'x' * 64])}{n}"[-64:] + f".{n:018d}.json", rng.choice(["goal", "memory"])]
+            for n in range(2500)]
+    bad_entries = [[7, "note"], [None, "goal"], ["a\nb.000000000000000000.json", "goal"],
+                   ["x.000000000000000000.json\ny.000000000000000000.json", "goal"], ["x.0.json", "memory"],
+                   ["ok.000000000000000000.json", "gadget"], ["ok.000000000000000000.json"], "text", [["a"], "goal"],
+                   ["ok.00000000000000000A.json", "task"], ["é.000000000000000000.json", "task"]]
+    assert _well_named(good) == [tuple(entry) for entry in good]
+    for bad in bad_entries:
+        versions = good[:1200] + [bad] + good[1200:]
+        try:
+            expected = [(name, kind) for name, kind in versions
+                        if kind in KIND_DIRS and isinstance(name, str) and _split_name(name)]
+        except (TypeError, ValueError):  # not a pair: the pack is skipped (pack_names)
+            with pytest.raises((TypeError, ValueError)):
+                _well_named(versions)
+            continue
+        assert _well_named(versions) == expected, bad
 
 
 def test_line_ranges_symbols_and_search_words_are_read_as_the_patterns_read_them():
