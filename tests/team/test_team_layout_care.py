@@ -156,19 +156,25 @@ def test_a_damaged_pack_does_not_hide_a_good_copy_of_its_versions_in_another_pac
 
 @pytest.mark.parametrize("layout", ["sharded"])
 def test_a_pack_listing_names_that_are_not_text_is_named_by_doctor_not_a_crash(solo):
-    """A hand-edited first line (`[7, "memory"]`, `[null, "goal"]`) stopped every command with an internal
-    error: such an entry is skipped like any name that is not a version's, and `imi doctor` names the pack."""
-    solo.bulk(6, "listed")
+    """A hand-edited first line (`[7, "memory"]`, `[null, "goal"]`, a name of the wrong shape) stopped every
+    command with an internal error, or hid every version listed after it: such an entry is skipped, the
+    versions on the other lines are read, and `imi doctor` names the pack."""
+    written = solo.bulk(6, "listed")
     solo.commit("memory")
     solo.imi("pack")
     solo.commit("pack")
     [pack] = _packs(solo)
     header, _, rest = pack.read_text().partition("\n")
     listed = json.loads(header)
+    lost = {name.split(".")[0] for name, _kind in listed["versions"][:3]}
     listed["versions"][0][0], listed["versions"][1][0] = 7, None
+    listed["versions"][2][0] = "not a version's name"
     pack.write_text(json.dumps(listed) + "\n" + rest)
     for args in (["context"], ["status"], ["rebuild", "--force"]):
         result = solo.run(*args)
         assert result.code == 0 and "internal error" not in result.err, str(result)
+    kept = [w for w in written if w.id not in lost]
+    assert len(kept) == len(written) - 3
+    assert_has(solo, kept)  # every version on a line after the damaged entries
     doctor = solo.run("doctor")
     assert doctor.code == 1 and pack.name in doctor.out, str(doctor)

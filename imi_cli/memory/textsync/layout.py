@@ -442,7 +442,9 @@ def plain_record(record: dict) -> bool:
 # its content as compact canonical JSON. The same versions always make the same bytes, hence the
 # same name: two clones that pack the same versions add the same file, and git merges that cleanly.
 
-_PACKS_READ: dict[tuple[str, str], tuple] = {}  # (root, rel) -> (stat key, names, payloads or None)
+# (root, rel) -> (stat key, names, payloads or None, the line of each name when the first line names
+# something that is not a version (a hand edit), else None)
+_PACKS_READ: dict[tuple[str, str], tuple] = {}
 
 
 def pack_text(payloads: dict[str, dict]) -> str:
@@ -476,13 +478,17 @@ def pack_names(root: Path, rel: str) -> list[tuple[str, str]]:
     cached = _PACKS_READ.get(key)
     if cached and cached[0] == (info.st_mtime_ns, info.st_size):
         return cached[1]
+    where = None
     try:
         with open(path, encoding="utf-8") as handle:
             header = loads(handle.readline())
-        listed = _well_named(header["versions"])
+        versions = header["versions"]
+        listed = _well_named(versions)
+        if len(listed) != len(versions):  # the lines of the names kept, so the others' lines are passed over
+            where = [line for line, entry in enumerate(versions) if _well_named([entry])]
     except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
         listed = []  # not a pack imi can read (conflict markers, a hand edit): `imi doctor` says so
-    _PACKS_READ[key] = ((info.st_mtime_ns, info.st_size), listed, None)
+    _PACKS_READ[key] = ((info.st_mtime_ns, info.st_size), listed, None, where)
     return listed
 
 
@@ -518,7 +524,7 @@ def read_pack(root: Path, rel: str) -> dict[str, dict | None]:
         return cached[2]
     payloads = _pack_lines(root, rel, listed, None)
     if cached:
-        _PACKS_READ[key] = (cached[0], cached[1], payloads)
+        _PACKS_READ[key] = (cached[0], cached[1], payloads, cached[3])
     return payloads
 
 
@@ -531,10 +537,12 @@ def _pack_lines(root: Path, rel: str, listed: list[tuple[str, str]], kinds) -> d
     from ..jsontext import loads
 
     payloads: dict[str, dict | None] = {}
+    cached = _PACKS_READ.get((str(root), rel))
+    where = cached[3] if cached else None
     try:
         with open(f"{records_dir(root)}/{rel}", encoding="utf-8") as handle:
             handle.readline()
-            for (name, kind), line in zip(listed, handle):
+            for (name, kind), line in zip(listed, handle if where is None else _lines_at(handle, where)):
                 if kinds is not None and kind not in kinds:
                     continue
                 try:
@@ -546,3 +554,15 @@ def _pack_lines(root: Path, rel: str, listed: list[tuple[str, str]], kinds) -> d
     except (OSError, UnicodeDecodeError):
         pass
     return payloads
+
+
+def _lines_at(lines, wanted: list[int]) -> Iterator[str]:
+    """The lines at these positions (ascending), in order."""
+    positions = iter(wanted)
+    at = next(positions, None)
+    for index, line in enumerate(lines):
+        if at is None:
+            return
+        if index == at:
+            yield line
+            at = next(positions, None)
