@@ -49,10 +49,10 @@ def likely(store: Store) -> bool:
     itself while this process does (a fifth of a second at a year); `names_for` decides after the listing."""
     from . import bulk, layout
 
+    folder = layout.records_dir(store.root)
     try:
-        with os.scandir(f"{layout.records_dir(store.root)}/{layout.PACKS}") as entries:
-            size = sum(entry.stat().st_size for entry in entries if layout.is_pack(f"{layout.PACKS}/{entry.name}"))
-    except OSError:
+        size = sum(os.stat(f"{folder}/{rel}").st_size for rel in layout.pack_files(store.root))
+    except OSError:  # a pack gone meanwhile: no guess
         return False
     return size >= MIN_LOAD * _SMALLEST_VERSION and bulk.empty(store)
 
@@ -109,13 +109,21 @@ def start(store: Store) -> Helper | None:
     return Helper(process, path)
 
 
+def _waiting(dangling) -> bool:
+    """Whether a record of KINDS waits for a link to arrive (`dangling`: importer.Links.dangling, keyed
+    "kind:id"): then `join` needs the helper's list of the records it loaded."""
+    return any(key.partition(":")[0] in KINDS for key in dangling)
+
+
 def _dangling_here(store: Store) -> bool:
-    """Whether a record of KINDS waits for a link to arrive (then `join` needs the helper's list of the
-    records it loaded: 70,000 rows at a year, written for nothing in a load that starts with none)."""
+    """`_waiting`, before the load, from the setting Links reads (the helper's list is 70,000 rows at a
+    year, written for nothing in a load that starts with none)."""
     from . import state
 
-    waiting = state.get(store, state.DANGLING) or ""
-    return any(f'"{kind}:' in waiting for kind in KINDS)  # (its keys: "kind:id")
+    try:
+        return _waiting(json.loads(state.get(store, state.DANGLING) or "{}"))
+    except ValueError:  # Links takes it as none too
+        return False
 
 
 class Helper:
@@ -191,7 +199,7 @@ class Helper:
             stored = [record_id for (record_id,) in store.execute(f"SELECT id FROM {schema}.{table}")]
             loader.present.setdefault(table, set()).update(stored)
             links.present.update(stored)
-        if any(key.partition(":")[0] in KINDS for key in links.dangling):  # (a load starts with none)
+        if _waiting(links.dangling):  # (a load starts with none)
             for kind, record_id in store.execute(f"SELECT kind, record_id FROM {schema}.share_affected"):
                 links.dangling.pop(f"{kind}:{record_id}", None)
         if result["not_ids"] or any(value not in loader.present.get(table, ()) for table, values
